@@ -17,6 +17,7 @@ public static class BoomerangJson
             DictionaryKeyPolicy = null,
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         };
         options.MakeReadOnly(populateMissingResolver: true);

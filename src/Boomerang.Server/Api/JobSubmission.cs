@@ -1,0 +1,58 @@
+using System.Text.Json;
+using Boomerang.Jobs;
+using Boomerang.Server.Callbacks;
+using Boomerang.Server.Hosting;
+using Boomerang.Server.Jobs;
+using Boomerang.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Boomerang.Server.Api;
+
+/// <summary>Validates submitted jobs (kind, callback URL, options) and stores them; shared by single and batch submit.</summary>
+internal sealed class JobSubmission(
+    IJobStore store, JobHandlers handlers, CallbackIntake callbacks, JobSignals signals, IOptions<JobsOptions> options)
+{
+    public const int MaxIdempotencyKeyLength = 200;
+
+    public async Task<(NewJob? Job, ApiError? Error)> PrepareAsync(SubmitJobRequest request, string tenantId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Kind) || !handlers.IsKnown(request.Kind))
+        {
+            return (null, ApiErrors.BadRequest("UNKNOWN_JOB_KIND",
+                $"Unknown job kind: {request.Kind}. Known kinds: {string.Join(", ", handlers.Kinds)}"));
+        }
+        if (request.IdempotencyKey is { } key && (key.Length == 0 || key.Length > MaxIdempotencyKeyLength))
+        {
+            return (null, ApiErrors.BadRequest("INVALID_REQUEST", $"idempotency_key must be 1..{MaxIdempotencyKeyLength} characters"));
+        }
+        var events = request.CallbackEvents ?? [];
+        if (events.FirstOrDefault(e => e != CallbackEvent.Progress) is { } unknownEvent)
+        {
+            return (null, ApiErrors.BadRequest("INVALID_REQUEST",
+                $"callback_events: unknown event '{unknownEvent}'. The terminal events are always sent; the only optional one is {CallbackEvent.Progress}"));
+        }
+        var (url, error) = await callbacks.CheckAsync(request.CallbackUrl, ct).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+        var input = request.Input is { } element ? element.GetRawText() : "null";
+        return (new NewJob(Guid.CreateVersion7().ToString(), tenantId, request.Kind, input, request.IdempotencyKey, url,
+            events.Contains(CallbackEvent.Progress)), null);
+    }
+
+    public async Task<IReadOnlyList<SubmitOutcome>> SubmitAsync(IReadOnlyList<NewJob> jobs, CancellationToken ct)
+    {
+        if (jobs.Count == 0)
+        {
+            return [];
+        }
+        var outcomes = await store.SubmitAsync(jobs, options.Value.MaxActive, ct).ConfigureAwait(false);
+        signals.Jobs.Set();
+        return outcomes;
+    }
+
+    public ApiError QueueFull(SubmitOutcome outcome) => ApiErrors.QueueFull(outcome.ActiveJobs, options.Value.MaxActive);
+
+    public static JsonElement ToElement(ApiError error) => JsonSerializer.SerializeToElement(error.Detail);
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text.Json;
+using Boomerang.Jobs;
+using Boomerang.Server.Auth;
+using Boomerang.Server.Hosting;
+using Boomerang.Server.Jobs;
+using Boomerang.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Boomerang.Server.Api;
+
+/// <summary>The jobs API under <c>/api/v1/jobs</c>; every route needs <c>X-API-Key</c> and sees only its tenant's jobs.</summary>
+internal static class JobsApi
+{
+    public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/jobs").AddEndpointFilter<ApiKeyFilter>().WithTags("Jobs");
+        group.MapPost("/", SubmitAsync);
+        group.MapPost("/batch", SubmitBatchAsync);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{jobId}", GetAsync);
+        group.MapPost("/{jobId}/cancel", CancelAsync);
+        return group;
+    }
+
+    public static string PollUrl(string jobId) => $"/api/v1/jobs/{jobId}";
+
+    private static async Task<IResult> SubmitAsync(HttpContext http, JobSubmission submission, CancellationToken ct)
+    {
+        var (request, error) = await JsonBody.ReadAsync<SubmitJobRequest>(http.Request, ct);
+        if (error is not null)
+        {
+            return error.ToResult(http);
+        }
+        var (job, invalid) = await submission.PrepareAsync(request!, ApiKeyFilter.TenantOf(http), ct);
+        if (invalid is not null)
+        {
+            return invalid.ToResult(http);
+        }
+        var outcome = (await submission.SubmitAsync([job!], ct))[0];
+        if (outcome.Result == SubmitResult.QueueFull)
+        {
+            return submission.QueueFull(outcome).ToResult(http);
+        }
+        var body = new SubmitJobResponse(outcome.JobId!, outcome.Status!, PollUrl(outcome.JobId!));
+        http.Response.Headers.Location = body.PollUrl;
+        return TypedResults.Json(body, BoomerangJson.Options, statusCode: outcome.Result == SubmitResult.Created ? 202 : 200);
+    }
+
+    private static async Task<IResult> SubmitBatchAsync(HttpContext http, JobSubmission submission, IOptions<ApiOptions> api, CancellationToken ct)
+    {
+        var (request, error) = await JsonBody.ReadAsync<SubmitBatchRequest>(http.Request, ct);
+        if (error is not null)
+        {
+            return error.ToResult(http);
+        }
+        var max = api.Value.MaxBatchSize;
+        if (request!.Jobs is not { Count: > 0 } items || items.Count > max)
+        {
+            return ApiErrors.BadRequest("INVALID_REQUEST", $"jobs must hold 1..{max} items").ToResult(http);
+        }
+        var tenant = ApiKeyFilter.TenantOf(http);
+        var results = new BatchItemResult?[items.Count];
+        var valid = new List<(int Index, NewJob Job)>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (job, invalid) = await submission.PrepareAsync(items[i], tenant, ct);
+            if (invalid is not null)
+            {
+                results[i] = new BatchItemResult(invalid.Status, null, null, null, JobSubmission.ToElement(invalid));
+            }
+            else
+            {
+                valid.Add((i, job!));
+            }
+        }
+        var outcomes = await submission.SubmitAsync(valid.Select(v => v.Job).ToList(), ct);
+        for (var k = 0; k < valid.Count; k++)
+        {
+            var o = outcomes[k];
+            results[valid[k].Index] = o.Result == SubmitResult.QueueFull
+                ? new BatchItemResult(429, null, null, null, JobSubmission.ToElement(submission.QueueFull(o)))
+                : new BatchItemResult(o.Result == SubmitResult.Created ? 202 : 200, o.JobId, o.Status, PollUrl(o.JobId!), null);
+        }
+        return TypedResults.Json(new SubmitBatchResponse(results!), BoomerangJson.Options);
+    }
+
+    private static async Task<IResult> GetAsync(string jobId, HttpContext http, IJobStore store, CancellationToken ct)
+    {
+        var (job, error) = await FindOwnAsync(jobId, http, store, ct);
+        return error?.ToResult(http) ?? TypedResults.Json(ToView(job!), BoomerangJson.Options);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IJobStore store, CancellationToken ct)
+    {
+        var query = http.Request.Query;
+        string? status = null;
+        if (query["status"].ToString() is { Length: > 0 } raw)
+        {
+            status = raw.Trim().ToLowerInvariant();
+            if (!JobStatus.All.Contains(status))
+            {
+                return ApiErrors.BadRequest("INVALID_STATUS_FILTER",
+                    $"Invalid status: {raw}. Valid values: {string.Join(", ", JobStatus.All)}").ToResult(http);
+            }
+        }
+        var limit = 50;
+        if (query["limit"].ToString() is { Length: > 0 } rawLimit
+            && (!int.TryParse(rawLimit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 200))
+        {
+            return ApiErrors.BadRequest("INVALID_LIMIT", $"Invalid limit: {rawLimit}. Use a whole number from 1 to 200").ToResult(http);
+        }
+        long? cursor = null;
+        if (query["cursor"].ToString() is { Length: > 0 } rawCursor)
+        {
+            if (!long.TryParse(rawCursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+            {
+                return ApiErrors.BadRequest("INVALID_CURSOR", "cursor must be a next_cursor value from an earlier page").ToResult(http);
+            }
+            cursor = seq;
+        }
+        var page = await store.ListAsync(ApiKeyFilter.TenantOf(http), status, limit, cursor, ct);
+        return TypedResults.Json(new JobListResponse(page.Jobs.Select(ToView).ToList(),
+            page.NextCursor?.ToString(CultureInfo.InvariantCulture)), BoomerangJson.Options);
+    }
+
+    private static async Task<IResult> CancelAsync(string jobId, HttpContext http, IJobStore store, JobSignals signals, CancellationToken ct)
+    {
+        var (job, error) = await FindOwnAsync(jobId, http, store, ct);
+        if (error is not null)
+        {
+            return error.ToResult(http);
+        }
+        if (await store.CancelAsync(jobId, ct) == CancelResult.CancelRequested)
+        {
+            signals.RequestCancel(jobId);
+        }
+        return TypedResults.Json(new CancelJobResponse(jobId, job!.TenantId, true), BoomerangJson.Options);
+    }
+
+    public static async Task<(JobRecord? Job, ApiError? Error)> FindOwnAsync(string jobId, HttpContext http, IJobStore store, CancellationToken ct)
+    {
+        var job = await store.GetAsync(jobId, ct);
+        return job is null ? (null, ApiErrors.JobNotFound(jobId))
+            : job.TenantId != ApiKeyFilter.TenantOf(http) ? (null, ApiErrors.JobForbidden(jobId))
+            : (job, null);
+    }
+
+    public static JobView ToView(JobRecord j) => new(
+        j.Id, j.TenantId, j.Kind, j.Status, j.CreatedAt, j.StartedAt, j.FinishedAt, j.Attempt, j.Progress,
+        j.ResultJson is null ? null : ParseElement(j.ResultJson), j.Error, j.CallbackUrl,
+        j.CallbackStatus, j.CallbackAttempts, j.CallbackHttpStatus, j.CallbackFinishedAt, j.CallbackLastError,
+        j.CallbackNextAttemptAt);
+
+    private static JsonElement ParseElement(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.Clone();
+    }
+}

@@ -1,0 +1,34 @@
+namespace Boomerang.Server.Hosting;
+
+/// <summary>
+/// Last line of defence: Kestrel's client errors (oversized or malformed requests) keep their 4xx status with a
+/// JSON body; anything unexpected is logged and answered with a generic 500 that leaks nothing.
+/// </summary>
+internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> log)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            http.Response.StatusCode = e.StatusCode;
+            await http.Response.WriteAsJsonAsync(new { detail = new { error = "BAD_REQUEST", message = e.Message } });
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away.
+        }
+        catch (Exception e) when (!http.Response.HasStarted)
+        {
+            LogUnhandled(log, http.Request.Method, http.Request.Path, e);
+            http.Response.StatusCode = 500;
+            await http.Response.WriteAsJsonAsync(new { detail = "Internal Server Error" });
+        }
+    }
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+
+namespace Boomerang.Server.Hosting;
+
+internal static class OptionsRegistration
+{
+    public static IServiceCollection AddBoomerangOptions(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
+            .Validate(o => o.Provider is "sqlite", "Boomerang:Storage:Provider must be 'sqlite'")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Sqlite.Path), "Boomerang:Storage:Sqlite:Path must not be empty")
+            .Validate(o => o.Sqlite.MaxGroupSize is >= 1 and <= 100_000, "Boomerang:Storage:Sqlite:MaxGroupSize must be 1..100000")
+            .ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => o.ApiKeys.All(k => !string.IsNullOrWhiteSpace(k)), "Boomerang:Auth:ApiKeys must not contain empty keys")
+            .ValidateOnStart();
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
+            .Validate(o => o.MaxBodyBytes >= 1024, "Boomerang:Api:MaxBodyBytes must be at least 1024")
+            .Validate(o => o.MaxBatchSize is >= 1 and <= 10_000, "Boomerang:Api:MaxBatchSize must be 1..10000")
+            .ValidateOnStart();
+        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
+            .Validate(o => o.Concurrency is >= 1 and <= 4096, "Boomerang:Jobs:Concurrency must be 1..4096")
+            .Validate(o => o.MaxActive >= 1, "Boomerang:Jobs:MaxActive must be at least 1")
+            .Validate(o => o.LeaseSeconds >= 1, "Boomerang:Jobs:LeaseSeconds must be at least 1")
+            .Validate(o => o.MaxAttempts >= 1, "Boomerang:Jobs:MaxAttempts must be at least 1")
+            .Validate(o => o.TimeoutSeconds > 0, "Boomerang:Jobs:TimeoutSeconds must be greater than 0")
+            .Validate(o => o.KindTimeoutSeconds.Values.All(v => v > 0), "Boomerang:Jobs:KindTimeoutSeconds values must be greater than 0")
+            .Validate(o => o.PollIntervalSeconds is > 0 and <= 60, "Boomerang:Jobs:PollIntervalSeconds must be in (0, 60]")
+            .Validate(o => o.ShutdownGraceSeconds >= 0, "Boomerang:Jobs:ShutdownGraceSeconds must not be negative")
+            .Validate(o => o.Commands.All(c => !string.IsNullOrWhiteSpace(c.Value.Path)), "Boomerang:Jobs:Commands:<kind>:Path is required")
+            .Validate(o => o.Commands.All(c => c.Value.TimeoutSeconds is null or > 0), "Boomerang:Jobs:Commands:<kind>:TimeoutSeconds must be greater than 0")
+            .ValidateOnStart();
+        return services;
+    }
+}

@@ -1,0 +1,68 @@
+namespace Boomerang.Server.Hosting;
+
+/// <summary>
+/// Environment names the seed services used for the same settings. They map onto the
+/// <c>Boomerang:*</c> keys; when the <c>Boomerang__…</c> variable is also set, it wins.
+/// </summary>
+internal static class SeedAliases
+{
+    public static readonly IReadOnlyList<(string Env, string Key, AliasKind Kind)> All =
+    [
+        ("API_KEYS", "Boomerang:Auth:ApiKeys", AliasKind.List),
+        ("API_KEY", "Boomerang:Auth:ApiKeys", AliasKind.List),
+        ("DEDUP2D_ASYNC_MAX_JOBS", "Boomerang:Jobs:MaxActive", AliasKind.Text),
+        ("DEDUP2D_WORKER_MAX_JOBS", "Boomerang:Jobs:Concurrency", AliasKind.Text),
+        ("DEDUP2D_ASYNC_JOB_TIMEOUT_SECONDS", "Boomerang:Jobs:TimeoutSeconds", AliasKind.Text),
+        ("DEDUP2D_CALLBACK_ALLOW_HTTP", "Boomerang:Callbacks:AllowHttp", AliasKind.Bool),
+        ("DEDUP2D_CALLBACK_BLOCK_PRIVATE_NETWORKS", "Boomerang:Callbacks:BlockPrivateNetworks", AliasKind.Bool),
+        ("DEDUP2D_CALLBACK_RESOLVE_DNS", "Boomerang:Callbacks:ResolveDns", AliasKind.Bool),
+        ("DEDUP2D_CALLBACK_ALLOWLIST", "Boomerang:Callbacks:Allowlist", AliasKind.List),
+        ("DEDUP2D_CALLBACK_HMAC_SECRET", "Boomerang:Callbacks:SigningSecrets", AliasKind.List),
+        ("DEDUP2D_CALLBACK_TIMEOUT_SECONDS", "Boomerang:Callbacks:TimeoutSeconds", AliasKind.Text),
+        ("DEDUP2D_CALLBACK_MAX_ATTEMPTS", "Boomerang:Callbacks:MaxAttempts", AliasKind.Text),
+        ("DEDUP2D_CALLBACK_BACKOFF_BASE_SECONDS", "Boomerang:Callbacks:BackoffBaseSeconds", AliasKind.Text),
+        ("DEDUP2D_CALLBACK_BACKOFF_MAX_SECONDS", "Boomerang:Callbacks:BackoffMaxSeconds", AliasKind.Text),
+    ];
+
+    public static IConfigurationBuilder AddSeedAliases(this IConfigurationBuilder builder, Func<string, string?> env)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, key, kind) in All)
+        {
+            var raw = env(name);
+            var canonical = key.Replace(":", "__", StringComparison.Ordinal);
+            if (string.IsNullOrWhiteSpace(raw) || env(canonical) is not null || env(canonical + "__0") is not null
+                || values.Keys.Any(k => k.StartsWith(key, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+            switch (kind)
+            {
+                case AliasKind.List:
+                    var items = raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                    for (var i = 0; i < items.Length; i++)
+                    {
+                        values[$"{key}:{i}"] = items[i];
+                    }
+                    break;
+                case AliasKind.Bool:
+                    values[key] = ParseBool(raw) is { } b ? (b ? "true" : "false")
+                        : throw new InvalidOperationException($"{name}: '{raw}' is not a boolean (use 1/0, true/false, yes/no, on/off)");
+                    break;
+                default:
+                    values[key] = raw.Trim();
+                    break;
+            }
+        }
+        return builder.AddInMemoryCollection(values);
+    }
+
+    private static bool? ParseBool(string raw) => raw.Trim().ToLowerInvariant() switch
+    {
+        "1" or "true" or "yes" or "y" or "on" => true,
+        "0" or "false" or "no" or "n" or "off" => false,
+        _ => null,
+    };
+}
+
+internal enum AliasKind { Text, Bool, List }

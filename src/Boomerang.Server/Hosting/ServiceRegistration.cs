@@ -1,0 +1,44 @@
+using Boomerang.Jobs;
+using Boomerang.Server.Api;
+using Boomerang.Server.Auth;
+using Boomerang.Server.Callbacks;
+using Boomerang.Server.Jobs;
+using Boomerang.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Boomerang.Server.Hosting;
+
+internal static class ServiceRegistration
+{
+    public static IServiceCollection AddBoomerangServer(this IServiceCollection services)
+    {
+        services.AddBoomerangOptions();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IJobStore>(sp =>
+        {
+            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new SqliteJobStore(storage.Sqlite.Path, storage.Sqlite.MaxGroupSize, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddHostedService<StoreMigrator>();
+        services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobHandlers>();
+        services.AddSingleton<CallbackIntake>();
+        services.AddSingleton<JobSubmission>();
+        services.AddSingleton<ApiKeyFilter>();
+        services.AddJobHandler<EchoHandler>("echo");
+        services.AddJobHandler<SleepHandler>("sleep");
+        services.AddHostedService<JobWorker>();
+        services.AddOptions<HostOptions>().Configure<IOptions<JobsOptions>>((host, jobs) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(jobs.Value.ShutdownGraceSeconds + 10));
+        services.AddOpenApi();
+        return services;
+    }
+
+    private static void TryAddSingleton<T>(this IServiceCollection services, T instance) where T : class
+    {
+        if (!services.Any(d => d.ServiceType == typeof(T)))
+        {
+            services.AddSingleton(instance);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Boomerang.Jobs;
+using Boomerang.Server.Hosting;
+using Boomerang.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Boomerang.Server.Jobs;
+
+/// <summary>
+/// Claims jobs under a lease, runs up to <c>Concurrency</c> of them, keeps their leases alive, and rescues jobs
+/// whose worker died. On shutdown it stops claiming, lets running jobs finish within the grace period and hands
+/// the rest back.
+/// </summary>
+internal sealed partial class JobWorker(
+    IJobStore store, JobHandlers handlers, JobSignals signals, IOptions<JobsOptions> options,
+    IServiceScopeFactory scopes, TimeProvider time, ILogger<JobWorker> log) : BackgroundService
+{
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
+    private readonly JobsOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        signals.CancelRequested += OnCancelRequested;
+        var heartbeat = Task.Run(() => RepeatAsync("heartbeat", HeartbeatInterval, HeartbeatAsync, stopping), CancellationToken.None);
+        var rescue = Task.Run(() => RepeatAsync("rescue", RescueInterval, RescueAsync, stopping), CancellationToken.None);
+        var backoff = new Backoff();
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var free = _options.Concurrency - _running.Count;
+                var claimed = free > 0 ? await store.ClaimAsync(_owner, free, _options.Lease, stopping).ConfigureAwait(false) : [];
+                foreach (var job in claimed)
+                {
+                    Start(job);
+                }
+                backoff.Reset();
+                if (free == 0 || claimed.Count < free)
+                {
+                    await signals.Jobs.WaitAsync(TimeSpan.FromSeconds(_options.PollIntervalSeconds), time, stopping).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogLoopFailed(log, "claim", e);
+                await backoff.WaitAsync(time, stopping).ConfigureAwait(false);
+            }
+        }
+        await DrainAsync().ConfigureAwait(false);
+        signals.CancelRequested -= OnCancelRequested;
+        await Task.WhenAll(heartbeat, rescue).ConfigureAwait(false);
+    }
+
+    private TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(Math.Clamp(_options.LeaseSeconds / 3, 0.2, 10));
+    private TimeSpan RescueInterval => TimeSpan.FromSeconds(Math.Clamp(_options.LeaseSeconds / 2, 0.5, 15));
+
+    private void Start(ClaimedJob job)
+    {
+        var run = new RunningJob(job, time, _options.TimeoutFor(job.Kind));
+        _running[job.Id] = run;
+        run.Task = Task.Run(() => RunAsync(run));
+    }
+
+    private async Task RunAsync(RunningJob run)
+    {
+        var job = run.Job;
+        try
+        {
+            JobOutcome outcome;
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                using var input = JsonDocument.Parse(job.InputJson);
+                var context = new JobContext(job.Id, job.TenantId, job.Kind, input.RootElement, job.Attempt,
+                    (p, ct) => store.SetProgressAsync(_owner, job.Id, p, ct));
+                var handler = handlers.Resolve(scope.ServiceProvider, job.Kind);
+                var result = await handler.RunAsync(context, run.Token).ConfigureAwait(false);
+                outcome = new JobOutcome(job.Id, JobStatus.Completed, result?.GetRawText(), null);
+            }
+            catch (Exception) when (run.Token.IsCancellationRequested)
+            {
+                switch (run.StopReason)
+                {
+                    case StopReason.Shutdown:
+                        return; // released by DrainAsync
+                    case StopReason.LeaseLost:
+                        LogLeaseLost(log, job.Id);
+                        return;
+                    case StopReason.Canceled:
+                        outcome = new JobOutcome(job.Id, JobStatus.Canceled, null, null);
+                        break;
+                    default:
+                        outcome = new JobOutcome(job.Id, JobStatus.Failed, null,
+                            $"timeout after {run.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
+                        break;
+                }
+            }
+            catch (Exception e)
+            {
+                outcome = new JobOutcome(job.Id, JobStatus.Failed, null, string.IsNullOrEmpty(e.Message) ? e.GetType().Name : e.Message);
+            }
+            if (await store.FinishAsync(_owner, outcome, CancellationToken.None).ConfigureAwait(false))
+            {
+                signals.Deliveries.Set();
+            }
+            LogFinished(log, job.Id, job.Kind, outcome.Status);
+        }
+        catch (Exception e)
+        {
+            // The store refused the outcome; the lease runs out and the job is rescued, so nothing is lost.
+            LogLoopFailed(log, "finish", e);
+        }
+        finally
+        {
+            _running.TryRemove(job.Id, out _);
+            run.Dispose();
+            signals.Jobs.Set();
+        }
+    }
+
+    private void OnCancelRequested(string jobId)
+    {
+        if (_running.TryGetValue(jobId, out var run))
+        {
+            run.Stop(StopReason.Canceled);
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken ct)
+    {
+        var ids = _running.Keys.ToArray();
+        if (ids.Length == 0)
+        {
+            return;
+        }
+        var beat = await store.HeartbeatAsync(_owner, ids, _options.Lease, ct).ConfigureAwait(false);
+        foreach (var id in beat.CancelRequested)
+        {
+            OnCancelRequested(id);
+        }
+        foreach (var id in beat.Lost)
+        {
+            // Finished between the snapshot and the beat, or rescued by another process: stop without writing.
+            if (_running.TryGetValue(id, out var run) && !run.Task.IsCompleted)
+            {
+                run.Stop(StopReason.LeaseLost);
+            }
+        }
+    }
+
+    private async Task RescueAsync(CancellationToken ct)
+    {
+        if (await store.RescueExpiredAsync(_options.MaxAttempts, ct).ConfigureAwait(false) > 0)
+        {
+            signals.Jobs.Set();
+            signals.Deliveries.Set();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        var grace = TimeSpan.FromSeconds(_options.ShutdownGraceSeconds);
+        var running = _running.Values.Select(r => r.Task).ToArray();
+        await Task.WhenAny(Task.WhenAll(running), Task.Delay(grace, time)).ConfigureAwait(false);
+        var left = _running.Values.ToArray();
+        if (left.Length == 0)
+        {
+            return;
+        }
+        foreach (var run in left)
+        {
+            run.Stop(StopReason.Shutdown);
+        }
+        await Task.WhenAny(Task.WhenAll(left.Select(r => r.Task)), Task.Delay(TimeSpan.FromSeconds(5), time)).ConfigureAwait(false);
+        await store.ReleaseAsync(_owner, left.Select(r => r.Job.Id).ToArray(), CancellationToken.None).ConfigureAwait(false);
+        LogReleased(log, left.Length);
+    }
+
+    private async Task RepeatAsync(string name, TimeSpan interval, Func<CancellationToken, Task> work, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await work(stopping).ConfigureAwait(false);
+                await Task.Delay(interval, time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogLoopFailed(log, name, e);
+                try { await Task.Delay(interval, time, stopping).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Job {JobId} ({Kind}) finished: {Status}")]
+    private static partial void LogFinished(ILogger logger, string jobId, string kind, string status);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Job {JobId}: lease lost; its outcome is dropped and the job runs again")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Shutdown: released {Count} unfinished jobs for another worker")]
+    private static partial void LogReleased(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Worker {Loop} loop failed; retrying")]
+    private static partial void LogLoopFailed(ILogger logger, string loop, Exception exception);
+}

@@ -1,0 +1,31 @@
+namespace Boomerang.Server.Storage;
+
+/// <summary>
+/// Everything Boomerang keeps. One contract, one conformance suite, every provider.
+/// Times come from the store's <see cref="TimeProvider"/>.
+/// </summary>
+internal interface IJobStore
+{
+    Task MigrateAsync(CancellationToken ct);
+    Task<bool> PingAsync(CancellationToken ct);
+
+    /// <summary>Inserts the jobs in one transaction; each gets Created, Existing (idempotency key) or QueueFull.</summary>
+    Task<IReadOnlyList<SubmitOutcome>> SubmitAsync(IReadOnlyList<NewJob> jobs, int maxActive, CancellationToken ct);
+    Task<JobRecord?> GetAsync(string jobId, CancellationToken ct);
+    Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct);
+    /// <summary>A pending job becomes canceled (its callback skipped); a running one is flagged for its worker.</summary>
+    Task<CancelResult> CancelAsync(string jobId, CancellationToken ct);
+
+    /// <summary>Leases up to <paramref name="max"/> pending jobs to <paramref name="owner"/>, oldest first.</summary>
+    Task<IReadOnlyList<ClaimedJob>> ClaimAsync(string owner, int max, TimeSpan lease, CancellationToken ct);
+    /// <summary>Extends the leases of running jobs; says which were asked to cancel and which this owner lost.</summary>
+    Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct);
+    Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct);
+    /// <summary>Writes the terminal state and, when the job has a callback URL, its delivery, in one transaction.
+    /// False when the owner no longer holds the lease (the outcome is dropped).</summary>
+    Task<bool> FinishAsync(string owner, JobOutcome outcome, CancellationToken ct);
+    /// <summary>Hands running jobs back without counting the attempt (graceful shutdown).</summary>
+    Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct);
+    /// <summary>Requeues jobs whose lease expired, or fails them once attempts are used up. Returns how many moved.</summary>
+    Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct);
+}

@@ -1,0 +1,30 @@
+namespace Boomerang.Server.Storage;
+
+internal sealed record NewJob(
+    string Id, string TenantId, string Kind, string InputJson,
+    string? IdempotencyKey, string? CallbackUrl, bool WantsProgressCallbacks);
+
+internal enum SubmitResult { Created, Existing, QueueFull }
+
+internal sealed record SubmitOutcome(SubmitResult Result, string? JobId, string? Status, long ActiveJobs = 0);
+
+/// <summary>A job row joined with its terminal callback delivery, as the API shows it.</summary>
+internal sealed record JobRecord(
+    long Seq, string Id, string TenantId, string Kind, string Status,
+    double CreatedAt, double? StartedAt, double? FinishedAt, int Attempt, int Progress,
+    string? ResultJson, string? Error, string? CallbackUrl,
+    string? CallbackStatus, int? CallbackAttempts, int? CallbackHttpStatus,
+    double? CallbackFinishedAt, string? CallbackLastError, double? CallbackNextAttemptAt);
+
+internal sealed record JobPage(IReadOnlyList<JobRecord> Jobs, long? NextCursor);
+
+internal enum CancelResult { NotFound, Canceled, CancelRequested, AlreadyFinished }
+
+internal sealed record ClaimedJob(
+    string Id, string TenantId, string Kind, string InputJson, int Attempt,
+    string? CallbackUrl, bool WantsProgressCallbacks);
+
+/// <summary>How an attempt ended, as the worker reports it.</summary>
+internal sealed record JobOutcome(string JobId, string Status, string? ResultJson, string? Error);
+
+internal sealed record HeartbeatResult(IReadOnlyList<string> CancelRequested, IReadOnlyList<string> Lost);
