@@ -67,3 +67,6 @@ public sealed record DeliveryAttemptView(
 
 /// <summary>Answer to <c>GET /api/v1/jobs/{job_id}/deliveries</c>.</summary>
 public sealed record DeliveryListResponse(string JobId, IReadOnlyList<DeliveryAttemptView> Deliveries);
+
+/// <summary>Answer to <c>POST /api/v1/jobs/{job_id}/callback/redeliver</c> (202): the terminal callback is queued again.</summary>
+public sealed record RedeliverResponse(string JobId, string WebhookId, string CallbackStatus);
