@@ -18,7 +18,8 @@ internal sealed partial class CallbackDispatcher(
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private readonly CallbacksOptions _options = options.Value;
 
-    private TimeSpan Lease => _options.Timeout * 2 + TimeSpan.FromSeconds(10);
+    // Long enough for one attempt to finish; a dispatcher that died mid-send loses the delivery to another after this.
+    private TimeSpan Lease => _options.Timeout * 2 + TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
