@@ -9,25 +9,29 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 {
     public const string Key = "bench-key";
     private readonly Process _process;
-    private readonly string _folder;
+    private readonly bool _ownsFolder;
 
-    private ServerUnderTest(Process process, string folder, Uri baseAddress)
+    private ServerUnderTest(Process process, string folder, bool ownsFolder, Uri baseAddress)
     {
         _process = process;
-        _folder = folder;
+        Folder = folder;
+        _ownsFolder = ownsFolder;
         BaseAddress = baseAddress;
     }
 
     public Uri BaseAddress { get; }
+    public string Folder { get; }
 
-    public static async Task<ServerUnderTest> StartAsync(string repoRoot, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts the server; on <paramref name="folder"/> (its SQLite file) when given, else on a new temp folder it deletes.</summary>
+    public static async Task<ServerUnderTest> StartAsync(string repoRoot, IReadOnlyDictionary<string, string> settings, string? folder = null)
     {
         var dll = Path.Combine(repoRoot, "src/Boomerang.Server/bin/Release/net10.0/Boomerang.Server.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("build the server first: dotnet build -c Release src/Boomerang.Server", dll);
         }
-        var folder = Directory.CreateTempSubdirectory("boomerang-bench-").FullName;
+        var ownsFolder = folder is null;
+        folder ??= Directory.CreateTempSubdirectory("boomerang-bench-").FullName;
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
@@ -46,7 +50,7 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
-        var server = new ServerUnderTest(process, folder, new Uri($"http://127.0.0.1:{port}"));
+        var server = new ServerUnderTest(process, folder, ownsFolder, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -74,6 +78,9 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();
-        Directory.Delete(_folder, recursive: true);
+        if (_ownsFolder)
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
     }
 }

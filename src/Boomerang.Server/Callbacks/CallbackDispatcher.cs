@@ -17,12 +17,15 @@ internal sealed partial class CallbackDispatcher(
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/dispatch/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private readonly CallbacksOptions _options = options.Value;
+    private Batcher<DeliveryAttempt, bool>? _attempts;
 
     // Long enough for one attempt to finish; a dispatcher that died mid-send loses the delivery to another after this.
     private TimeSpan Lease => _options.Timeout * 2 + TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        _attempts = new Batcher<DeliveryAttempt, bool>(a => store.RecordAttemptsAsync(_owner, a, CancellationToken.None));
+        var recorder = Task.Run(_attempts.RunAsync, CancellationToken.None);
         var backoff = new Backoff();
         while (!stopping.IsCancellationRequested)
         {
@@ -61,17 +64,22 @@ internal sealed partial class CallbackDispatcher(
         }
         // In-flight sends end within their timeout; anything cut short keeps its lease and is sent again later.
         await Task.WhenAll(_inFlight.Values).ConfigureAwait(false);
+        _attempts.Complete();
+        await recorder.ConfigureAwait(false);
     }
 
     private async Task DeliverAsync(DueDelivery delivery, CancellationToken stopping)
     {
         var hostFailed = true;
+        Task<bool>? recorded = null;
+        var attempts = delivery.Attempts + 1;
+        string? status = null;
+        int? httpStatus = null;
         try
         {
             var started = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
             var sent = await sender.SendAsync(delivery, stopping).ConfigureAwait(false);
-            var attempts = delivery.Attempts + 1;
-            string status;
+            httpStatus = sent.HttpStatus;
             double? next = null;
             if (sent.HttpStatus is >= 200 and < 300)
             {
@@ -93,23 +101,32 @@ internal sealed partial class CallbackDispatcher(
                 status = CallbackStatus.Pending;
                 next = started + RetryPolicy.NextDelay(_options, attempts, sent.RetryAfter, Random.Shared.NextDouble()).TotalSeconds;
             }
-            await store.RecordAttemptAsync(_owner, new DeliveryAttempt(delivery, started, sent.DurationMs, sent.HttpStatus,
-                sent.Error, sent.ResponseBody, status, next), CancellationToken.None).ConfigureAwait(false);
-            LogAttempt(log, delivery.JobId, delivery.Event, attempts, sent.HttpStatus, status);
+            recorded = _attempts!.AddAsync(new DeliveryAttempt(delivery, started, sent.DurationMs, sent.HttpStatus,
+                sent.Error, sent.ResponseBody, status, next));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Shutting down mid-send: the lease expires and another dispatcher sends it.
         }
-        catch (Exception e)
-        {
-            LogDeliveryFailed(log, delivery.JobId, e);
-        }
         finally
         {
+            // The slot is free once the receiver answered; the delivery stays leased until its record commits.
             gates.Exit(delivery.Host, hostFailed);
             _inFlight.TryRemove(delivery.Seq, out _);
             signals.Deliveries.Set();
+        }
+        if (recorded is null)
+        {
+            return;
+        }
+        try
+        {
+            await recorded.ConfigureAwait(false);
+            LogAttempt(log, delivery.JobId, delivery.Event, attempts, httpStatus, status!);
+        }
+        catch (Exception e)
+        {
+            LogDeliveryFailed(log, delivery.JobId, e);
         }
     }
 

@@ -8,7 +8,7 @@ internal static class CallbackRegistration
 {
     public const string HttpClientName = "boomerang-callbacks";
 
-    public static IServiceCollection AddBoomerangCallbacks(this IServiceCollection services)
+    public static IServiceCollection AddBoomerangCallbacks(this IServiceCollection services, bool dispatch)
     {
         services.AddOptions<CallbacksOptions>().BindConfiguration(CallbacksOptions.Section)
             .Validate(o => o.TimeoutSeconds is > 0 and <= 300, "Boomerang:Callbacks:TimeoutSeconds must be in (0, 300]")
@@ -52,7 +52,10 @@ internal static class CallbackRegistration
         services.AddSingleton(sp => new CallbackSender(
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), sp.GetRequiredService<CallbackUrlPolicy>(),
             sp.GetRequiredService<CallbackSigning>(), sp.GetRequiredService<IOptions<CallbacksOptions>>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService<CallbackDispatcher>();
+        if (dispatch)
+        {
+            services.AddHostedService<CallbackDispatcher>();
+        }
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -79,17 +80,30 @@ internal sealed class CallbackSender(
         headers.TryAddWithoutValidation(DedupSignature.VersionHeader, DedupSignature.Version);
     }
 
+    /// <summary>Keeps the first 1 KiB for the attempt log and reads on, through a pooled buffer, only up to the cap.</summary>
     private async Task<string?> ReadCappedAsync(HttpContent content, CancellationToken ct)
     {
-        var buffer = new byte[Math.Max(LoggedBodyBytes, options.Value.MaxResponseBytes)];
-        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct).ConfigureAwait(false)) > 0)
+        var kept = new byte[LoggedBodyBytes];
+        var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            read += n;
+            await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            var keptLength = 0;
+            var total = 0;
+            int n;
+            while (total < options.Value.MaxResponseBytes && (n = await stream.ReadAsync(scratch, ct).ConfigureAwait(false)) > 0)
+            {
+                var copy = Math.Min(n, kept.Length - keptLength);
+                scratch.AsSpan(0, copy).CopyTo(kept.AsSpan(keptLength));
+                keptLength += copy;
+                total += n;
+            }
+            return keptLength == 0 ? null : Encoding.UTF8.GetString(kept, 0, keptLength);
         }
-        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, Math.Min(read, LoggedBodyBytes));
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
 
     private TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch

@@ -12,6 +12,9 @@ internal sealed class SqliteStorageOptions
     public string Path { get; set; } = "data/boomerang.db";
     /// <summary>Writes gathered into one transaction at most; larger groups amortise fsync further.</summary>
     public int MaxGroupSize { get; set; } = 2000;
+    /// <summary>FULL (default) syncs every commit to disk: an acknowledged write survives power loss. NORMAL syncs at
+    /// checkpoints only: it survives a killed process but may lose the last commits on power loss.</summary>
+    public string Synchronous { get; set; } = "FULL";
 }
 
 internal sealed class AuthOptions

@@ -23,7 +23,8 @@ public static class BoomerangServer
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>()?.MaxBodyBytes
                 ?? new ApiOptions().MaxBodyBytes);
-        builder.Services.AddBoomerangServer();
+        var roles = ServerRoles.From(builder.Configuration);
+        builder.Services.AddBoomerangServer(roles);
         builder.Services.AddSingleton(sp => CreateKeyRing(sp, builder.Configuration));
         configure?.Invoke(builder);
 
@@ -32,7 +33,10 @@ public static class BoomerangServer
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
         app.MapGet("/readyz", ReadyAsync).WithTags("Health");
         app.MapOpenApi();
-        app.MapJobsApi().MapDeliveriesApi();
+        if (roles.Api)
+        {
+            app.MapJobsApi().MapDeliveriesApi();
+        }
         // Fail at start, not on the first request or delivery: keys, signing secrets, the callback URL policy.
         _ = app.Services.GetRequiredService<ApiKeyRing>();
         _ = app.Services.GetRequiredService<CallbackSigning>();

@@ -10,6 +10,7 @@ internal static class OptionsRegistration
             .Validate(o => o.Provider is "sqlite", "Boomerang:Storage:Provider must be 'sqlite'")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Sqlite.Path), "Boomerang:Storage:Sqlite:Path must not be empty")
             .Validate(o => o.Sqlite.MaxGroupSize is >= 1 and <= 100_000, "Boomerang:Storage:Sqlite:MaxGroupSize must be 1..100000")
+            .Validate(o => o.Sqlite.Synchronous.ToUpperInvariant() is "FULL" or "NORMAL", "Boomerang:Storage:Sqlite:Synchronous must be FULL or NORMAL")
             .ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
             .Validate(o => o.ApiKeys.All(k => !string.IsNullOrWhiteSpace(k)), "Boomerang:Auth:ApiKeys must not contain empty keys")

@@ -10,24 +10,29 @@ namespace Boomerang.Server.Hosting;
 
 internal static class ServiceRegistration
 {
-    public static IServiceCollection AddBoomerangServer(this IServiceCollection services)
+    public static IServiceCollection AddBoomerangServer(this IServiceCollection services, ServerRoles roles)
     {
         services.AddBoomerangOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IJobStore>(sp =>
         {
             var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new SqliteJobStore(storage.Sqlite.Path, storage.Sqlite.MaxGroupSize, sp.GetRequiredService<TimeProvider>());
+            return new SqliteJobStore(storage.Sqlite.Path, storage.Sqlite.MaxGroupSize, sp.GetRequiredService<TimeProvider>(),
+                storage.Sqlite.Synchronous.ToUpperInvariant());
         });
         services.AddHostedService<StoreMigrator>();
+        services.AddSingleton(roles);
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobHandlers>();
-        services.AddBoomerangCallbacks();
+        services.AddBoomerangCallbacks(roles.Dispatcher);
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<ApiKeyFilter>();
         services.AddJobHandler<EchoHandler>("echo");
         services.AddJobHandler<SleepHandler>("sleep");
-        services.AddHostedService<JobWorker>();
+        if (roles.Worker)
+        {
+            services.AddHostedService<JobWorker>();
+        }
         services.AddOptions<HostOptions>().Configure<IOptions<JobsOptions>>((host, jobs) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(jobs.Value.ShutdownGraceSeconds + 10));
         services.AddOpenApi();

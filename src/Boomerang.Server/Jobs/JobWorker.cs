@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
 using Boomerang.Jobs;
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Storage;
@@ -21,15 +20,16 @@ internal sealed partial class JobWorker(
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly JobsOptions _options = options.Value;
-    private readonly Channel<(JobOutcome Outcome, TaskCompletionSource<bool> Recorded)> _outcomes =
-        Channel.CreateUnbounded<(JobOutcome, TaskCompletionSource<bool>)>(new() { SingleReader = true });
+    private Batcher<JobOutcome, bool>? _outcomes;
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         signals.CancelRequested += OnCancelRequested;
         var heartbeat = Task.Run(() => RepeatAsync("heartbeat", HeartbeatInterval, HeartbeatAsync, stopping), CancellationToken.None);
         var rescue = Task.Run(() => RepeatAsync("rescue", RescueInterval, RescueAsync, stopping), CancellationToken.None);
-        var recorder = Task.Run(RecordOutcomesAsync, CancellationToken.None);
+        // Finished jobs are written in batches: one transaction for all that finished meanwhile.
+        _outcomes = new Batcher<JobOutcome, bool>(o => store.FinishAsync(_owner, o, CancellationToken.None));
+        var recorder = Task.Run(_outcomes.RunAsync, CancellationToken.None);
         var backoff = new Backoff();
         while (!stopping.IsCancellationRequested)
         {
@@ -59,7 +59,7 @@ internal sealed partial class JobWorker(
         }
         await DrainAsync().ConfigureAwait(false);
         signals.CancelRequested -= OnCancelRequested;
-        _outcomes.Writer.TryComplete();
+        _outcomes.Complete();
         await Task.WhenAll(heartbeat, rescue, recorder).ConfigureAwait(false);
     }
 
@@ -111,9 +111,7 @@ internal sealed partial class JobWorker(
             {
                 outcome = new JobOutcome(job.Id, JobStatus.Failed, null, string.IsNullOrEmpty(e.Message) ? e.GetType().Name : e.Message);
             }
-            var recorded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _outcomes.Writer.TryWrite((outcome, recorded));
-            if (await recorded.Task.ConfigureAwait(false))
+            if (await _outcomes!.AddAsync(outcome).ConfigureAwait(false))
             {
                 signals.Deliveries.Set();
             }
@@ -129,33 +127,6 @@ internal sealed partial class JobWorker(
             _running.TryRemove(job.Id, out _);
             run.Dispose();
             signals.Jobs.Set();
-        }
-    }
-
-    /// <summary>Writes finished jobs in batches: whatever finished while the previous batch was being written.</summary>
-    private async Task RecordOutcomesAsync()
-    {
-        var batch = new List<(JobOutcome Outcome, TaskCompletionSource<bool> Recorded)>();
-        while (await _outcomes.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            batch.Clear();
-            while (batch.Count < 1000 && _outcomes.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-            try
-            {
-                var results = await store.FinishAsync(_owner, batch.Select(b => b.Outcome).ToList(), CancellationToken.None)
-                    .ConfigureAwait(false);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Recorded.TrySetResult(results[i]);
-                }
-            }
-            catch (Exception e)
-            {
-                batch.ForEach(b => b.Recorded.TrySetException(e));
-            }
         }
     }
 

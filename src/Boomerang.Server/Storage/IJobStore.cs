@@ -33,8 +33,9 @@ internal interface IJobStore
     /// (saturated or circuit open). A delivery whose lease expired is due again, so a dead dispatcher loses nothing.</summary>
     Task<IReadOnlyList<DueDelivery>> ClaimDeliveriesAsync(string owner, int max, TimeSpan lease,
         IReadOnlyCollection<string> excludedHosts, CancellationToken ct);
-    /// <summary>Logs the attempt and moves the delivery to its new status, in one transaction.</summary>
-    Task RecordAttemptAsync(string owner, DeliveryAttempt attempt, CancellationToken ct);
+    /// <summary>Logs each attempt and moves its delivery to the new status, all in one transaction. False at an index
+    /// whose lease this owner had lost (the attempt is logged; the delivery is left to its new owner).</summary>
+    Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct);
     /// <summary>Hands a claimed delivery back untried.</summary>
     Task ReleaseDeliveryAsync(string owner, long seq, CancellationToken ct);
     Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct);

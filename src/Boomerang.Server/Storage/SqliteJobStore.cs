@@ -20,7 +20,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly SqliteWriter _writer;
 
-    public SqliteJobStore(string path, int maxGroup, TimeProvider time)
+    public SqliteJobStore(string path, int maxGroup, TimeProvider time, string synchronous = "FULL")
     {
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
@@ -31,7 +31,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
             DefaultTimeout = 30,
         }.ToString();
         _time = time;
-        _writer = new SqliteWriter(_connectionString, maxGroup);
+        _writer = new SqliteWriter(_connectionString, maxGroup, synchronous);
     }
 
     private double Now => _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;

@@ -16,11 +16,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Task _loop;
     private readonly Dictionary<string, SqliteCommand> _control = new(StringComparer.Ordinal);
 
-    public SqliteWriter(string connectionString, int maxGroup)
+    public SqliteWriter(string connectionString, int maxGroup, string synchronous)
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
-        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;");
+        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000;");
         _maxGroup = maxGroup;
         _loop = Task.Run(RunAsync);
     }
