@@ -9,7 +9,10 @@ public sealed class CallbackDurabilityTests
     private static Dictionary<string, string> Settings() => CallbackSettings.Loopback(
         ("Boomerang:Auth:ApiKeys:0", TestServer.KeyA),
         ("Boomerang:Jobs:LeaseSeconds", "1"),
-        ("Boomerang:Callbacks:TimeoutSeconds", "1"));
+        ("Boomerang:Callbacks:TimeoutSeconds", "1"),
+        // Enough attempts that none runs out before the kill however slow the machine is.
+        ("Boomerang:Callbacks:MaxAttempts", "100"),
+        ("Boomerang:Callbacks:BackoffMaxSeconds", "0.5"));
 
     [Fact]
     public async Task Callbacks_owed_between_attempts_are_delivered_after_kill_9_and_restart()
