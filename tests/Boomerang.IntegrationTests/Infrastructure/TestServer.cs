@@ -77,12 +77,21 @@ public sealed class TestServer : IAsyncDisposable
 }
 
 /// <summary>A temp folder removed at the end of the test.</summary>
-public sealed class TempFolder : IDisposable
+public class TempFolder : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("boomerang-test-").FullName;
+    public TempFolder() => Path = Directory.CreateTempSubdirectory("boomerang-test-").FullName;
+    protected TempFolder(string path) => Path = path;
 
-    public void Dispose()
+    public string Path { get; }
+
+    public virtual void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
+}
+
+/// <summary>The same folder for a server that restarts on it; the owner deletes it.</summary>
+public sealed class TempFolderView(TempFolder owner) : TempFolder(owner.Path)
+{
+    public override void Dispose() { }
 }

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Boomerang.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real server as a child process (<c>dotnet Boomerang.Server.dll</c>) on a free loopback port, for what only a
+/// separate process shows: kill -9, restarts, start-up failures, what is printed to the console.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private ServerProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        process.OutputDataReceived += (_, e) => { lock (_stdout) { _stdout.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (_stderr) { _stderr.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri BaseAddress { get; }
+    public string Stdout { get { lock (_stdout) { return _stdout.ToString(); } } }
+    public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
+    public bool HasExited => _process.HasExited;
+
+    public static ServerProcess Start(string workingDirectory, IDictionary<string, string>? settings = null,
+        IDictionary<string, string>? environment = null)
+    {
+        var port = FreePort();
+        var server = Path.Combine(AppContext.BaseDirectory, "Boomerang.Server.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(server);
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Boomerang__", StringComparison.Ordinal)
+            || k.StartsWith("DEDUP2D_", StringComparison.Ordinal) || k is "API_KEYS" or "API_KEY").ToList())
+        {
+            start.Environment.Remove(name);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+        return new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    public static async Task<ServerProcess> StartReadyAsync(string workingDirectory, IDictionary<string, string>? settings = null,
+        IDictionary<string, string>? environment = null)
+    {
+        var server = Start(workingDirectory, settings, environment);
+        await server.WaitReadyAsync();
+        return server;
+    }
+
+    public async Task WaitReadyAsync()
+    {
+        using var probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.WaitAsync(async () =>
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"server exited with {_process.ExitCode}: {Stderr}");
+            }
+            try
+            {
+                return (await probe.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "the server process to become ready", TimeSpan.FromSeconds(30));
+    }
+
+    public HttpClient CreateClient(string? apiKey = TestServer.KeyA)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+        }
+        return client;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill9()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit(); // flush redirected output
+        return _process.ExitCode;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Kill9();
+        }
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
