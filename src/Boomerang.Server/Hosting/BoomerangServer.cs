@@ -1,4 +1,6 @@
+using Boomerang.Callbacks;
 using Boomerang.Server.Api;
+using Boomerang.Server.Callbacks;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -30,9 +32,11 @@ public static class BoomerangServer
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
         app.MapGet("/readyz", ReadyAsync).WithTags("Health");
         app.MapOpenApi();
-        app.MapJobsApi();
-        // Fail at start, not on the first request, when no key can be had.
+        app.MapJobsApi().MapDeliveriesApi();
+        // Fail at start, not on the first request or delivery: keys, signing secrets, the callback URL policy.
         _ = app.Services.GetRequiredService<ApiKeyRing>();
+        _ = app.Services.GetRequiredService<CallbackSigning>();
+        _ = app.Services.GetRequiredService<CallbackUrlPolicy>();
         return app;
     }
 

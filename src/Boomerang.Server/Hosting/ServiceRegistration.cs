@@ -22,7 +22,7 @@ internal static class ServiceRegistration
         services.AddHostedService<StoreMigrator>();
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobHandlers>();
-        services.AddSingleton<CallbackIntake>();
+        services.AddBoomerangCallbacks();
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<ApiKeyFilter>();
         services.AddJobHandler<EchoHandler>("echo");

@@ -28,4 +28,16 @@ internal interface IJobStore
     Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct);
     /// <summary>Requeues jobs whose lease expired, or fails them once attempts are used up. Returns how many moved.</summary>
     Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct);
+
+    /// <summary>Leases up to <paramref name="max"/> due deliveries, skipping <paramref name="excludedHosts"/>
+    /// (saturated or circuit open). A delivery whose lease expired is due again, so a dead dispatcher loses nothing.</summary>
+    Task<IReadOnlyList<DueDelivery>> ClaimDeliveriesAsync(string owner, int max, TimeSpan lease,
+        IReadOnlyCollection<string> excludedHosts, CancellationToken ct);
+    /// <summary>Logs the attempt and moves the delivery to its new status, in one transaction.</summary>
+    Task RecordAttemptAsync(string owner, DeliveryAttempt attempt, CancellationToken ct);
+    /// <summary>Hands a claimed delivery back untried.</summary>
+    Task ReleaseDeliveryAsync(string owner, long seq, CancellationToken ct);
+    Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct);
+    /// <summary>Queues the job's terminal callback again, now, with a fresh attempt budget and the same webhook id.</summary>
+    Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct);
 }

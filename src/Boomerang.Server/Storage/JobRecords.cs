@@ -28,3 +28,19 @@ internal sealed record ClaimedJob(
 internal sealed record JobOutcome(string JobId, string Status, string? ResultJson, string? Error);
 
 internal sealed record HeartbeatResult(IReadOnlyList<string> CancelRequested, IReadOnlyList<string> Lost);
+
+/// <summary>A callback delivery that is due, leased to one dispatcher.</summary>
+internal sealed record DueDelivery(
+    long Seq, string WebhookId, string JobId, string TenantId, string Event, string Url, string Host, byte[] Payload, int Attempts);
+
+/// <summary>What one delivery attempt did, and what the delivery becomes.</summary>
+internal sealed record DeliveryAttempt(
+    DueDelivery Delivery, double StartedAt, double DurationMs, int? HttpStatus, string? Error, string? ResponseBody,
+    string NewStatus, double? NextAttemptAt);
+
+internal sealed record DeliveryAttemptRecord(
+    string WebhookId, string Event, int Attempt, double StartedAt, double DurationMs, int? HttpStatus, string? Error, string? ResponseBody);
+
+internal enum RedeliverResult { NotFound, NoCallback, NotFinished, Queued }
+
+internal sealed record RedeliverOutcome(RedeliverResult Result, string? WebhookId = null);

@@ -142,16 +142,14 @@ internal sealed partial class SqliteJobStore
     }
 
     private static void InsertDelivery(SqliteConnection c, string jobId, string tenantId, string @event, bool terminal,
-        string url, byte[] payload, double now) => c.Run("""
-            INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, payload, status, next_attempt_at, created_at)
-            VALUES ($wid, $job, $t, $event, $terminal, $url, $payload, 'pending', $now, $now)
+        string url, byte[] payload, double now, string? skippedBecause = null) => c.Run("""
+            INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
+                last_error, next_attempt_at, finished_at, created_at)
+            VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now)
             """, ("$wid", NewWebhookId()), ("$job", jobId), ("$t", tenantId), ("$event", @event), ("$terminal", terminal ? 1 : 0),
-            ("$url", url), ("$payload", payload), ("$now", now));
-
-    private static void InsertSkippedDelivery(SqliteConnection c, string jobId, string tenantId, string url, string reason, double now) => c.Run("""
-            INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, payload, status, last_error, finished_at, created_at)
-            VALUES ($wid, $job, $t, 'job.canceled', 1, $url, X'', 'skipped', $reason, $now, $now)
-            """, ("$wid", NewWebhookId()), ("$job", jobId), ("$t", tenantId), ("$url", url), ("$reason", reason), ("$now", now));
+            ("$url", url), ("$host", DeliveryHost.Of(url)), ("$payload", payload),
+            ("$status", skippedBecause is null ? "pending" : "skipped"), ("$reason", skippedBecause),
+            ("$next", skippedBecause is null ? now : null), ("$finished", skippedBecause is null ? null : now), ("$now", now));
 
     private static string NewWebhookId() => "msg_" + Guid.CreateVersion7().ToString("N");
 }

@@ -128,12 +128,16 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
                 var now = Now;
                 using (var r = c.Command("""
                     UPDATE jobs SET status = 'canceled', cancel_requested = 1, finished_at = $now
-                    WHERE id = $id AND status = 'pending' RETURNING tenant_id, callback_url
+                    WHERE id = $id AND status = 'pending' RETURNING tenant_id, callback_url, kind
                     """, ("$id", jobId), ("$now", now)).ExecuteReader())
                 {
                     if (r.Read() && r.NullableString(1) is { } url)
                     {
-                        InsertSkippedDelivery(c, jobId, r.GetString(0), url, "canceled_before_start", now);
+                        // Not sent (the seed's behaviour), but kept complete so a redelivery can send it.
+                        var payload = CallbackEvent.Serialize(CallbackEvent.Canceled, jobId, r.GetString(0), r.GetString(2),
+                            JobStatus.Canceled, 0, null, now, null, null);
+                        InsertDelivery(c, jobId, r.GetString(0), CallbackEvent.Canceled, terminal: true, url, payload, now,
+                            skippedBecause: "canceled_before_start");
                     }
                 }
                 return CancelResult.Canceled;

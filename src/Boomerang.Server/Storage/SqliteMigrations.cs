@@ -43,6 +43,7 @@ internal static class SqliteMigrations
                 event TEXT NOT NULL,
                 terminal INTEGER NOT NULL,
                 url TEXT NOT NULL,
+                host TEXT NOT NULL,
                 payload BLOB NOT NULL,
                 status TEXT NOT NULL,
                 attempts INTEGER NOT NULL DEFAULT 0,

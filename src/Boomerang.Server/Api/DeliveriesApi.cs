@@ -1,0 +1,52 @@
+using Boomerang.Jobs;
+using Boomerang.Server.Jobs;
+using Boomerang.Server.Storage;
+
+namespace Boomerang.Server.Api;
+
+/// <summary>The attempt log of a job's callbacks and manual redelivery.</summary>
+internal static class DeliveriesApi
+{
+    public static RouteGroupBuilder MapDeliveriesApi(this RouteGroupBuilder jobs)
+    {
+        jobs.MapGet("/{jobId}/deliveries", ListAsync);
+        jobs.MapPost("/{jobId}/callback/redeliver", RedeliverAsync);
+        return jobs;
+    }
+
+    private static async Task<IResult> ListAsync(string jobId, HttpContext http, IJobStore store, CancellationToken ct)
+    {
+        var (_, error) = await JobsApi.FindOwnAsync(jobId, http, store, ct);
+        if (error is not null)
+        {
+            return error.ToResult(http);
+        }
+        var attempts = await store.ListAttemptsAsync(jobId, ct);
+        return TypedResults.Json(new DeliveryListResponse(jobId, attempts.Select(a => new DeliveryAttemptView(
+            a.WebhookId, a.Event, a.Attempt, a.StartedAt, a.DurationMs, a.HttpStatus, a.Error, a.ResponseBody)).ToList()),
+            BoomerangJson.Options);
+    }
+
+    private static async Task<IResult> RedeliverAsync(string jobId, HttpContext http, IJobStore store, JobSignals signals, CancellationToken ct)
+    {
+        var (_, error) = await JobsApi.FindOwnAsync(jobId, http, store, ct);
+        if (error is not null)
+        {
+            return error.ToResult(http);
+        }
+        var outcome = await store.RedeliverAsync(jobId, ct);
+        switch (outcome.Result)
+        {
+            case RedeliverResult.Queued:
+                signals.Deliveries.Set();
+                return TypedResults.Json(new RedeliverResponse(jobId, outcome.WebhookId!, CallbackStatus.Pending), BoomerangJson.Options,
+                    statusCode: 202);
+            case RedeliverResult.NoCallback:
+                return ApiErrors.Of(409, "CALLBACK_NOT_REDELIVERABLE", "job has no callback_url").ToResult(http);
+            case RedeliverResult.NotFinished:
+                return ApiErrors.Of(409, "CALLBACK_NOT_REDELIVERABLE", "job has not finished; its callback is sent when it does").ToResult(http);
+            default:
+                return ApiErrors.JobNotFound(jobId).ToResult(http);
+        }
+    }
+}

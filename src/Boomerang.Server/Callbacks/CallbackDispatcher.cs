@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using Boomerang.Jobs;
+using Boomerang.Server.Jobs;
+using Boomerang.Server.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Boomerang.Server.Callbacks;
+
+/// <summary>
+/// Claims due deliveries under a lease, sends each once, and records the attempt with the delivery's next state.
+/// A dispatcher that dies leaves leases that expire, and the deliveries are claimed again: at least once.
+/// </summary>
+internal sealed partial class CallbackDispatcher(
+    IJobStore store, CallbackSender sender, HostGates gates, JobSignals signals, IOptions<CallbacksOptions> options,
+    TimeProvider time, ILogger<CallbackDispatcher> log) : BackgroundService
+{
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/dispatch/{Guid.NewGuid():N}";
+    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+    private readonly CallbacksOptions _options = options.Value;
+
+    // Long enough for one attempt to finish; a dispatcher that died mid-send loses the delivery to another after this.
+    private TimeSpan Lease => _options.Timeout * 2 + TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var backoff = new Backoff();
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var free = _options.Concurrency - _inFlight.Count;
+                var due = free > 0
+                    ? await store.ClaimDeliveriesAsync(_owner, free, Lease, gates.Unavailable(), stopping).ConfigureAwait(false)
+                    : [];
+                foreach (var delivery in due)
+                {
+                    if (gates.TryEnter(delivery.Host))
+                    {
+                        _inFlight[delivery.Seq] = Task.Run(() => DeliverAsync(delivery, stopping), CancellationToken.None);
+                    }
+                    else
+                    {
+                        await store.ReleaseDeliveryAsync(_owner, delivery.Seq, stopping).ConfigureAwait(false);
+                    }
+                }
+                backoff.Reset();
+                if (free == 0 || due.Count < free)
+                {
+                    await signals.Deliveries.WaitAsync(TimeSpan.FromSeconds(_options.PollIntervalSeconds), time, stopping).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogLoopFailed(log, e);
+                await backoff.WaitAsync(time, stopping).ConfigureAwait(false);
+            }
+        }
+        // In-flight sends end within their timeout; anything cut short keeps its lease and is sent again later.
+        await Task.WhenAll(_inFlight.Values).ConfigureAwait(false);
+    }
+
+    private async Task DeliverAsync(DueDelivery delivery, CancellationToken stopping)
+    {
+        var hostFailed = true;
+        try
+        {
+            var started = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+            var sent = await sender.SendAsync(delivery, stopping).ConfigureAwait(false);
+            var attempts = delivery.Attempts + 1;
+            string status;
+            double? next = null;
+            if (sent.HttpStatus is >= 200 and < 300)
+            {
+                status = CallbackStatus.Success;
+                hostFailed = false;
+            }
+            else if (sent.HttpStatus is { } code && !RetryPolicy.IsRetryable(code))
+            {
+                // 3xx (redirects are not followed) and 4xx other than 408/425/429; 410 Gone means "not wanted".
+                status = CallbackStatus.Failed;
+                hostFailed = false;
+            }
+            else if (attempts >= _options.MaxAttempts || sent.Error?.StartsWith("callback_url ", StringComparison.Ordinal) == true)
+            {
+                status = CallbackStatus.Failed;
+            }
+            else
+            {
+                status = CallbackStatus.Pending;
+                next = started + RetryPolicy.NextDelay(_options, attempts, sent.RetryAfter, Random.Shared.NextDouble()).TotalSeconds;
+            }
+            await store.RecordAttemptAsync(_owner, new DeliveryAttempt(delivery, started, sent.DurationMs, sent.HttpStatus,
+                sent.Error, sent.ResponseBody, status, next), CancellationToken.None).ConfigureAwait(false);
+            LogAttempt(log, delivery.JobId, delivery.Event, attempts, sent.HttpStatus, status);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down mid-send: the lease expires and another dispatcher sends it.
+        }
+        catch (Exception e)
+        {
+            LogDeliveryFailed(log, delivery.JobId, e);
+        }
+        finally
+        {
+            gates.Exit(delivery.Host, hostFailed);
+            _inFlight.TryRemove(delivery.Seq, out _);
+            signals.Deliveries.Set();
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Callback for job {JobId} ({Event}) attempt {Attempt}: HTTP {HttpStatus}, now {Status}")]
+    private static partial void LogAttempt(ILogger logger, string jobId, string @event, int attempt, int? httpStatus, string status);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Callback dispatcher loop failed; retrying")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Callback for job {JobId} could not be recorded; its lease will expire and it is sent again")]
+    private static partial void LogDeliveryFailed(ILogger logger, string jobId, Exception exception);
+}

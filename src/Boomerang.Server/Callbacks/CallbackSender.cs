@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text;
+using Boomerang.Callbacks;
+using Boomerang.Server.Storage;
+using Boomerang.Signing;
+using Microsoft.Extensions.Options;
+
+namespace Boomerang.Server.Callbacks;
+
+internal sealed record SendResult(int? HttpStatus, string? Error, string? ResponseBody, TimeSpan? RetryAfter, double DurationMs);
+
+/// <summary>
+/// Makes one delivery attempt: the stored payload bytes, signed now (so a retry hours later still passes a receiver's
+/// 5-minute tolerance) with the same webhook id every time.
+/// </summary>
+internal sealed class CallbackSender(
+    HttpClient http, CallbackUrlPolicy policy, CallbackSigning signing, IOptions<CallbacksOptions> options, TimeProvider time)
+{
+    public const int LoggedBodyBytes = 1024;
+
+    public static readonly string UserAgent = "Boomerang/" +
+        (typeof(CallbackSender).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            .Split('+')[0] ?? "0");
+
+    public async Task<SendResult> SendAsync(DueDelivery delivery, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        // The policy may have changed since the job was submitted; the stored URL is judged again.
+        if (policy.Check(delivery.Url) is { IsValid: false } check)
+        {
+            return new SendResult(null, check.Error, null, null, clock.Elapsed.TotalMilliseconds);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(delivery.Payload) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        Sign(request, delivery);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Value.Timeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            var body = await ReadCappedAsync(response.Content, timeout.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            return new SendResult(status, status is >= 200 and < 300 ? null : $"http_status:{status}", body,
+                RetryAfterOf(response), clock.Elapsed.TotalMilliseconds);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new SendResult(null, $"timeout after {options.Value.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)}s",
+                null, null, clock.Elapsed.TotalMilliseconds);
+        }
+        catch (HttpRequestException e)
+        {
+            return new SendResult(null, Describe(e), null, null, clock.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    private void Sign(HttpRequestMessage request, DueDelivery delivery)
+    {
+        var headers = request.Headers;
+        headers.UserAgent.ParseAdd(UserAgent);
+        headers.TryAddWithoutValidation(DedupSignature.JobIdHeader, delivery.JobId);
+        headers.TryAddWithoutValidation("X-Dedup-Tenant-Id", delivery.TenantId);
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
+        headers.TryAddWithoutValidation(StandardWebhooksSignature.IdHeader, delivery.WebhookId);
+        headers.TryAddWithoutValidation(StandardWebhooksSignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        var secrets = signing.SecretsFor(delivery.TenantId);
+        if (secrets.Count == 0)
+        {
+            return;
+        }
+        headers.TryAddWithoutValidation(StandardWebhooksSignature.SignatureHeader,
+            StandardWebhooksSignature.Sign(delivery.WebhookId, timestamp, delivery.Payload, secrets));
+        // The seed's scheme carries one signature: the first (current) secret's.
+        headers.TryAddWithoutValidation(DedupSignature.SignatureHeader, DedupSignature.Sign(delivery.JobId, timestamp, delivery.Payload, secrets[0]));
+        headers.TryAddWithoutValidation(DedupSignature.VersionHeader, DedupSignature.Version);
+    }
+
+    private async Task<string?> ReadCappedAsync(HttpContent content, CancellationToken ct)
+    {
+        var buffer = new byte[Math.Max(LoggedBodyBytes, options.Value.MaxResponseBytes)];
+        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), ct).ConfigureAwait(false)) > 0)
+        {
+            read += n;
+        }
+        return read == 0 ? null : Encoding.UTF8.GetString(buffer, 0, Math.Min(read, LoggedBodyBytes));
+    }
+
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static string Describe(HttpRequestException e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is CallbackConnectException)
+            {
+                return inner.Message;
+            }
+        }
+        return e.InnerException is { } cause ? $"{e.Message} ({cause.Message})" : e.Message;
+    }
+}

@@ -1,0 +1,31 @@
+using Boomerang.IntegrationTests.Infrastructure;
+
+namespace Boomerang.IntegrationTests.Callbacks;
+
+public sealed class HostIsolationTests
+{
+    [Fact]
+    public async Task A_host_that_hangs_on_every_request_does_not_hold_up_deliveries_to_a_healthy_one()
+    {
+        await using var slow = await CallbackReceiver.StartAsync(new ScriptedResponse(200, Delay: TimeSpan.FromSeconds(20)));
+        await using var fast = await CallbackReceiver.StartAsync();
+        await using var server = await TestServer.StartAsync(CallbackSettings.Loopback(
+            ("Boomerang:Callbacks:PerHostConcurrency", "2"),
+            ("Boomerang:Callbacks:Concurrency", "8"),
+            ("Boomerang:Callbacks:TimeoutSeconds", "30")));
+
+        for (var i = 0; i < 20; i++)
+        {
+            await server.Client.SubmitAsync(new { kind = "echo", input = i, callback_url = slow.Url() });
+        }
+        await slow.WaitForAsync(2);
+        for (var i = 0; i < 10; i++)
+        {
+            await server.Client.SubmitAsync(new { kind = "echo", input = i, callback_url = fast.Url() });
+        }
+
+        // All of the healthy host's callbacks arrive while the slow host still holds its two requests open.
+        await fast.WaitForAsync(10, TimeSpan.FromSeconds(10));
+        Assert.Equal(2, slow.Received.Count);
+    }
+}
