@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using System.Threading.Channels;
 using Boomerang.Jobs;
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Storage;
@@ -20,12 +21,15 @@ internal sealed partial class JobWorker(
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly JobsOptions _options = options.Value;
+    private readonly Channel<(JobOutcome Outcome, TaskCompletionSource<bool> Recorded)> _outcomes =
+        Channel.CreateUnbounded<(JobOutcome, TaskCompletionSource<bool>)>(new() { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         signals.CancelRequested += OnCancelRequested;
         var heartbeat = Task.Run(() => RepeatAsync("heartbeat", HeartbeatInterval, HeartbeatAsync, stopping), CancellationToken.None);
         var rescue = Task.Run(() => RepeatAsync("rescue", RescueInterval, RescueAsync, stopping), CancellationToken.None);
+        var recorder = Task.Run(RecordOutcomesAsync, CancellationToken.None);
         var backoff = new Backoff();
         while (!stopping.IsCancellationRequested)
         {
@@ -55,7 +59,8 @@ internal sealed partial class JobWorker(
         }
         await DrainAsync().ConfigureAwait(false);
         signals.CancelRequested -= OnCancelRequested;
-        await Task.WhenAll(heartbeat, rescue).ConfigureAwait(false);
+        _outcomes.Writer.TryComplete();
+        await Task.WhenAll(heartbeat, rescue, recorder).ConfigureAwait(false);
     }
 
     private TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(Math.Clamp(_options.LeaseSeconds / 3, 0.2, 10));
@@ -106,7 +111,9 @@ internal sealed partial class JobWorker(
             {
                 outcome = new JobOutcome(job.Id, JobStatus.Failed, null, string.IsNullOrEmpty(e.Message) ? e.GetType().Name : e.Message);
             }
-            if (await store.FinishAsync(_owner, outcome, CancellationToken.None).ConfigureAwait(false))
+            var recorded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _outcomes.Writer.TryWrite((outcome, recorded));
+            if (await recorded.Task.ConfigureAwait(false))
             {
                 signals.Deliveries.Set();
             }
@@ -122,6 +129,33 @@ internal sealed partial class JobWorker(
             _running.TryRemove(job.Id, out _);
             run.Dispose();
             signals.Jobs.Set();
+        }
+    }
+
+    /// <summary>Writes finished jobs in batches: whatever finished while the previous batch was being written.</summary>
+    private async Task RecordOutcomesAsync()
+    {
+        var batch = new List<(JobOutcome Outcome, TaskCompletionSource<bool> Recorded)>();
+        while (await _outcomes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < 1000 && _outcomes.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+            try
+            {
+                var results = await store.FinishAsync(_owner, batch.Select(b => b.Outcome).ToList(), CancellationToken.None)
+                    .ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Recorded.TrySetResult(results[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                batch.ForEach(b => b.Recorded.TrySetException(e));
+            }
         }
     }
 

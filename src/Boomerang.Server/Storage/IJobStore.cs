@@ -21,9 +21,9 @@ internal interface IJobStore
     /// <summary>Extends the leases of running jobs; says which were asked to cancel and which this owner lost.</summary>
     Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct);
     Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct);
-    /// <summary>Writes the terminal state and, when the job has a callback URL, its delivery, in one transaction.
-    /// False when the owner no longer holds the lease (the outcome is dropped).</summary>
-    Task<bool> FinishAsync(string owner, JobOutcome outcome, CancellationToken ct);
+    /// <summary>Writes each job's terminal state and, when it has a callback URL, its delivery, in one transaction.
+    /// An outcome whose owner no longer holds the lease is dropped (false at its index).</summary>
+    Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct);
     /// <summary>Hands running jobs back without counting the attempt (graceful shutdown).</summary>
     Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct);
     /// <summary>Requeues jobs whose lease expired, or fails them once attempts are used up. Returns how many moved.</summary>

@@ -62,8 +62,12 @@ internal sealed partial class SqliteJobStore
             return 0;
         }, ct);
 
-    public Task<bool> FinishAsync(string owner, JobOutcome outcome, CancellationToken ct) =>
-        _writer.WriteAsync(c => FinishRow(c, outcome, owner), ct);
+    public Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct) =>
+        _writer.WriteAsync<IReadOnlyList<bool>>(c =>
+        {
+            using var finish = FinishCommand(c, owner);
+            return outcomes.Select(o => FinishRow(c, finish, o)).ToList();
+        }, ct);
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct) =>
         _writer.WriteAsync(c =>
@@ -100,12 +104,14 @@ internal sealed partial class SqliteJobStore
             {
                 if (cancel)
                 {
-                    FinishRow(c, new JobOutcome(id, JobStatus.Canceled, null, null), owner: null);
+                    using var finish = FinishCommand(c, owner: null);
+                    FinishRow(c, finish, new JobOutcome(id, JobStatus.Canceled, null, null));
                 }
                 else if (attempt >= maxAttempts)
                 {
-                    FinishRow(c, new JobOutcome(id, JobStatus.Failed, null,
-                        $"worker lost: lease expired on attempt {attempt} of {maxAttempts}"), owner: null);
+                    using var finish = FinishCommand(c, owner: null);
+                    FinishRow(c, finish, new JobOutcome(id, JobStatus.Failed, null,
+                        $"worker lost: lease expired on attempt {attempt} of {maxAttempts}"));
                 }
                 else
                 {
@@ -116,18 +122,26 @@ internal sealed partial class SqliteJobStore
             return expired.Count;
         }, ct);
 
+    /// <summary>The terminal-state UPDATE, prepared once per transaction and bound per job. Without an owner
+    /// (the rescuer) it finishes whoever held the job.</summary>
+    private static SqliteCommand FinishCommand(SqliteConnection c, string? owner) => c.Command($"""
+        UPDATE jobs SET status = $s, result = $result, error = $error, finished_at = $now,
+            progress = CASE WHEN $s = 'completed' THEN 100 ELSE progress END,
+            lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = $id AND status = 'in_progress' {(owner is null ? "" : "AND lease_owner = $owner")}
+        RETURNING tenant_id, kind, callback_url, started_at, progress
+        """, ("$s", ""), ("$result", null), ("$error", null), ("$now", 0.0), ("$id", ""), ("$owner", owner));
+
     /// <summary>Terminal state plus outbox row, inside the caller's transaction.</summary>
-    private bool FinishRow(SqliteConnection c, JobOutcome outcome, string? owner)
+    private bool FinishRow(SqliteConnection c, SqliteCommand finish, JobOutcome outcome)
     {
         var now = Now;
-        using var r = c.Command($"""
-            UPDATE jobs SET status = $s, result = $result, error = $error, finished_at = $now,
-                progress = CASE WHEN $s = 'completed' THEN 100 ELSE progress END,
-                lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = $id AND status = 'in_progress' {(owner is null ? "" : "AND lease_owner = $owner")}
-            RETURNING tenant_id, kind, callback_url, started_at, progress
-            """, ("$s", outcome.Status), ("$result", outcome.ResultJson), ("$error", outcome.Error), ("$now", now),
-            ("$id", outcome.JobId), ("$owner", owner)).ExecuteReader();
+        finish.Parameters["$s"].Value = outcome.Status;
+        finish.Parameters["$result"].Value = (object?)outcome.ResultJson ?? DBNull.Value;
+        finish.Parameters["$error"].Value = (object?)outcome.Error ?? DBNull.Value;
+        finish.Parameters["$now"].Value = now;
+        finish.Parameters["$id"].Value = outcome.JobId;
+        using var r = finish.ExecuteReader();
         if (!r.Read())
         {
             return false;

@@ -14,6 +14,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly int _maxGroup;
     private readonly Task _loop;
+    private readonly Dictionary<string, SqliteCommand> _control = new(StringComparer.Ordinal);
 
     public SqliteWriter(string connectionString, int maxGroup)
     {
@@ -82,10 +83,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
+    // Transaction control runs several times per group; its statements are prepared once.
     private void Execute(string sql)
     {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
+        if (!_control.TryGetValue(sql, out var command))
+        {
+            _control[sql] = command = _connection.CreateCommand();
+            command.CommandText = sql;
+        }
         command.ExecuteNonQuery();
     }
 
@@ -98,6 +103,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        foreach (var command in _control.Values)
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+        }
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 

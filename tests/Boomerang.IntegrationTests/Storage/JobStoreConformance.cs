@@ -70,7 +70,7 @@ public abstract class JobStoreConformance : IAsyncLifetime
         await _store.SubmitAsync([Job(), Job()], 2, default);
         var full = await _store.SubmitAsync([Job()], 2, default);
         var claimed = await _store.ClaimAsync("w", 1, Lease, default);
-        await _store.FinishAsync("w", new JobOutcome(claimed[0].Id, JobStatus.Completed, "1", null), default);
+        await _store.FinishAsync("w", [new JobOutcome(claimed[0].Id, JobStatus.Completed, "1", null)], default);
         var room = await _store.SubmitAsync([Job(), Job()], 2, default);
 
         Assert.Equal(SubmitResult.QueueFull, full[0].Result);
@@ -101,9 +101,9 @@ public abstract class JobStoreConformance : IAsyncLifetime
         await _store.SubmitAsync([job], 10, default);
         await _store.ClaimAsync("w", 1, Lease, default);
 
-        Assert.False(await _store.FinishAsync("someone-else", new JobOutcome(job.Id, JobStatus.Completed, "1", null), default));
-        Assert.True(await _store.FinishAsync("w", new JobOutcome(job.Id, JobStatus.Completed, """{"ok":true}""", null), default));
-        Assert.False(await _store.FinishAsync("w", new JobOutcome(job.Id, JobStatus.Failed, null, "late"), default));
+        Assert.Equal([false], await _store.FinishAsync("someone-else", [new JobOutcome(job.Id, JobStatus.Completed, "1", null)], default));
+        Assert.Equal([true], await _store.FinishAsync("w", [new JobOutcome(job.Id, JobStatus.Completed, """{"ok":true}""", null)], default));
+        Assert.Equal([false], await _store.FinishAsync("w", [new JobOutcome(job.Id, JobStatus.Failed, null, "late")], default));
 
         var read = await _store.GetAsync(job.Id, default);
         Assert.Equal(JobStatus.Completed, read!.Status);
@@ -111,6 +111,20 @@ public abstract class JobStoreConformance : IAsyncLifetime
         Assert.Equal(100, read.Progress);
         Assert.Equal(CallbackStatus.Pending, read.CallbackStatus);
         Assert.NotNull(read.CallbackNextAttemptAt);
+    }
+
+    [Fact]
+    public async Task Many_outcomes_are_written_together_and_each_one_answers_for_itself()
+    {
+        var jobs = Enumerable.Range(0, 3).Select(_ => Job(url: "https://example.com/hook")).ToList();
+        await _store.SubmitAsync(jobs, 10, default);
+        await _store.ClaimAsync("w", 2, Lease, default);
+
+        var results = await _store.FinishAsync("w", jobs.Select(j => new JobOutcome(j.Id, JobStatus.Failed, null, "boom")).ToList(), default);
+
+        Assert.Equal([true, true, false], results);
+        Assert.Equal(JobStatus.Pending, (await _store.GetAsync(jobs[2].Id, default))!.Status);
+        Assert.All(jobs.Take(2), j => Assert.Equal("boom", _store.GetAsync(j.Id, default).Result!.Error));
     }
 
     [Fact]

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using Boomerang;
+using Boomerang.Bench;
+using Boomerang.Jobs;
+
+// bench jobs     [--count N] [--batch B] [--submitters S] [--set Key=Value ...]   end to end, no callbacks
+// bench callbacks [--rate R] [--seconds T] [--set ...]                             callback latency at an offered load
+// bench dispatch [--count N] [--set ...]                                          deliveries/s to a fast receiver
+var mode = args.FirstOrDefault() ?? "jobs";
+var options = Options.Parse(args.Skip(1).ToArray());
+var repo = FindRepoRoot();
+Console.WriteLine($"mode={mode} {string.Join(' ', args.Skip(1))}");
+
+await using var receiver = mode == "jobs" ? null : await FastReceiver.StartAsync();
+var settings = new Dictionary<string, string>
+{
+    ["Boomerang:Jobs:Concurrency"] = "64",
+    ["Boomerang:Jobs:MaxActive"] = "1000000",
+    ["Boomerang:Callbacks:AllowHttp"] = "true",
+    ["Boomerang:Callbacks:AllowedNetworks:0"] = "127.0.0.0/8",
+    ["Boomerang:Callbacks:SigningSecrets:0"] = "bench-secret",
+    ["Boomerang:Callbacks:Concurrency"] = "64",
+    ["Boomerang:Callbacks:PerHostConcurrency"] = "64",
+};
+foreach (var (key, value) in options.Settings)
+{
+    settings[key] = value;
+}
+await using var server = await ServerUnderTest.StartAsync(repo, settings);
+using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+http.DefaultRequestHeaders.Add("X-API-Key", ServerUnderTest.Key);
+var callbackUrl = receiver is null ? null : new Uri(receiver.BaseAddress, "/hook").ToString();
+
+switch (mode)
+{
+    case "jobs":
+    {
+        var count = options.Int("count", 50_000);
+        var clock = Stopwatch.StartNew();
+        await SubmitAsync(count, options.Int("batch", 1000), options.Int("submitters", 4), null);
+        var submitted = clock.Elapsed;
+        await WaitDrainedAsync();
+        var jobs = await ReadAllAsync();
+        var span = jobs.Max(j => j.FinishedAt!.Value) - jobs.Min(j => j.CreatedAt);
+        Report("submitted", $"{count} jobs in {submitted.TotalSeconds:F2} s ({count / submitted.TotalSeconds:F0} jobs/s)");
+        Report("completed", $"{jobs.Count(j => j.Status == JobStatus.Completed)} of {count}");
+        Report("end-to-end", $"{count / span:F0} jobs/s (first submit to last finish {span:F2} s)");
+        Report("submit-to-finish", Stats.Summary(jobs.Select(j => (j.FinishedAt!.Value - j.CreatedAt) * 1000).ToList()));
+        break;
+    }
+    case "callbacks":
+    {
+        var rate = options.Int("rate", 500);
+        var seconds = options.Int("seconds", 20);
+        // Offered load: every 20 ms, a batch of rate/50 jobs, for the given time.
+        var perTick = Math.Max(1, rate / 50);
+        var total = 0;
+        var clock = Stopwatch.StartNew();
+        for (var tick = 0; clock.Elapsed < TimeSpan.FromSeconds(seconds); tick++)
+        {
+            await SubmitBatchAsync(perTick, callbackUrl);
+            total += perTick;
+            var next = TimeSpan.FromMilliseconds(20 * (tick + 1)) - clock.Elapsed;
+            if (next > TimeSpan.Zero)
+            {
+                await Task.Delay(next);
+            }
+        }
+        var offered = total / clock.Elapsed.TotalSeconds;
+        await WaitForCallbacksAsync(receiver!, total);
+        // The first second warms up JIT and connection pools; report the steady state after it.
+        Report("offered", $"{offered:F0} jobs/s for {clock.Elapsed.TotalSeconds:F1} s ({total} jobs)");
+        Report("callbacks", $"{receiver!.Count} of {total}");
+        Report("finish-to-callback", Stats.Summary(receiver.LatenciesMs));
+        break;
+    }
+    case "dispatch":
+    {
+        var count = options.Int("count", 20_000);
+        await SubmitAsync(count, 1000, 4, callbackUrl);
+        await WaitForCallbacksAsync(receiver!, count);
+        var span = (receiver!.Last!.Value - receiver.First!.Value).TotalSeconds;
+        Report("delivered", $"{receiver.Count} of {count}");
+        Report("dispatch", $"{count / span:F0} deliveries/s (first to last callback {span:F2} s)");
+        Report("finish-to-callback", Stats.Summary(receiver.LatenciesMs));
+        break;
+    }
+    default:
+        Console.Error.WriteLine($"unknown mode {mode}: use jobs, callbacks or dispatch");
+        return 2;
+}
+return 0;
+
+async Task SubmitAsync(int count, int batch, int submitters, string? url)
+{
+    var left = count;
+    await Parallel.ForEachAsync(Enumerable.Range(0, submitters), async (_, _) =>
+    {
+        while (true)
+        {
+            var take = Math.Min(batch, Interlocked.Add(ref left, -batch) + batch);
+            if (take <= 0)
+            {
+                return;
+            }
+            await SubmitBatchAsync(take, url);
+        }
+    });
+}
+
+async Task SubmitBatchAsync(int take, string? url)
+{
+    var jobs = Enumerable.Range(0, take).Select(i => new SubmitJobRequest("echo", System.Text.Json.JsonSerializer.SerializeToElement(i), url)).ToList();
+    var response = await http.PostAsJsonAsync("/api/v1/jobs/batch", new SubmitBatchRequest(jobs), BoomerangJson.Options);
+    response.EnsureSuccessStatusCode();
+    var body = await response.Content.ReadFromJsonAsync<SubmitBatchResponse>(BoomerangJson.Options);
+    if (body!.Results.FirstOrDefault(r => r.Status != 202) is { } bad)
+    {
+        throw new InvalidOperationException($"batch item refused: {bad.Status} {bad.Error}");
+    }
+}
+
+async Task WaitDrainedAsync()
+{
+    while (true)
+    {
+        var pending = await http.GetFromJsonAsync<JobListResponse>("/api/v1/jobs?status=pending&limit=1", BoomerangJson.Options);
+        var running = await http.GetFromJsonAsync<JobListResponse>("/api/v1/jobs?status=in_progress&limit=1", BoomerangJson.Options);
+        if (pending!.Jobs.Count == 0 && running!.Jobs.Count == 0)
+        {
+            return;
+        }
+        await Task.Delay(50);
+    }
+}
+
+async Task<List<JobView>> ReadAllAsync()
+{
+    var all = new List<JobView>();
+    string? cursor = null;
+    do
+    {
+        var page = await http.GetFromJsonAsync<JobListResponse>($"/api/v1/jobs?limit=200{(cursor is null ? "" : "&cursor=" + cursor)}", BoomerangJson.Options);
+        all.AddRange(page!.Jobs);
+        cursor = page.NextCursor;
+    }
+    while (cursor is not null);
+    return all;
+}
+
+static async Task WaitForCallbacksAsync(FastReceiver receiver, int count)
+{
+    var deadline = DateTime.UtcNow.AddMinutes(5);
+    while (receiver.Count < count && DateTime.UtcNow < deadline)
+    {
+        await Task.Delay(20);
+    }
+}
+
+static void Report(string what, string value) => Console.WriteLine($"  {what,-20} {value}");
+
+static string FindRepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Boomerang.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+    throw new InvalidOperationException("run from inside the repository");
+}
+
+internal sealed record Options(Dictionary<string, string> Values, List<KeyValuePair<string, string>> Settings)
+{
+    public static Options Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>();
+        var settings = new List<KeyValuePair<string, string>>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var name = args[i].TrimStart('-');
+            if (name == "set")
+            {
+                var eq = args[i + 1].IndexOf('=');
+                settings.Add(new(args[i + 1][..eq], args[i + 1][(eq + 1)..]));
+            }
+            else
+            {
+                values[name] = args[i + 1];
+            }
+        }
+        return new Options(values, settings);
+    }
+
+    public int Int(string name, int fallback) =>
+        Values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite. Installs and starts what the tests need, then runs every test project.
+# Usage: bash scripts/test.sh [extra dotnet test arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+dotnet build Boomerang.sln -c Release -v q -nologo
+status=0
+dotnet test Boomerang.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# One plain summary line over all test projects, e.g. "612 passed, 0 failed, 0 skipped".
+awk '/^(Passed|Failed)!/ {
+        for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+        runs++ }
+     END { if (runs == 0) { print "0 passed, 1 failed (no test project reported)"; exit 1 }
+           printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log" || status=1
+exit "$status"

@@ -1,0 +1,84 @@
+using Boomerang.Server.Callbacks;
+using Microsoft.Extensions.Options;
+
+namespace Boomerang.UnitTests.Server;
+
+public sealed class HostGatesTests
+{
+    private sealed class Clock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UnixEpoch;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private readonly Clock _clock = new();
+    private readonly HostGates _gates;
+
+    public HostGatesTests() => _gates = new HostGates(Options.Create(new CallbacksOptions
+    {
+        PerHostConcurrency = 2,
+        CircuitFailureThreshold = 3,
+        CircuitOpenSeconds = 30,
+    }), _clock);
+
+    [Fact]
+    public void A_host_at_its_concurrency_limit_is_unavailable_until_a_request_ends()
+    {
+        Assert.True(_gates.TryEnter("a"));
+        Assert.True(_gates.TryEnter("a"));
+        Assert.False(_gates.TryEnter("a"));
+        Assert.True(_gates.TryEnter("b"));
+        Assert.Equal(["a"], _gates.Unavailable());
+
+        _gates.Exit("a", hostFailed: false);
+        Assert.Empty(_gates.Unavailable());
+    }
+
+    [Fact]
+    public void Failures_in_a_row_open_the_circuit_then_one_probe_may_close_it()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(_gates.TryEnter("a"));
+            _gates.Exit("a", hostFailed: true);
+        }
+        Assert.True(_gates.IsOpen("a"));
+        Assert.False(_gates.TryEnter("a"));
+
+        _clock.Now += TimeSpan.FromSeconds(31);
+        Assert.True(_gates.TryEnter("a"));
+        Assert.False(_gates.TryEnter("a"));
+        _gates.Exit("a", hostFailed: false);
+
+        Assert.False(_gates.IsOpen("a"));
+        Assert.True(_gates.TryEnter("a"));
+        Assert.True(_gates.TryEnter("a"));
+    }
+
+    [Fact]
+    public void A_failed_probe_opens_the_circuit_again()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _gates.TryEnter("a");
+            _gates.Exit("a", hostFailed: true);
+        }
+        _clock.Now += TimeSpan.FromSeconds(31);
+        _gates.TryEnter("a");
+        _gates.Exit("a", hostFailed: true);
+
+        Assert.True(_gates.IsOpen("a"));
+        Assert.Contains("a", _gates.Unavailable());
+    }
+
+    [Fact]
+    public void A_success_resets_the_failure_count()
+    {
+        foreach (var failed in new[] { true, true, false, true, true })
+        {
+            _gates.TryEnter("a");
+            _gates.Exit("a", failed);
+        }
+        Assert.False(_gates.IsOpen("a"));
+    }
+}
