@@ -20,14 +20,27 @@ internal sealed partial class CallbackEndpoint(
 {
     public const string TaskIdRouteValue = "task_id";
 
+    // Well inside a sender's request timeout (Boomerang's is 10 s).
+    private static readonly TimeSpan BusyWait = TimeSpan.FromSeconds(2);
+
     public async Task<IResult> HandleAsync(HttpContext http)
     {
         var started = Stopwatch.GetTimestamp();
         var taskId = http.GetRouteValue(TaskIdRouteValue) as string ?? "";
-        var (result, outcome, scheme, @event, webhookId) = await ProcessAsync(http, taskId).ConfigureAwait(false);
-        LogCallback(log, taskId, result.StatusCode, outcome, scheme, @event ?? "-", webhookId ?? "-",
+        (CallbackReply Reply, string Outcome, SignatureScheme Scheme, string? Event, string? WebhookId) r;
+        try
+        {
+            r = await ProcessAsync(http, taskId).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The store failed, so nothing was recorded: the sender should retry.
+            LogFailed(log, taskId, e);
+            r = (CallbackReply.Error(500, "Callback processing failed"), "error", SignatureScheme.None, null, null);
+        }
+        LogCallback(log, taskId, r.Reply.StatusCode, r.Outcome, r.Scheme, r.Event ?? "-", r.WebhookId ?? "-",
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return result;
+        return r.Reply;
     }
 
     private async Task<(CallbackReply, string Outcome, SignatureScheme, string?, string?)> ProcessAsync(HttpContext http, string taskId)
@@ -66,7 +79,7 @@ internal sealed partial class CallbackEndpoint(
         var webhookId = Header(http, StandardWebhooksSignature.IdHeader) is { Length: > 0 } id ? id : payload.DerivedWebhookId();
         var applied = await processor.ApplyAsync(taskId,
             new TaskEvent(payload.Kind, payload.JobId, payload.Progress, payload.Result, payload.Error, webhookId, CallbackSource.Callback),
-            lifetime.ApplicationStopping).ConfigureAwait(false);
+            BusyWait, lifetime.ApplicationStopping).ConfigureAwait(false);
         var reply = applied switch
         {
             ApplyOutcome.Processed => CallbackReply.Success("Callback processed"),
@@ -113,6 +126,9 @@ internal sealed partial class CallbackEndpoint(
         }
         return buffer.ToArray();
     }
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Callback for task {TaskId} could not be processed")]
+    private static partial void LogFailed(ILogger logger, string taskId, Exception exception);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
         Message = "Callback for task {TaskId}: {StatusCode} {Outcome} (scheme {Scheme}, event {Event}, webhook {WebhookId}) in {ElapsedMs:0.0} ms")]

@@ -32,13 +32,26 @@ internal sealed partial class CallbackProcessor(
     ITaskStore store, IServiceScopeFactory scopes, IOptions<BoomerangReceiverOptions> options, TimeProvider time,
     ILogger<CallbackProcessor> log)
 {
+    private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(25);
+
     // Longer than the handler may run, so a live claim is never taken over; short enough that a crash heals soon.
     private TimeSpan Lease => HandlerTimeout + TimeSpan.FromSeconds(30);
     private TimeSpan HandlerTimeout => TimeSpan.FromSeconds(options.Value.HandlerTimeoutSeconds);
 
-    public async Task<ApplyOutcome> ApplyAsync(string taskId, TaskEvent e, CancellationToken stopping)
+    /// <param name="taskId">The task the event is for.</param>
+    /// <param name="e">The event.</param>
+    /// <param name="waitIfBusy">How long to wait for another event's claim on the task to end before answering Busy.
+    /// Senders deliver progress and completion concurrently; waiting briefly saves them a retry (and its backoff).</param>
+    /// <param name="stopping">The host's stopping token.</param>
+    public async Task<ApplyOutcome> ApplyAsync(string taskId, TaskEvent e, TimeSpan waitIfBusy, CancellationToken stopping)
     {
+        var deadline = time.GetUtcNow() + waitIfBusy;
         var claim = await store.TryClaimAsync(taskId, e.WebhookId, time.GetUtcNow(), Lease, stopping).ConfigureAwait(false);
+        while (claim.Outcome == ClaimOutcome.Busy && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(BusyPoll, time, stopping).ConfigureAwait(false);
+            claim = await store.TryClaimAsync(taskId, e.WebhookId, time.GetUtcNow(), Lease, stopping).ConfigureAwait(false);
+        }
         switch (claim.Outcome)
         {
             case ClaimOutcome.NotFound: return ApplyOutcome.NotFound;

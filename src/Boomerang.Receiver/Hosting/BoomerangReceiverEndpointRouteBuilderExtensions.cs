@@ -16,7 +16,7 @@ public static class BoomerangReceiverEndpointRouteBuilderExtensions
     /// when null, <c>TaskTrackingOptions.CallbackPath</c> is used, the path the tracker puts in callback URLs.
     /// Answers: 200 <c>{"success": true, "message": "Callback processed" | "Already processed"}</c>; 400 malformed body or
     /// unknown event; 401 missing signature (when required); 403 invalid, tampered or stale signature; 404 unknown task;
-    /// 413 body too large; 500 handler failed; 503 with <c>Retry-After</c> while another delivery for the task is applied.
+    /// 413 body too large; 500 handler failed; 503 with <c>Retry-After</c> when another delivery for the task is still being applied after a 2 s wait.
     /// </summary>
     /// <returns>The endpoint's builder, to add authorization, rate limiting or metadata.</returns>
     public static RouteHandlerBuilder MapBoomerangCallback(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string? pattern = null)

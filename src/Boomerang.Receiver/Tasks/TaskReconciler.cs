@@ -81,7 +81,7 @@ internal sealed partial class TaskReconciler(
         }
         if (e is not null)
         {
-            var outcome = await processor.ApplyAsync(task.TaskId, e, ct).ConfigureAwait(false);
+            var outcome = await processor.ApplyAsync(task.TaskId, e, TimeSpan.Zero, ct).ConfigureAwait(false);
             LogPolled(log, task.TaskId, e.Kind, outcome);
         }
     }

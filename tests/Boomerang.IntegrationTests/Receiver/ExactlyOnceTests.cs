@@ -47,7 +47,7 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Concurrent_duplicate_deliveries_apply_once_and_the_others_are_told_to_retry_or_that_it_is_done()
+    public async Task Duplicates_that_find_the_first_still_in_its_handler_after_the_wait_are_told_to_retry_and_it_applies_once()
     {
         var task = await _app.AddTaskAsync();
         var body = CallbackRequests.CompletedBody(Scheme.StandardWebhooks, task.TaskId, task.JobId!);
@@ -75,6 +75,30 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
         });
         Assert.Equal("""{"success":true,"message":"Already processed"}""", await retry.Content.ReadAsStringAsync());
         Assert.Equal(1, _app.Handled.Calls);
+        Assert.Single(_app.Handled.EffectsFor(task.TaskId));
+    }
+
+    [Fact]
+    public async Task A_duplicate_that_arrives_while_the_first_is_briefly_in_its_handler_waits_and_is_told_already_processed()
+    {
+        var task = await _app.AddTaskAsync();
+        var body = CallbackRequests.CompletedBody(Scheme.StandardWebhooks, task.TaskId, task.JobId!);
+        var headers = CallbackRequests.Sign(Scheme.StandardWebhooks, body, task.JobId!);
+        var entered = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        _app.Handled.Before = async (_, ct) =>
+        {
+            entered.TrySetResult();
+            await release.Task.WaitAsync(ct);
+        };
+
+        var first = _app.Client.PostAsync(task.TaskId, body, headers);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var duplicate = _app.Client.PostAsync(task.TaskId, body, headers);
+        release.SetResult();
+
+        Assert.Equal("""{"success":true,"message":"Callback processed"}""", await (await first).Content.ReadAsStringAsync());
+        Assert.Equal("""{"success":true,"message":"Already processed"}""", await (await duplicate).Content.ReadAsStringAsync());
         Assert.Single(_app.Handled.EffectsFor(task.TaskId));
     }
 
