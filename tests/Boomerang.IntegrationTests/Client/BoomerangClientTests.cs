@@ -142,6 +142,22 @@ public sealed class BoomerangClientTests : IAsyncLifetime
         Assert.Equal(TenantOf(TestServer.KeyB), (await client.GetAsync(job.JobId)).TenantId);
     }
 
+    [Fact]
+    public async Task Deliveries_list_is_empty_and_redeliver_is_a_409_for_a_job_without_callback()
+    {
+        var submitted = await _client.SubmitAsync(new SubmitJobRequest("echo", Json("1")));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await _client.WaitAsync(submitted.JobId, deadline.Token);
+
+        var deliveries = await _client.GetDeliveriesAsync(submitted.JobId);
+        var e = await Assert.ThrowsAsync<BoomerangApiException>(() => _client.RedeliverAsync(submitted.JobId));
+
+        Assert.Equal(submitted.JobId, deliveries.JobId);
+        Assert.Empty(deliveries.Deliveries);
+        Assert.Equal(HttpStatusCode.Conflict, e.StatusCode);
+        Assert.NotNull(e.ErrorCode);
+    }
+
     private static string TenantOf(string key) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..16];
 }
