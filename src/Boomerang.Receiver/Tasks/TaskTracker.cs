@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Boomerang.Client;
+using Boomerang.Jobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Boomerang.Receiver.Tasks;
+
+/// <summary>
+/// Submits the app's tasks to Boomerang and records them: the task is stored first (so its callback can never
+/// arrive for an unknown task), then submitted with the task id as idempotency key and, when callbacks are enabled,
+/// the callback URL <c>{CallbackBaseUrl}{CallbackPath}</c>; then the job id is recorded.
+/// </summary>
+public sealed partial class TaskTracker
+{
+    private readonly ITaskStore _store;
+    private readonly BoomerangClient _client;
+    private readonly TaskTrackingOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TaskTracker> _log;
+
+    /// <summary>Creates the tracker; normally resolved from DI after <c>AddBoomerangReceiver</c>.</summary>
+    public TaskTracker(ITaskStore store, BoomerangClient client, IOptions<TaskTrackingOptions> options, TimeProvider time, ILogger<TaskTracker> log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        (_store, _client, _options, _time, _log) = (store, client, options.Value, time, log);
+    }
+
+    /// <summary>
+    /// Records a task and submits its job. When Boomerang refuses or cannot be reached, the task is recorded as failed
+    /// (settled by <c>submit</c>) and the <see cref="BoomerangApiException"/> or <see cref="HttpRequestException"/> is rethrown.
+    /// </summary>
+    public async Task<TrackedTask> SubmitAsync(string kind, JsonElement? input, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        var now = _time.GetUtcNow();
+        var taskId = Guid.CreateVersion7().ToString();
+        var callbackUrl = _options.CallbacksEnabled ? _options.CallbackUrlFor(taskId) : null;
+        var task = new TrackedTask(taskId, null, kind, callbackUrl, TrackedTaskStatus.Pending, 0, null, null, now, now, null);
+        await _store.CreateAsync(task, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var events = callbackUrl is not null && _options.RequestProgressEvents ? new[] { CallbackEvent.Progress } : null;
+            var job = await _client.SubmitAsync(new SubmitJobRequest(kind, input, callbackUrl, taskId, events), cancellationToken).ConfigureAwait(false);
+            await _store.AttachJobAsync(taskId, job.JobId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            LogSubmitted(_log, taskId, job.JobId, callbackUrl is not null);
+            return task with { JobId = job.JobId };
+        }
+        catch (Exception e) when (e is BoomerangApiException or HttpRequestException or TaskCanceledException)
+        {
+            LogSubmitFailed(_log, taskId, e.Message);
+            await FailAsync(taskId, $"submission to Boomerang failed: {e.Message}").ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The task, or null.</summary>
+    public Task<TrackedTask?> GetAsync(string taskId, CancellationToken cancellationToken = default) => _store.GetAsync(taskId, cancellationToken);
+
+    /// <summary>Tasks newest first, optionally only those in <paramref name="status"/> (see <see cref="TrackedTaskStatus"/>).</summary>
+    public Task<IReadOnlyList<TrackedTask>> ListAsync(string? status = null, int limit = 50, CancellationToken cancellationToken = default) =>
+        _store.ListAsync(status, limit, cancellationToken);
+
+    private async Task FailAsync(string taskId, string error)
+    {
+        var claim = await _store.TryClaimAsync(taskId, null, _time.GetUtcNow(), TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+        if (claim.Outcome == ClaimOutcome.Claimed)
+        {
+            var update = new TaskUpdate(TrackedTaskStatus.Failed, 0, null, error, SettledBy.Submit);
+            await _store.CompleteClaimAsync(claim, update, null, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Task {TaskId} submitted as job {JobId} (callback: {WithCallback})")]
+    private static partial void LogSubmitted(ILogger logger, string taskId, string jobId, bool withCallback);
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Task {TaskId} could not be submitted: {Reason}")]
+    private static partial void LogSubmitFailed(ILogger logger, string taskId, string reason);
+}
