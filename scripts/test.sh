@@ -5,7 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+source scripts/pg-cluster.sh
+trap 'rm -f "$log"; pg_cluster_stop' EXIT
+
+# PostgreSQL tests run against BOOMERANG_TEST_POSTGRES (a connection string to a server the tests may create schemas
+# on), or else against a throw-away cluster started here and removed on exit.
+if [[ -z "${BOOMERANG_TEST_POSTGRES:-}" ]]; then
+    pg_cluster_start
+    export BOOMERANG_TEST_POSTGRES="$PG_CLUSTER_URL"
+    echo "PostgreSQL: throw-away cluster on ${PG_CLUSTER_URL}"
+fi
 
 dotnet build Boomerang.sln -c Release -v q -nologo
 status=0

@@ -3,8 +3,27 @@ namespace Boomerang.Server.Hosting;
 internal sealed class StorageOptions
 {
     public const string Section = "Boomerang:Storage";
-    public string Provider { get; set; } = "sqlite";
+    /// <summary>sqlite or postgres; empty picks postgres when a PostgreSQL connection string is set, else sqlite.</summary>
+    public string Provider { get; set; } = "";
     public SqliteStorageOptions Sqlite { get; set; } = new();
+    public PostgresStorageOptions Postgres { get; set; } = new();
+
+    public bool UsesPostgres => Provider.Trim().ToLowerInvariant() switch
+    {
+        "postgres" => true,
+        "" => !string.IsNullOrWhiteSpace(Postgres.ConnectionString),
+        _ => false,
+    };
+}
+
+internal sealed class PostgresStorageOptions
+{
+    /// <summary>An Npgsql connection string (env alias <c>BOOMERANG_POSTGRES</c>).</summary>
+    public string ConnectionString { get; set; } = "";
+    /// <summary>The schema Boomerang's tables live in; several deployments can share one database under different schemas.</summary>
+    public string Schema { get; set; } = "boomerang";
+    /// <summary>How long a starting process waits for the database before it gives up.</summary>
+    public double StartupWaitSeconds { get; set; } = 60;
 }
 
 internal sealed class SqliteStorageOptions

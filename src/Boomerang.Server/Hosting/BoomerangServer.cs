@@ -24,7 +24,7 @@ public static class BoomerangServer
             kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>()?.MaxBodyBytes
                 ?? new ApiOptions().MaxBodyBytes);
         var roles = ServerRoles.From(builder.Configuration);
-        builder.Services.AddBoomerangServer(roles);
+        builder.Services.AddBoomerangServer(builder.Configuration, roles);
         builder.Services.AddSingleton(sp => CreateKeyRing(sp, builder.Configuration));
         configure?.Invoke(builder);
 

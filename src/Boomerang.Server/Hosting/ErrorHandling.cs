@@ -1,3 +1,5 @@
+using Boomerang.Server.Storage;
+
 namespace Boomerang.Server.Hosting;
 
 /// <summary>
@@ -17,6 +19,14 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
             http.Response.StatusCode = e.StatusCode;
             await http.Response.WriteAsJsonAsync(new { detail = new { error = "BAD_REQUEST", message = e.Message } });
         }
+        catch (StoreUnavailableException e) when (!http.Response.HasStarted)
+        {
+            // Retrying the same request with its idempotency key once the store is back is safe either way.
+            LogStoreUnavailable(log, http.Request.Method, http.Request.Path, e.Message);
+            http.Response.StatusCode = 503;
+            http.Response.Headers.RetryAfter = "1";
+            await http.Response.WriteAsJsonAsync(new { detail = new { error = "STORE_UNAVAILABLE", message = "The job store is unavailable; retry later" } });
+        }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // The client went away.
@@ -28,6 +38,9 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
             await http.Response.WriteAsJsonAsync(new { detail = "Internal Server Error" });
         }
     }
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "{Method} {Path}: store unavailable ({Reason})")]
+    private static partial void LogStoreUnavailable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);

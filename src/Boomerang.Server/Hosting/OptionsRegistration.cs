@@ -1,3 +1,4 @@
+using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Hosting;
@@ -7,7 +8,12 @@ internal static class OptionsRegistration
     public static IServiceCollection AddBoomerangOptions(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
-            .Validate(o => o.Provider is "sqlite", "Boomerang:Storage:Provider must be 'sqlite'")
+            .Validate(o => o.Provider.Trim().ToLowerInvariant() is "" or "sqlite" or "postgres", "Boomerang:Storage:Provider must be 'sqlite' or 'postgres'")
+            .Validate(o => !o.UsesPostgres || !string.IsNullOrWhiteSpace(o.Postgres.ConnectionString),
+                "Boomerang:Storage:Postgres:ConnectionString (or BOOMERANG_POSTGRES) is required when Boomerang:Storage:Provider is postgres")
+            .Validate(o => !o.UsesPostgres || PostgresSchema.IsValid(o.Postgres.Schema),
+                "Boomerang:Storage:Postgres:Schema must be a lower-case identifier (a-z, 0-9, _; at most 40 characters)")
+            .Validate(o => o.Postgres.StartupWaitSeconds >= 0, "Boomerang:Storage:Postgres:StartupWaitSeconds must not be negative")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Sqlite.Path), "Boomerang:Storage:Sqlite:Path must not be empty")
             .Validate(o => o.Sqlite.MaxGroupSize is >= 1 and <= 100_000, "Boomerang:Storage:Sqlite:MaxGroupSize must be 1..100000")
             .Validate(o => o.Sqlite.Synchronous.ToUpperInvariant() is "FULL" or "NORMAL", "Boomerang:Storage:Sqlite:Synchronous must be FULL or NORMAL")

@@ -22,6 +22,7 @@ internal static class SeedAliases
         ("DEDUP2D_CALLBACK_MAX_ATTEMPTS", "Boomerang:Callbacks:MaxAttempts", AliasKind.Text),
         ("DEDUP2D_CALLBACK_BACKOFF_BASE_SECONDS", "Boomerang:Callbacks:BackoffBaseSeconds", AliasKind.Text),
         ("DEDUP2D_CALLBACK_BACKOFF_MAX_SECONDS", "Boomerang:Callbacks:BackoffMaxSeconds", AliasKind.Text),
+        ("BOOMERANG_POSTGRES", "Boomerang:Storage:Postgres:ConnectionString", AliasKind.Text),
     ];
 
     public static IConfigurationBuilder AddSeedAliases(this IConfigurationBuilder builder, Func<string, string?> env)

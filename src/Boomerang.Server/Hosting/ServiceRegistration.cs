@@ -10,16 +10,11 @@ namespace Boomerang.Server.Hosting;
 
 internal static class ServiceRegistration
 {
-    public static IServiceCollection AddBoomerangServer(this IServiceCollection services, ServerRoles roles)
+    public static IServiceCollection AddBoomerangServer(this IServiceCollection services, IConfiguration configuration, ServerRoles roles)
     {
         services.AddBoomerangOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IJobStore>(sp =>
-        {
-            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return new SqliteJobStore(storage.Sqlite.Path, storage.Sqlite.MaxGroupSize, sp.GetRequiredService<TimeProvider>(),
-                storage.Sqlite.Synchronous.ToUpperInvariant());
-        });
+        services.AddBoomerangStorage(configuration, roles);
         services.AddHostedService<StoreMigrator>();
         services.AddSingleton(roles);
         services.AddSingleton<JobSignals>();

@@ -1,0 +1,34 @@
+using Boomerang.Server.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Boomerang.Server.Storage;
+
+internal static class StorageRegistration
+{
+    /// <summary>The configured provider's <see cref="IJobStore"/>; with PostgreSQL also the data source and, on nodes
+    /// that run background loops, the listener that wakes them.</summary>
+    public static IServiceCollection AddBoomerangStorage(this IServiceCollection services, IConfiguration configuration, ServerRoles roles)
+    {
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (!storage.UsesPostgres)
+        {
+            services.AddSingleton<IJobStore>(sp =>
+            {
+                var o = sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite;
+                return new SqliteJobStore(o.Path, o.MaxGroupSize, sp.GetRequiredService<TimeProvider>(), o.Synchronous.ToUpperInvariant());
+            });
+            return services;
+        }
+        services.AddSingleton(sp => new PostgresSchema(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Postgres.Schema));
+        services.AddSingleton(sp => PostgresSchema.CreateDataSource(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.Postgres.ConnectionString, sp.GetRequiredService<PostgresSchema>()));
+        services.AddSingleton<IJobStore>(sp => new PostgresJobStore(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresSchema>(), sp.GetRequiredService<TimeProvider>()));
+        if (roles.Worker || roles.Dispatcher)
+        {
+            services.AddHostedService<PostgresListener>();
+        }
+        return services;
+    }
+}
