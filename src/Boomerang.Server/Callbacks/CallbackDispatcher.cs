@@ -24,7 +24,8 @@ internal sealed partial class CallbackDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        _attempts = new Batcher<DeliveryAttempt, bool>(a => store.RecordAttemptsAsync(_owner, a, CancellationToken.None));
+        _attempts = new Batcher<DeliveryAttempt, bool>(a => StoreRetry.WhileUnavailableAsync(
+            () => store.RecordAttemptsAsync(_owner, a, CancellationToken.None), Lease, time));
         var recorder = Task.Run(_attempts.RunAsync, CancellationToken.None);
         var backoff = new Backoff();
         while (!stopping.IsCancellationRequested)

@@ -28,7 +28,8 @@ internal sealed partial class JobWorker(
         var heartbeat = Task.Run(() => RepeatAsync("heartbeat", HeartbeatInterval, HeartbeatAsync, stopping), CancellationToken.None);
         var rescue = Task.Run(() => RepeatAsync("rescue", RescueInterval, RescueAsync, stopping), CancellationToken.None);
         // Finished jobs are written in batches: one transaction for all that finished meanwhile.
-        _outcomes = new Batcher<JobOutcome, bool>(o => store.FinishAsync(_owner, o, CancellationToken.None));
+        _outcomes = new Batcher<JobOutcome, bool>(o => StoreRetry.WhileUnavailableAsync(
+            () => store.FinishAsync(_owner, o, CancellationToken.None), _options.Lease, time));
         var recorder = Task.Run(_outcomes.RunAsync, CancellationToken.None);
         var backoff = new Backoff();
         while (!stopping.IsCancellationRequested)

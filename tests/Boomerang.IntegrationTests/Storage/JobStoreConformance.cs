@@ -95,6 +95,76 @@ public abstract class JobStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_submits_never_admit_more_than_capacity()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
+            _store.SubmitAsync(Enumerable.Range(0, 5).Select(_ => Job()).ToList(), 30, default)));
+
+        Assert.Equal(30, results.SelectMany(r => r).Count(o => o.Result == SubmitResult.Created));
+        Assert.Equal(70, results.SelectMany(r => r).Count(o => o.Result == SubmitResult.QueueFull));
+    }
+
+    [Fact]
+    public async Task Concurrent_submits_with_one_idempotency_key_create_one_job()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _store.SubmitAsync([Job(key: "same")], 100, default)));
+
+        Assert.Single(results, r => r[0].Result == SubmitResult.Created);
+        Assert.Single(results.Select(r => r[0].JobId).Distinct());
+    }
+
+    [Fact]
+    public async Task Concurrent_rescuers_move_each_expired_job_once()
+    {
+        var jobs = Enumerable.Range(0, 40).Select(_ => Job()).ToList();
+        await _store.SubmitAsync(jobs, 100, default);
+        await _store.ClaimAsync("dead", 40, Lease, default);
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        var moved = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _store.RescueExpiredAsync(3, default)));
+        var again = await _store.ClaimAsync("alive", 100, Lease, default);
+
+        Assert.Equal(40, moved.Sum());
+        Assert.Equal(40, again.Count);
+        Assert.All(again, j => Assert.Equal(2, j.Attempt));
+    }
+
+    [Fact]
+    public async Task Concurrent_dispatchers_never_claim_one_delivery_twice()
+    {
+        var jobs = Enumerable.Range(0, 30).Select(_ => Job(url: "https://example.com/hook")).ToList();
+        await _store.SubmitAsync(jobs, 100, default);
+        await _store.ClaimAsync("w", 30, Lease, default);
+        await _store.FinishAsync("w", jobs.Select(j => new JobOutcome(j.Id, JobStatus.Completed, "1", null)).ToList(), default);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => _store.ClaimDeliveriesAsync($"d{i}", 10, Lease, [], default)));
+
+        var all = claims.SelectMany(c => c).Select(d => d.WebhookId).ToList();
+        Assert.Equal(30, all.Count);
+        Assert.Equal(30, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_delivery_whose_dispatcher_died_is_claimed_again_with_the_same_webhook_id()
+    {
+        var job = Job(url: "https://example.com/hook");
+        await _store.SubmitAsync([job], 10, default);
+        await _store.ClaimAsync("w", 1, Lease, default);
+        await _store.FinishAsync("w", [new JobOutcome(job.Id, JobStatus.Completed, "1", null)], default);
+        var first = await _store.ClaimDeliveriesAsync("dead", 10, Lease, [], default);
+
+        Assert.Empty(await _store.ClaimDeliveriesAsync("alive", 10, Lease, [], default));
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        var second = await _store.ClaimDeliveriesAsync("alive", 10, Lease, [], default);
+        var late = new DeliveryAttempt(first[0], 0, 1, 200, null, null, CallbackStatus.Success, null);
+
+        Assert.Equal(first.Single().WebhookId, second.Single().WebhookId);
+        Assert.Equal([false], await _store.RecordAttemptsAsync("dead", [late], default));
+        Assert.Equal([true], await _store.RecordAttemptsAsync("alive", [late with { Delivery = second[0] }], default));
+        Assert.Equal(CallbackStatus.Success, (await _store.GetAsync(job.Id, default))!.CallbackStatus);
+    }
+
+    [Fact]
     public async Task Finishing_writes_the_terminal_state_and_the_callback_delivery_together()
     {
         var job = Job(url: "https://example.com/hook");
