@@ -1,4 +1,5 @@
 using Boomerang.Server.Hosting;
+using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
 try
@@ -10,6 +11,11 @@ catch (OptionsValidationException e)
 {
     Console.Error.WriteLine($"Boomerang: invalid configuration: {string.Join("; ", e.Failures)}");
     return 2;
+}
+catch (StoreUnavailableException e)
+{
+    Console.Error.WriteLine($"Boomerang: the store could not be reached at start: {e.Message}");
+    return 3;
 }
 catch (ArgumentException e)
 {
