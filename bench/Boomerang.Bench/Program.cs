@@ -7,15 +7,20 @@ using Boomerang.Jobs;
 
 // bench jobs     [--count N] [--batch B] [--submitters S] [--set Key=Value ...]   end to end, no callbacks
 // bench callbacks [--rate R] [--seconds T] [--set ...]                             callback latency at an offered load
+// bench latency  [--rate R] [--seconds T] [--set ...]                             pickup latency: one job per request at a low rate
 // bench dispatch [--count N] [--set ...]                                          deliveries/s to a fast receiver:
 //   a first server (roles api,worker) finishes N jobs with callbacks, leaving N deliveries in the outbox; a second
 //   server on the same database (role dispatcher) drains them, timed by the receiver.
 var mode = args.FirstOrDefault() ?? "jobs";
 var options = Options.Parse(args.Skip(1).ToArray());
+// Common options: --callbacks 1 (jobs mode: every job has a callback, timed to the last arrival) and --postgres CONNSTR
+// (the server on PostgreSQL, in a fresh schema dropped afterwards).
 var repo = FindRepoRoot();
-Console.WriteLine($"mode={mode} {string.Join(' ', args.Skip(1))}");
+Console.WriteLine($"mode={mode} {string.Join(' ', args.Skip(1).Select(a => a.Contains("Host=", StringComparison.Ordinal) ? "<connstr>" : a))}");
+var withCallbacks = mode != "jobs" || options.Int("callbacks", 0) == 1;
 
-await using var receiver = mode == "jobs" ? null : await FastReceiver.StartAsync();
+await using var receiver = withCallbacks ? await FastReceiver.StartAsync() : null;
+await using var postgres = options.Values.TryGetValue("postgres", out var connectionString) ? await BenchSchema.CreateAsync(connectionString) : null;
 var settings = new Dictionary<string, string>
 {
     ["Boomerang:Jobs:Concurrency"] = "64",
@@ -26,6 +31,10 @@ var settings = new Dictionary<string, string>
     ["Boomerang:Callbacks:Concurrency"] = "64",
     ["Boomerang:Callbacks:PerHostConcurrency"] = "64",
 };
+foreach (var (key, value) in postgres?.Settings ?? new Dictionary<string, string>())
+{
+    settings[key] = value;
+}
 foreach (var (key, value) in options.Settings)
 {
     settings[key] = value;
@@ -44,8 +53,9 @@ switch (mode)
     case "jobs":
     {
         var count = options.Int("count", 50_000);
+        var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        await SubmitAsync(count, options.Int("batch", 1000), options.Int("submitters", 4), null);
+        await SubmitAsync(count, options.Int("batch", 1000), options.Int("submitters", 4), callbackUrl);
         var submitted = clock.Elapsed;
         await WaitDrainedAsync();
         var jobs = await ReadAllAsync();
@@ -54,6 +64,46 @@ switch (mode)
         Report("completed", $"{jobs.Count(j => j.Status == JobStatus.Completed)} of {count}");
         Report("end-to-end", $"{count / span:F0} jobs/s (first submit to last finish {span:F2} s)");
         Report("submit-to-finish", Stats.Summary(jobs.Select(j => (j.FinishedAt!.Value - j.CreatedAt) * 1000).ToList()));
+        Result("jobs_per_s", count / span);
+        if (receiver is not null)
+        {
+            await WaitForCallbacksAsync(receiver, count);
+            var withCallbacksSpan = (receiver.Last!.Value - started).TotalSeconds;
+            Report("callbacks", $"{receiver.Count} of {count}");
+            Report("with callbacks", $"{count / withCallbacksSpan:F0} jobs/s (first submit to last callback {withCallbacksSpan:F2} s)");
+            Report("finish-to-callback", Stats.Summary(receiver.LatenciesMs));
+            Result("jobs_with_callbacks_per_s", count / withCallbacksSpan);
+        }
+        break;
+    }
+    case "latency":
+    {
+        var rate = options.Int("rate", 20);
+        var seconds = options.Int("seconds", 10);
+        var ids = new List<string>();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; clock.Elapsed < TimeSpan.FromSeconds(seconds); i++)
+        {
+            var response = await http.PostAsJsonAsync("/api/v1/jobs", new SubmitJobRequest("echo",
+                System.Text.Json.JsonSerializer.SerializeToElement(i), callbackUrl), BoomerangJson.Options);
+            response.EnsureSuccessStatusCode();
+            ids.Add((await response.Content.ReadFromJsonAsync<SubmitJobResponse>(BoomerangJson.Options))!.JobId);
+            var next = TimeSpan.FromSeconds((i + 1) / (double)rate) - clock.Elapsed;
+            if (next > TimeSpan.Zero)
+            {
+                await Task.Delay(next);
+            }
+        }
+        await WaitForCallbacksAsync(receiver!, ids.Count);
+        var jobs = await ReadAllAsync();
+        var pickup = jobs.Select(j => (j.StartedAt!.Value - j.CreatedAt) * 1000).ToList();
+        Report("jobs", $"{ids.Count} single submits at {rate}/s");
+        Report("pickup", Stats.Summary(pickup));
+        Report("submit-to-finish", Stats.Summary(jobs.Select(j => (j.FinishedAt!.Value - j.CreatedAt) * 1000).ToList()));
+        Report("finish-to-callback", Stats.Summary(receiver!.LatenciesMs));
+        Result("pickup_p50_ms", Stats.Percentile(pickup, 50));
+        Result("pickup_p99_ms", Stats.Percentile(pickup, 99));
+        Result("finish_to_callback_p50_ms", Stats.Percentile(receiver.LatenciesMs, 50));
         break;
     }
     case "callbacks":
@@ -168,6 +218,9 @@ static async Task WaitForCallbacksAsync(FastReceiver receiver, int count)
 }
 
 static void Report(string what, string value) => Console.WriteLine($"  {what,-20} {value}");
+
+// One machine-readable line per headline figure, for scripts/bench-postgres.sh to take medians over runs.
+static void Result(string name, double value) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name} {value:F1}"));
 
 static string FindRepoRoot()
 {
