@@ -30,15 +30,26 @@ internal sealed class DeliveryRows
         _finished.Add(skippedBecause is null ? null : now);
     }
 
-    public Task InsertAsync(NpgsqlConnection c, double now, CancellationToken ct) => Count == 0 ? Task.CompletedTask : c.RunAsync("""
+    public Task InsertAsync(NpgsqlConnection c, double now, CancellationToken ct)
+    {
+        if (Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        var (sql, parameters) = InsertStatement(now);
+        return c.RunAsync(sql, ct, parameters);
+    }
+
+    /// <summary>The INSERT, for a caller that sends it in a batch with other statements.</summary>
+    public (string Sql, (string Name, object? Value)[] Parameters) InsertStatement(double now) => ("""
         INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
             last_error, next_attempt_at, finished_at, created_at)
         SELECT *, @now FROM unnest(@wids::text[], @jobs::text[], @tenants::text[], @events::text[], @terminal::boolean[],
             @urls::text[], @hosts::text[], @payloads::bytea[], @statuses::text[], @reasons::text[],
             @next::double precision[], @finished::double precision[])
-        """, ct,
-        ("now", now), ("wids", _webhookIds.ToArray()), ("jobs", _jobIds.ToArray()), ("tenants", _tenants.ToArray()),
+        """,
+        [("now", now), ("wids", _webhookIds.ToArray()), ("jobs", _jobIds.ToArray()), ("tenants", _tenants.ToArray()),
         ("events", _events.ToArray()), ("terminal", _terminal.ToArray()), ("urls", _urls.ToArray()), ("hosts", _hosts.ToArray()),
         ("payloads", _payloads.ToArray()), ("statuses", _statuses.ToArray()), ("reasons", _reasons.ToArray()),
-        ("next", _next.ToArray()), ("finished", _finished.ToArray()));
+        ("next", _next.ToArray()), ("finished", _finished.ToArray())]);
 }

@@ -14,6 +14,22 @@ internal static class PostgresExtensions
         return command;
     }
 
+    /// <summary>Several statements in one round trip. Outside a transaction they run as one (all or nothing).</summary>
+    public static NpgsqlBatch Batch(this NpgsqlConnection connection, params IEnumerable<(string Sql, (string Name, object? Value)[] Parameters)> statements)
+    {
+        var batch = new NpgsqlBatch(connection);
+        foreach (var (sql, parameters) in statements)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+            batch.BatchCommands.Add(command);
+        }
+        return batch;
+    }
+
     public static async Task<int> RunAsync(this NpgsqlConnection connection, string sql, CancellationToken ct,
         params (string Name, object? Value)[] parameters)
     {

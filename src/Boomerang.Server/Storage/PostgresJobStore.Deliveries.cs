@@ -30,24 +30,16 @@ internal sealed partial class PostgresJobStore
             return due;
         }, ct);
 
+    /// <summary>One batch, so one round trip and one implicit transaction: the attempt log and the delivery's new state.</summary>
     public Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct) =>
-        InTransactionAsync<IReadOnlyList<bool>>(async c =>
+        RunAsync<IReadOnlyList<bool>>(async c =>
         {
             var now = Now;
             var finished = attempts.Select(a => a.NewStatus is CallbackStatus.Success or CallbackStatus.Failed).ToArray();
-            await c.RunAsync("""
-                INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
-                    http_status, error, response_body)
-                SELECT * FROM unnest(@seqs::bigint[], @jobs::text[], @wids::text[], @events::text[], @attempts::integer[],
-                    @started::double precision[], @durations::double precision[], @http::integer[], @errors::text[], @bodies::text[])
-                """, ct,
-                ("seqs", attempts.Select(a => a.Delivery.Seq).ToArray()), ("jobs", attempts.Select(a => a.Delivery.JobId).ToArray()),
-                ("wids", attempts.Select(a => a.Delivery.WebhookId).ToArray()), ("events", attempts.Select(a => a.Delivery.Event).ToArray()),
-                ("attempts", attempts.Select(a => a.Delivery.Attempts + 1).ToArray()), ("started", attempts.Select(a => a.StartedAt).ToArray()),
-                ("durations", attempts.Select(a => a.DurationMs).ToArray()), ("http", attempts.Select(a => a.HttpStatus).ToArray()),
-                ("errors", attempts.Select(a => a.Error).ToArray()), ("bodies", attempts.Select(a => a.ResponseBody).ToArray()))
-                .ConfigureAwait(false);
-            await using var command = c.Command("""
+            var seqs = attempts.Select(a => a.Delivery.Seq).ToArray();
+            // The UPDATE first: its RETURNING rows are the reader's first result (the INSERT returns none).
+            await using var batch = c.Batch(
+                ("""
                 WITH a AS (
                     SELECT * FROM unnest(@seqs::bigint[], @statuses::text[], @http::integer[], @errors::text[],
                         @next::double precision[], @finished::double precision[]) AS a(seq, status, http, error, next, finished)),
@@ -57,13 +49,25 @@ internal sealed partial class PostgresJobStore
                     next_attempt_at = a.next, finished_at = a.finished, lease_owner = NULL, lease_expires_at = NULL
                 FROM a JOIN mine ON mine.seq = a.seq WHERE d.seq = a.seq
                 RETURNING d.seq
-                """, ("owner", owner), ("seqs", attempts.Select(a => a.Delivery.Seq).ToArray()),
+                """,
+                [("owner", owner), ("seqs", seqs),
                 ("statuses", attempts.Select(a => a.NewStatus).ToArray()), ("http", attempts.Select(a => a.HttpStatus).ToArray()),
                 ("errors", attempts.Select(a => a.Error).ToArray()),
                 ("next", attempts.Select((a, i) => finished[i] ? null : a.NextAttemptAt).ToArray()),
-                ("finished", finished.Select(f => f ? now : (double?)null).ToArray()));
+                ("finished", finished.Select(f => f ? now : (double?)null).ToArray())]),
+                ("""
+                INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
+                    http_status, error, response_body)
+                SELECT * FROM unnest(@seqs::bigint[], @jobs::text[], @wids::text[], @events::text[], @attempts::integer[],
+                    @started::double precision[], @durations::double precision[], @http::integer[], @errors::text[], @bodies::text[])
+                """,
+                [("seqs", seqs), ("jobs", attempts.Select(a => a.Delivery.JobId).ToArray()),
+                ("wids", attempts.Select(a => a.Delivery.WebhookId).ToArray()), ("events", attempts.Select(a => a.Delivery.Event).ToArray()),
+                ("attempts", attempts.Select(a => a.Delivery.Attempts + 1).ToArray()), ("started", attempts.Select(a => a.StartedAt).ToArray()),
+                ("durations", attempts.Select(a => a.DurationMs).ToArray()), ("http", attempts.Select(a => a.HttpStatus).ToArray()),
+                ("errors", attempts.Select(a => a.Error).ToArray()), ("bodies", attempts.Select(a => a.ResponseBody).ToArray())]));
             var held = new HashSet<long>();
-            await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            await using (var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {

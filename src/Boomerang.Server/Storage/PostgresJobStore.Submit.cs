@@ -13,9 +13,17 @@ internal sealed partial class PostgresJobStore
     public Task<IReadOnlyList<SubmitOutcome>> SubmitAsync(IReadOnlyList<NewJob> jobs, int maxActive, CancellationToken ct) =>
         InTransactionAsync<IReadOnlyList<SubmitOutcome>>(async c =>
         {
-            await c.RunAsync("SELECT n FROM active_jobs WHERE slot = 0 FOR UPDATE", ct).ConfigureAwait(false);
-            // A new statement, so a new snapshot: it sees every submit that committed while this one waited.
-            var active = await c.ScalarAsync<long>("SELECT sum(n)::bigint FROM active_jobs", ct).ConfigureAwait(false);
+            long active;
+            // The sum is a second statement, so it takes a new snapshot: it sees every submit that committed while
+            // this one waited for the lock.
+            await using (var count = c.Batch(("SELECT n FROM active_jobs WHERE slot = 0 FOR UPDATE", []),
+                ("SELECT sum(n)::bigint FROM active_jobs", [])))
+            await using (var r = await count.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                await r.NextResultAsync(ct).ConfigureAwait(false);
+                await r.ReadAsync(ct).ConfigureAwait(false);
+                active = r.GetInt64(0);
+            }
             var known = await ExistingKeysAsync(c, jobs, ct).ConfigureAwait(false);
             var outcomes = new List<SubmitOutcome>(jobs.Count);
             var created = new List<NewJob>(jobs.Count);
@@ -41,9 +49,10 @@ internal sealed partial class PostgresJobStore
             }
             if (created.Count > 0)
             {
-                await InsertJobsAsync(c, created, ct).ConfigureAwait(false);
-                await c.RunAsync("UPDATE active_jobs SET n = n + @k WHERE slot = 0", ct, ("k", (long)created.Count)).ConfigureAwait(false);
-                await NotifyAsync(c, PostgresListener.JobsHint, ct).ConfigureAwait(false);
+                await using var insert = c.Batch(InsertJobs(created),
+                    ("UPDATE active_jobs SET n = n + @k WHERE slot = 0", [("k", (long)created.Count)]),
+                    NotifyStatement(PostgresListener.JobsHint));
+                await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
             return outcomes;
         }, ct);
@@ -70,15 +79,15 @@ internal sealed partial class PostgresJobStore
         return known;
     }
 
-    private Task InsertJobsAsync(NpgsqlConnection c, List<NewJob> jobs, CancellationToken ct) => c.RunAsync("""
+    private (string Sql, (string, object?)[] Parameters) InsertJobs(List<NewJob> jobs) => ("""
         INSERT INTO jobs (id, tenant_id, kind, status, input, idempotency_key, callback_url, wants_progress, created_at)
         SELECT id, tenant_id, kind, 'pending', input, idempotency_key, callback_url, wants_progress, @now
         FROM unnest(@ids::text[], @tenants::text[], @kinds::text[], @inputs::text[], @keys::text[], @urls::text[], @wps::boolean[])
             WITH ORDINALITY AS n(id, tenant_id, kind, input, idempotency_key, callback_url, wants_progress, ord)
         ORDER BY ord
-        """, ct,
-        ("now", Now), ("ids", jobs.Select(j => j.Id).ToArray()), ("tenants", jobs.Select(j => j.TenantId).ToArray()),
+        """,
+        [("now", Now), ("ids", jobs.Select(j => j.Id).ToArray()), ("tenants", jobs.Select(j => j.TenantId).ToArray()),
         ("kinds", jobs.Select(j => j.Kind).ToArray()), ("inputs", jobs.Select(j => j.InputJson).ToArray()),
         ("keys", jobs.Select(j => j.IdempotencyKey).ToArray()), ("urls", jobs.Select(j => j.CallbackUrl).ToArray()),
-        ("wps", jobs.Select(j => j.WantsProgressCallbacks).ToArray()));
+        ("wps", jobs.Select(j => j.WantsProgressCallbacks).ToArray())]);
 }

@@ -183,11 +183,21 @@ internal sealed partial class PostgresJobStore
                 }
             }
         }
-        await deliveries.InsertAsync(c, now, ct).ConfigureAwait(false);
-        await RetireAsync(c, finished.Count, ct).ConfigureAwait(false);
+        // The outbox rows, the active count and the hint go in one round trip.
+        var rest = new List<(string, (string, object?)[])>(3);
         if (deliveries.Count > 0)
         {
-            await NotifyAsync(c, PostgresListener.DeliveriesHint, ct).ConfigureAwait(false);
+            rest.Add(deliveries.InsertStatement(now));
+            rest.Add(NotifyStatement(PostgresListener.DeliveriesHint));
+        }
+        if (finished.Count > 0)
+        {
+            rest.Add(RetireStatement(finished.Count));
+        }
+        if (rest.Count > 0)
+        {
+            await using var batch = c.Batch(rest);
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
         // Only the first outcome for a job can take effect, as if they had been written one after another.
         var seen = new HashSet<string>(StringComparer.Ordinal);

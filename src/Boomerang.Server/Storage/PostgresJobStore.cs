@@ -104,12 +104,24 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
     }, ct);
 
     /// <summary>Takes finished jobs off the active count, on one of 16 slots so concurrent finishes rarely share a row.</summary>
-    private static Task RetireAsync(NpgsqlConnection c, int count, CancellationToken ct) => count == 0 ? Task.CompletedTask :
-        c.RunAsync("UPDATE active_jobs SET n = n - @k WHERE slot = @slot", ct, ("k", (long)count), ("slot", Random.Shared.Next(1, 17)));
+    private static Task RetireAsync(NpgsqlConnection c, int count, CancellationToken ct)
+    {
+        var (sql, parameters) = RetireStatement(count);
+        return count == 0 ? Task.CompletedTask : c.RunAsync(sql, ct, parameters);
+    }
+
+    private static (string Sql, (string, object?)[] Parameters) RetireStatement(int count) =>
+        ("UPDATE active_jobs SET n = n - @k WHERE slot = @slot", [("k", (long)count), ("slot", Random.Shared.Next(1, 17))]);
 
     /// <summary>Queued in the transaction, delivered to listeners on commit; identical hints in one transaction fold into one.</summary>
-    private Task NotifyAsync(NpgsqlConnection c, string hint, CancellationToken ct) =>
-        c.RunAsync("SELECT pg_notify(@channel, @hint)", ct, ("channel", schema.Channel), ("hint", hint));
+    private Task NotifyAsync(NpgsqlConnection c, string hint, CancellationToken ct)
+    {
+        var (sql, parameters) = NotifyStatement(hint);
+        return c.RunAsync(sql, ct, parameters);
+    }
+
+    private (string Sql, (string, object?)[] Parameters) NotifyStatement(string hint) =>
+        ("SELECT pg_notify(@channel, @hint)", [("channel", schema.Channel), ("hint", hint)]);
 
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
     {

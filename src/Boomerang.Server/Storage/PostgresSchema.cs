@@ -30,6 +30,9 @@ internal sealed partial record PostgresSchema(string Name)
         {
             cs.MaxAutoPrepare = 64;
         }
+        // Boomerang leaves no session state behind (transaction-level locks only), so returning a connection to the
+        // pool need not reset it: that saves three statements per use.
+        cs.NoResetOnClose = true;
         return builder.Build();
     }
 
