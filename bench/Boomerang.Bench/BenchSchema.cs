@@ -27,6 +27,11 @@ internal sealed class BenchSchema : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Environment.GetEnvironmentVariable("BENCH_KEEP_SCHEMA") == "1")
+        {
+            Console.WriteLine($"  kept schema {Name}");
+            return;
+        }
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{Name}\" CASCADE", connection);

@@ -10,11 +10,18 @@ namespace Boomerang.Server.Storage;
 /// </summary>
 internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSchema schema, TimeProvider time) : IJobStore
 {
+    // The jobs are picked (and limited) first, then each meets its terminal delivery by index: a plan that cannot
+    // turn into "join everything, then sort" when a young table has no statistics yet.
     private const string JobColumns = """
         j.seq, j.id, j.tenant_id, j.kind, j.status, j.created_at, j.started_at, j.finished_at, j.attempt, j.progress,
         j.result, j.error, j.callback_url,
         d.status, d.attempts, d.http_status, d.finished_at, d.last_error, d.next_attempt_at
-        FROM jobs j LEFT JOIN deliveries d ON d.job_id = j.id AND d.terminal
+        """;
+
+    private const string TerminalDelivery = """
+        LEFT JOIN LATERAL (
+            SELECT status, attempts, http_status, finished_at, last_error, next_attempt_at
+            FROM deliveries WHERE job_id = j.id AND terminal LIMIT 1) d ON true
         """;
 
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(3);
@@ -38,17 +45,21 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
 
     public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => RunAsync(async c =>
     {
-        await using var command = c.Command($"SELECT {JobColumns} WHERE j.id = @id", ("id", jobId));
+        await using var command = c.Command($"SELECT {JobColumns} FROM jobs j {TerminalDelivery} WHERE j.id = @id", ("id", jobId));
         await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadJob(r) : null;
     }, ct);
 
     public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => RunAsync(async c =>
     {
-        var sql = $"SELECT {JobColumns} WHERE j.tenant_id = @t"
-            + (status is null ? "" : " AND j.status = @s")
-            + (beforeSeq is null ? "" : " AND j.seq < @before")
-            + " ORDER BY j.seq DESC LIMIT @limit";
+        var sql = $"""
+            SELECT {JobColumns} FROM (
+                SELECT * FROM jobs WHERE tenant_id = @t
+                {(status is null ? "" : "AND status = @s")} {(beforeSeq is null ? "" : "AND seq < @before")}
+                ORDER BY seq DESC LIMIT @limit) j
+            {TerminalDelivery}
+            ORDER BY j.seq DESC
+            """;
         await using var command = c.Command(sql, ("t", tenantId), ("s", status), ("before", beforeSeq), ("limit", limit + 1));
         await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var jobs = new List<JobRecord>(limit + 1);
