@@ -1,0 +1,107 @@
+// graphile-worker through Boomerang's bench workloads, on the same PostgreSQL server:
+//   node graphile.mjs jobs    --count N [--concurrency C]   no-op jobs submitted in batches of 1000 by 4 submitters
+//                                                          while one worker runs them; first submit to last finish
+//   node graphile.mjs latency --rate R --seconds T          one job per request at a low rate; pickup latency
+// The connection string comes from PEER_DATABASE_URL (postgres://...). Each run uses a fresh schema and drops it.
+import { run, makeWorkerUtils, Logger } from "graphile-worker";
+import pg from "pg";
+
+const [mode = "jobs", ...rest] = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = rest.indexOf(`--${name}`);
+  return i >= 0 ? Number(rest[i + 1]) : fallback;
+};
+const connectionString = process.env.PEER_DATABASE_URL;
+if (!connectionString) {
+  console.error("set PEER_DATABASE_URL");
+  process.exit(2);
+}
+const schema = `gw_bench_${process.pid}`;
+// Warnings and errors only: a line per completed job would cost graphile-worker more than the jobs do.
+const logger = new Logger(() => (level, message) => {
+  if (level === "error" || level === "warning") console.error(message);
+});
+const pool = new pg.Pool({ connectionString, max: 8 });
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+};
+const result = (name, value) => console.log(`RESULT ${name} ${value.toFixed(1)}`);
+
+let finished = 0;
+let lastFinish = 0;
+const pickups = [];
+let allDone = () => {};
+let expected = Infinity;
+const taskList = {
+  noop: async (_payload, helpers) => {
+    pickups.push(Date.now() - helpers.job.run_at.getTime());
+    finished++;
+    lastFinish = Date.now();
+    if (finished >= expected) allDone();
+  },
+};
+
+const runner = await run({
+  connectionString,
+  schema,
+  concurrency: opt("concurrency", 64),
+  pollInterval: 1000,
+  noHandleSignals: true,
+  taskList,
+  logger,
+});
+const done = new Promise((resolve) => (allDone = resolve));
+
+try {
+  if (mode === "jobs") {
+    const count = opt("count", 50000);
+    expected = count;
+    let left = count;
+    const started = Date.now();
+    const submitter = async () => {
+      for (;;) {
+        const take = Math.min(1000, left);
+        if (take <= 0) return;
+        left -= take;
+        await pool.query(
+          `select count(*) from ${schema}.add_jobs(array(select row('noop', json_build_object('i', g), null, null, null, null, null, null)::${schema}.job_spec from generate_series(1, $1) g))`,
+          [take],
+        );
+      }
+    };
+    await Promise.all([submitter(), submitter(), submitter(), submitter()]);
+    const submitted = (Date.now() - started) / 1000;
+    await done;
+    const span = (lastFinish - started) / 1000;
+    console.log(`  submitted            ${count} jobs in ${submitted.toFixed(2)} s`);
+    console.log(`  end-to-end           ${(count / span).toFixed(0)} jobs/s (first submit to last finish ${span.toFixed(2)} s)`);
+    result("jobs_per_s", count / span);
+  } else if (mode === "latency") {
+    const rate = opt("rate", 20);
+    const seconds = opt("seconds", 10);
+    const utils = await makeWorkerUtils({ connectionString, schema, logger });
+    const started = Date.now();
+    let n = 0;
+    while (Date.now() - started < seconds * 1000) {
+      await utils.addJob("noop", { i: n });
+      n++;
+      const next = started + (n * 1000) / rate - Date.now();
+      if (next > 0) await new Promise((r) => setTimeout(r, next));
+    }
+    expected = n;
+    if (finished < n) await done;
+    await utils.release();
+    console.log(`  jobs                 ${n} single submits at ${rate}/s`);
+    console.log(`  pickup               p50 ${percentile(pickups, 50)} ms, p90 ${percentile(pickups, 90)} ms, p99 ${percentile(pickups, 99)} ms`);
+    result("pickup_p50_ms", percentile(pickups, 50));
+    result("pickup_p99_ms", percentile(pickups, 99));
+  } else {
+    console.error(`unknown mode ${mode}`);
+    process.exitCode = 2;
+  }
+} finally {
+  await runner.stop();
+  await pool.query(`drop schema if exists ${schema} cascade`);
+  await pool.end();
+}

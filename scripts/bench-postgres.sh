@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Boomerang on PostgreSQL against a peer PostgreSQL job queue (graphile-worker), same server, same no-op workload,
+# several rounds, medians. Starts a throw-away cluster (durable: fsync and synchronous_commit on) unless
+# BOOMERANG_BENCH_POSTGRES names a server (Npgsql connection string on 127.0.0.1).
+# Usage: bash scripts/bench-postgres.sh [rounds] [jobs per run]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-5}
+count=${2:-40000}
+source scripts/pg-cluster.sh
+results=$(mktemp)
+trap 'rm -f "$results"; pg_cluster_stop' EXIT
+
+if [[ -z "${BOOMERANG_BENCH_POSTGRES:-}" ]]; then
+    pg_cluster_start
+    BOOMERANG_BENCH_POSTGRES=$PG_CLUSTER_URL
+fi
+host=$(sed -n 's/.*Host=\([^;]*\).*/\1/p' <<<"$BOOMERANG_BENCH_POSTGRES")
+port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$BOOMERANG_BENCH_POSTGRES")
+user=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$BOOMERANG_BENCH_POSTGRES")
+database=$(sed -n 's/.*Database=\([^;]*\).*/\1/p' <<<"$BOOMERANG_BENCH_POSTGRES")
+export PEER_DATABASE_URL="postgres://${user:-postgres}@${host:-127.0.0.1}:${port:-5432}/${database:-postgres}"
+
+dotnet build -c Release -v q -nologo bench/Boomerang.Bench src/Boomerang.Server >/dev/null
+(cd bench/peer && [[ -d node_modules ]] || npm ci --no-audit --no-fund --silent)
+bench=(dotnet bench/Boomerang.Bench/bin/Release/net10.0/Boomerang.Bench.dll)
+sizing=(--set Boomerang:Jobs:Concurrency=256 --set Boomerang:Callbacks:Concurrency=256 --set Boomerang:Callbacks:PerHostConcurrency=256)
+
+# Runs one workload and keeps its RESULT lines as "<system>/<workload>/<metric> <value>".
+record() {
+    local tag=$1
+    shift
+    "$@" | tee /dev/stderr | awk -v tag="$tag" '/^RESULT / { print tag "/" $2, $3 }' >>"$results"
+}
+
+for round in $(seq 1 "$rounds"); do
+    echo "== round $round of $rounds" >&2
+    record boomerang/jobs "${bench[@]}" jobs --count "$count" --postgres "$BOOMERANG_BENCH_POSTGRES" "${sizing[@]}"
+    record boomerang/jobs+callbacks "${bench[@]}" jobs --count "$count" --callbacks 1 --postgres "$BOOMERANG_BENCH_POSTGRES" "${sizing[@]}"
+    record graphile-worker/jobs node bench/peer/graphile.mjs jobs --count "$count" --concurrency 256
+    record boomerang/latency "${bench[@]}" latency --rate 20 --seconds 10 --postgres "$BOOMERANG_BENCH_POSTGRES"
+    record graphile-worker/latency node bench/peer/graphile.mjs latency --rate 20 --seconds 10
+done
+
+echo
+echo "medians over $rounds rounds ($count jobs per throughput run; PostgreSQL $(psql -At -h "${host:-127.0.0.1}" -p "${port:-5432}" -U "${user:-postgres}" -d "${database:-postgres}" -c 'show server_version' 2>/dev/null || echo '?'), $(nproc) cores):"
+sort "$results" | awk '
+    { key = $1; values[key] = values[key] " " $2; n[key]++ }
+    END {
+        for (key in values) {
+            split(substr(values[key], 2), v, " ")
+            m = n[key]
+            for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+            median = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+            printf "  %-50s median %9.1f   runs:%s\n", key, median, values[key]
+        }
+    }' | sort
