@@ -21,7 +21,8 @@ user=$(sed -n 's/.*Username=\([^;]*\).*/\1/p' <<<"$BOOMERANG_BENCH_POSTGRES")
 database=$(sed -n 's/.*Database=\([^;]*\).*/\1/p' <<<"$BOOMERANG_BENCH_POSTGRES")
 export PEER_DATABASE_URL="postgres://${user:-postgres}@${host:-127.0.0.1}:${port:-5432}/${database:-postgres}"
 
-dotnet build -c Release -v q -nologo bench/Boomerang.Bench src/Boomerang.Server >/dev/null
+dotnet build -c Release -v q -nologo bench/Boomerang.Bench >/dev/null
+dotnet build -c Release -v q -nologo src/Boomerang.Server >/dev/null
 (cd bench/peer && [[ -d node_modules ]] || npm ci --no-audit --no-fund --silent)
 bench=(dotnet bench/Boomerang.Bench/bin/Release/net10.0/Boomerang.Bench.dll)
 sizing=(--set Boomerang:Jobs:Concurrency=256 --set Boomerang:Callbacks:Concurrency=256 --set Boomerang:Callbacks:PerHostConcurrency=256)
