@@ -9,6 +9,8 @@ rounds=${1:-5}
 count=${2:-40000}
 source scripts/pg-cluster.sh
 results=$(mktemp)
+log=${BENCH_LOG:-bench-postgres.log}
+: >"$log"
 trap 'rm -f "$results"; pg_cluster_stop' EXIT
 
 if [[ -z "${BOOMERANG_BENCH_POSTGRES:-}" ]]; then
@@ -27,15 +29,15 @@ dotnet build -c Release -v q -nologo src/Boomerang.Server >/dev/null
 bench=(dotnet bench/Boomerang.Bench/bin/Release/net10.0/Boomerang.Bench.dll)
 sizing=(--set Boomerang:Jobs:Concurrency=256 --set Boomerang:Callbacks:Concurrency=256 --set Boomerang:Callbacks:PerHostConcurrency=256)
 
-# Runs one workload and keeps its RESULT lines as "<system>/<workload>/<metric> <value>".
+# Runs one workload, appends its report to the log, and keeps its RESULT lines as "<system>/<workload>/<metric> <value>".
 record() {
     local tag=$1
     shift
-    "$@" | tee /dev/stderr | awk -v tag="$tag" '/^RESULT / { print tag "/" $2, $3 }' >>"$results"
+    "$@" | tee -a "$log" | awk -v tag="$tag" '/^RESULT / { print tag "/" $2, $3 }' >>"$results"
 }
 
 for round in $(seq 1 "$rounds"); do
-    echo "== round $round of $rounds" >&2
+    echo "== round $round of $rounds" | tee -a "$log"
     record boomerang/jobs "${bench[@]}" jobs --count "$count" --postgres "$BOOMERANG_BENCH_POSTGRES" "${sizing[@]}"
     record boomerang/jobs+callbacks "${bench[@]}" jobs --count "$count" --callbacks 1 --postgres "$BOOMERANG_BENCH_POSTGRES" "${sizing[@]}"
     record graphile-worker/jobs node bench/peer/graphile.mjs jobs --count "$count" --concurrency 256

@@ -46,6 +46,8 @@ const runner = await run({
   connectionString,
   schema,
   concurrency: opt("concurrency", 64),
+  // graphile-worker's default pool (10) would starve 64+ concurrent jobs of connections.
+  maxPoolSize: Math.min(opt("concurrency", 64), 64),
   pollInterval: 1000,
   noHandleSignals: true,
   taskList,

@@ -1,8 +1,9 @@
 namespace Boomerang.Server.Hosting;
 
 /// <summary>
-/// Environment names the seed services used for the same settings. They map onto the
-/// <c>Boomerang:*</c> keys; when the <c>Boomerang__…</c> variable is also set, it wins.
+/// Short environment names: the ones the seed services used for the same settings, and <c>BOOMERANG_POSTGRES</c>
+/// for the PostgreSQL connection string. They map onto the <c>Boomerang:*</c> keys; when the <c>Boomerang__…</c>
+/// variable is also set, it wins.
 /// </summary>
 internal static class SeedAliases
 {
