@@ -42,6 +42,7 @@ for round in $(seq 1 "$rounds"); do
     record boomerang/jobs+callbacks "${bench[@]}" jobs --count "$count" --callbacks 1 --postgres "$BOOMERANG_BENCH_POSTGRES" "${sizing[@]}"
     record graphile-worker/jobs node bench/peer/graphile.mjs jobs --count "$count" --concurrency 256
     record boomerang/latency "${bench[@]}" latency --rate 20 --seconds 10 --postgres "$BOOMERANG_BENCH_POSTGRES"
+    record boomerang/latency-split "${bench[@]}" latency --rate 20 --seconds 10 --split 1 --postgres "$BOOMERANG_BENCH_POSTGRES"
     record graphile-worker/latency node bench/peer/graphile.mjs latency --rate 20 --seconds 10
 done
 

@@ -7,7 +7,7 @@ using Boomerang.Jobs;
 
 // bench jobs     [--count N] [--batch B] [--submitters S] [--set Key=Value ...]   end to end, no callbacks
 // bench callbacks [--rate R] [--seconds T] [--set ...]                             callback latency at an offered load
-// bench latency  [--rate R] [--seconds T] [--set ...]                             pickup latency: one job per request at a low rate
+// bench latency  [--rate R] [--seconds T] [--split 1] [--set ...]                 pickup latency: one job per request at a low rate
 // bench dispatch [--count N] [--set ...]                                          deliveries/s to a fast receiver:
 //   a first server (roles api,worker) finishes N jobs with callbacks, leaving N deliveries in the outbox; a second
 //   server on the same database (role dispatcher) drains them, timed by the receiver.
@@ -43,7 +43,17 @@ if (mode == "dispatch")
 {
     settings["Boomerang:Roles"] = "api,worker";
 }
+// --split 1 (PostgreSQL): the server that takes submits is an api node, and a second process on the same database
+// runs the jobs and sends the callbacks, so every wake-up crosses processes by NOTIFY.
+var split = options.Int("split", 0) == 1;
+if (split)
+{
+    settings["Boomerang:Roles"] = "api";
+}
 await using var server = await ServerUnderTest.StartAsync(repo, settings);
+await using var backend = split
+    ? await ServerUnderTest.StartAsync(repo, new Dictionary<string, string>(settings) { ["Boomerang:Roles"] = "worker,dispatcher" }, server.Folder)
+    : null;
 using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 http.DefaultRequestHeaders.Add("X-API-Key", ServerUnderTest.Key);
 var callbackUrl = receiver is null ? null : new Uri(receiver.BaseAddress, "/hook").ToString();
