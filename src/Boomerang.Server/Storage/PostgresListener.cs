@@ -75,7 +75,9 @@ internal sealed partial class PostgresListener(
             default:
                 if (hint.StartsWith(CancelPrefix, StringComparison.Ordinal))
                 {
-                    signals.RequestCancel(hint[CancelPrefix.Length..]);
+                    // Stopping a job runs its cancellation callbacks; keep them off the connection's read loop.
+                    var jobId = hint[CancelPrefix.Length..];
+                    ThreadPool.QueueUserWorkItem(id => signals.RequestCancel(id), jobId, preferLocal: false);
                 }
                 break;
         }
