@@ -47,7 +47,7 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
     {
         await using var command = c.Command($"SELECT {JobColumns} FROM jobs j {TerminalDelivery} WHERE j.id = @id", ("id", jobId));
         await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadJob(r) : null;
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? JobRecordReader.Read(r) : null;
     }, ct);
 
     public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => RunAsync(async c =>
@@ -65,7 +65,7 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
         var jobs = new List<JobRecord>(limit + 1);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
-            jobs.Add(ReadJob(r));
+            jobs.Add(JobRecordReader.Read(r));
         }
         long? next = null;
         if (jobs.Count > limit)
@@ -165,18 +165,4 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
         System.Net.Sockets.SocketException or IOException or TimeoutException => true,
         _ => false,
     };
-
-    private static JobRecord ReadJob(NpgsqlDataReader r)
-    {
-        var callbackUrl = r.NullableString(12);
-        var deliveryStatus = r.NullableString(13);
-        // A job with a callback URL shows "pending" until its delivery row exists (the job has not finished).
-        return new JobRecord(
-            r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-            r.GetDouble(5), r.NullableDouble(6), r.NullableDouble(7), r.GetInt32(8), r.GetInt32(9),
-            r.NullableString(10), r.NullableString(11), callbackUrl,
-            deliveryStatus ?? (callbackUrl is null ? null : CallbackStatus.Pending),
-            r.NullableInt(14) ?? (callbackUrl is null ? null : 0),
-            r.NullableInt(15), r.NullableDouble(16), r.NullableString(17), r.NullableDouble(18));
-    }
 }

@@ -93,7 +93,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
     public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => Read(c =>
     {
         using var r = c.Command($"SELECT {JobColumns} WHERE j.id = $id", ("$id", jobId)).ExecuteReader();
-        return r.Read() ? ReadJob(r) : null;
+        return r.Read() ? JobRecordReader.Read(r) : null;
     });
 
     public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => Read(c =>
@@ -106,7 +106,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
         var jobs = new List<JobRecord>(limit + 1);
         while (r.Read())
         {
-            jobs.Add(ReadJob(r));
+            jobs.Add(JobRecordReader.Read(r));
         }
         long? next = null;
         if (jobs.Count > limit)
@@ -154,20 +154,6 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         return Task.FromResult(read(connection));
-    }
-
-    private static JobRecord ReadJob(SqliteDataReader r)
-    {
-        var callbackUrl = r.NullableString(12);
-        var deliveryStatus = r.NullableString(13);
-        // A job with a callback URL shows "pending" until its delivery row exists (the job has not finished).
-        return new JobRecord(
-            r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
-            r.GetDouble(5), r.NullableDouble(6), r.NullableDouble(7), r.GetInt32(8), r.GetInt32(9),
-            r.NullableString(10), r.NullableString(11), callbackUrl,
-            deliveryStatus ?? (callbackUrl is null ? null : CallbackStatus.Pending),
-            r.NullableInt(14) ?? (callbackUrl is null ? null : 0),
-            r.NullableInt(15), r.NullableDouble(16), r.NullableString(17), r.NullableDouble(18));
     }
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
