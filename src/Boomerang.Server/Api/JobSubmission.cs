@@ -14,16 +14,21 @@ internal sealed class JobSubmission(
 {
     public const int MaxIdempotencyKeyLength = 200;
 
-    public async Task<(NewJob? Job, ApiError? Error)> PrepareAsync(SubmitJobRequest request, string tenantId, CancellationToken ct)
+    public async Task<(NewJob? Job, ApiError? Error)> PrepareAsync(SubmitJobRequest? request, string tenantId, CancellationToken ct)
     {
+        if (request is null)
+        {
+            return (null, ApiErrors.BadRequest("INVALID_REQUEST", "each job must be a JSON object"));
+        }
         if (string.IsNullOrWhiteSpace(request.Kind) || !handlers.IsKnown(request.Kind))
         {
             return (null, ApiErrors.BadRequest("UNKNOWN_JOB_KIND",
                 $"Unknown job kind: {request.Kind}. Known kinds: {string.Join(", ", handlers.Kinds)}"));
         }
-        if (request.IdempotencyKey is { } key && (key.Length == 0 || key.Length > MaxIdempotencyKeyLength))
+        if (request.IdempotencyKey is { } key && (key.Length == 0 || key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl)))
         {
-            return (null, ApiErrors.BadRequest("INVALID_REQUEST", $"idempotency_key must be 1..{MaxIdempotencyKeyLength} characters"));
+            return (null, ApiErrors.BadRequest("INVALID_REQUEST",
+                $"idempotency_key must be 1..{MaxIdempotencyKeyLength} characters with no control characters"));
         }
         var events = request.CallbackEvents ?? [];
         if (events.FirstOrDefault(e => e != CallbackEvent.Progress) is { } unknownEvent)

@@ -46,9 +46,10 @@ internal static class SafeCallbackHandler
         var allowed = addresses.Where(policy.IsAddressAllowed).ToArray();
         if (allowed.Length == 0)
         {
+            // The addresses stay out of the message: it is shown to the tenant, who must not learn internal DNS from it.
             throw new CallbackConnectException(addresses.Length == 0
                 ? $"callback host {target.Host} did not resolve"
-                : $"callback host {target.Host} resolves to a blocked address ({string.Join(", ", addresses.Select(a => a.ToString()))})");
+                : $"callback host {target.Host} resolves to a blocked address");
         }
         SocketException? last = null;
         foreach (var address in allowed)

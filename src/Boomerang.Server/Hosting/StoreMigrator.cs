@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Hosting;
 
-/// <summary>Applies schema migrations before any other hosted service starts. A database that is not up yet (all
+/// <summary>Applies schema migrations before the worker and the dispatcher start (they are registered after it). A database that is not up yet (all
 /// nodes and the database started together) is waited for, up to <c>Boomerang:Storage:Postgres:StartupWaitSeconds</c>.</summary>
 internal sealed partial class StoreMigrator(IJobStore store, IOptions<StorageOptions> options, TimeProvider time, ILogger<StoreMigrator> log)
     : IHostedService

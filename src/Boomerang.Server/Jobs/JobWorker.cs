@@ -25,7 +25,10 @@ internal sealed partial class JobWorker(
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         signals.CancelRequested += OnCancelRequested;
-        var heartbeat = Task.Run(() => RepeatAsync("heartbeat", HeartbeatInterval, HeartbeatAsync, stopping), CancellationToken.None);
+        // Leases are renewed until the drain is over, not just until stopping: running jobs keep their leases through
+        // the shutdown grace period, so no other node takes them while they finish.
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeat = Task.Run(() => RepeatAsync("heartbeat", HeartbeatInterval, HeartbeatAsync, heartbeatStop.Token), CancellationToken.None);
         var rescue = Task.Run(() => RepeatAsync("rescue", RescueInterval, RescueAsync, stopping), CancellationToken.None);
         // Finished jobs are written in batches: one transaction for all that finished meanwhile.
         _outcomes = new Batcher<JobOutcome, bool>(o => StoreRetry.WhileUnavailableAsync(
@@ -59,6 +62,7 @@ internal sealed partial class JobWorker(
             }
         }
         await DrainAsync().ConfigureAwait(false);
+        await heartbeatStop.CancelAsync().ConfigureAwait(false);
         signals.CancelRequested -= OnCancelRequested;
         _outcomes.Complete();
         await Task.WhenAll(heartbeat, rescue, recorder).ConfigureAwait(false);
@@ -70,6 +74,12 @@ internal sealed partial class JobWorker(
     private void Start(ClaimedJob job)
     {
         var run = new RunningJob(job, time, _options.TimeoutFor(job.Kind));
+        // This process can claim a job it still runs: its own rescuer requeued it after the lease ran out (a long
+        // stall or store outage). The old run has lost its claim; stop it so one run is left.
+        if (_running.TryGetValue(job.Id, out var stale))
+        {
+            stale.Stop(StopReason.LeaseLost);
+        }
         _running[job.Id] = run;
         run.Task = Task.Run(() => RunAsync(run));
     }
@@ -125,7 +135,7 @@ internal sealed partial class JobWorker(
         }
         finally
         {
-            _running.TryRemove(job.Id, out _);
+            _running.TryRemove(new KeyValuePair<string, RunningJob>(job.Id, run));
             run.Dispose();
             signals.Jobs.Set();
         }

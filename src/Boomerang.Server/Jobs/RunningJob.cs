@@ -17,6 +17,8 @@ internal sealed class RunningJob : IDisposable
         Job = job;
         Timeout = timeout;
         _timeout = new CancellationTokenSource(timeout, time);
+        // The timeout claims the reason like any other stop, so a cancel arriving just after it cannot relabel it.
+        _timeout.Token.Register(() => Interlocked.CompareExchange(ref _reason, (int)StopReason.Timeout, 0));
         _linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, _timeout.Token);
     }
 
@@ -25,12 +27,13 @@ internal sealed class RunningJob : IDisposable
     public Task Task { get; set; } = Task.CompletedTask;
     public CancellationToken Token => _linked.Token;
 
-    public StopReason StopReason => (StopReason)Volatile.Read(ref _reason) is var r && r != StopReason.None ? r
-        : _timeout.IsCancellationRequested ? StopReason.Timeout : StopReason.None;
+    public StopReason StopReason => (StopReason)Volatile.Read(ref _reason);
 
     /// <summary>The first reason wins; later ones do not change the outcome.</summary>
     public void Stop(StopReason reason)
     {
+        // A timeout that has fired wins even if its registration has not run yet.
+        reason = _timeout.IsCancellationRequested ? StopReason.Timeout : reason;
         if (Interlocked.CompareExchange(ref _reason, (int)reason, 0) == 0)
         {
             try { _stop.Cancel(); } catch (ObjectDisposedException) { }

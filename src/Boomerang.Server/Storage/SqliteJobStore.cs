@@ -39,9 +39,10 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
     public Task MigrateAsync(CancellationToken ct) =>
         _writer.WriteAsync(c => { SqliteMigrations.Apply(c); return 0; }, ct);
 
+    /// <summary>Ready when the file answers and its schema is at least the version this build expects.</summary>
     public Task<bool> PingAsync(CancellationToken ct) => Read(c =>
-        Convert.ToInt32(c.Command("SELECT COUNT(*) FROM schema_migrations").ExecuteScalar(),
-            System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Convert.ToInt32(c.Command("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").ExecuteScalar(),
+            System.Globalization.CultureInfo.InvariantCulture) >= SqliteMigrations.Latest);
 
     public Task<IReadOnlyList<SubmitOutcome>> SubmitAsync(IReadOnlyList<NewJob> jobs, int maxActive, CancellationToken ct) =>
         _writer.WriteAsync<IReadOnlyList<SubmitOutcome>>(c =>

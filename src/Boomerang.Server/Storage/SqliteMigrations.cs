@@ -76,6 +76,8 @@ internal static class SqliteMigrations
             """),
     ];
 
+    public static int Latest => Steps[^1].Version;
+
     public static void Apply(SqliteConnection connection)
     {
         connection.Run("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");

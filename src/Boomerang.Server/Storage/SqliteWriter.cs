@@ -62,8 +62,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     }
                     catch (Exception e)
                     {
-                        Execute("ROLLBACK TO w; RELEASE w");
+                        // Fail it first: if the rollback throws too, the whole group fails below.
                         write.Fail(e);
+                        Execute("ROLLBACK TO w; RELEASE w");
                     }
                 }
                 Execute("COMMIT");
@@ -74,8 +75,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
             }
             catch (Exception e)
             {
+                // BEGIN, a savepoint or COMMIT failed (busy, disk full, I/O): nothing of the group is on disk, and every
+                // caller hears so. Failing a write twice is harmless.
                 TryRollback();
-                foreach (var write in done)
+                foreach (var write in group)
                 {
                     write.Fail(e);
                 }

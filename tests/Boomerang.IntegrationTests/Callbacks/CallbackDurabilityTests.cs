@@ -12,6 +12,8 @@ public sealed class CallbackDurabilityTests
         ("Boomerang:Callbacks:TimeoutSeconds", "1"),
         // Enough attempts that none runs out before the kill however slow the machine is.
         ("Boomerang:Callbacks:MaxAttempts", "100"),
+        // The receiver fails everything at first; the circuit breaker would pause it and hold back first attempts.
+        ("Boomerang:Callbacks:CircuitFailureThreshold", "1000"),
         ("Boomerang:Callbacks:BackoffMaxSeconds", "0.5"));
 
     [Fact]

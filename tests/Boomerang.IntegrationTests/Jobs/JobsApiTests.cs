@@ -80,6 +80,22 @@ public sealed class JobsApiTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_null_batch_item_or_a_control_character_in_a_key_is_a_400_not_a_500()
+    {
+        var batch = await Client.PostAsync("/api/v1/jobs/batch", new StringContent(
+            """{"jobs": [null, {"kind": "echo"}]}""", Encoding.UTF8, "application/json"));
+        var key = await Client.PostAsync("/api/v1/jobs", new StringContent(
+            """{"kind": "echo", "idempotency_key": "a\u0000b"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        var results = (await batch.ReadJsonAsync()).GetProperty("results");
+        Assert.Equal(400, results[0].GetProperty("status").GetInt32());
+        Assert.Equal(202, results[1].GetProperty("status").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, key.StatusCode);
+        Assert.Contains("control characters", (await key.ReadJsonAsync()).GetProperty("detail").GetProperty("message").GetString());
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1001)]
