@@ -28,7 +28,8 @@ public sealed record ContentHubSettings(
             throw new ContentHubSettingsException("WEBHOOK_CALLBACK_BASE_URL must be an absolute URL when WEBHOOK_ENABLED is on");
         }
         var secrets = (Text(c, "WEBHOOK_SECRET_KEY") ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var require = Bool(c, "WEBHOOK_REQUIRE_SIGNATURE", false);
+        // Secure by default: with a secret configured, unsigned callbacks are refused unless explicitly allowed.
+        var require = Bool(c, "WEBHOOK_REQUIRE_SIGNATURE", secrets.Length > 0);
         if (require && secrets.Length == 0)
         {
             throw new ContentHubSettingsException("WEBHOOK_REQUIRE_SIGNATURE is on but WEBHOOK_SECRET_KEY is empty");

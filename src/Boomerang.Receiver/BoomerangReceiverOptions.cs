@@ -14,8 +14,14 @@ public sealed class BoomerangReceiverOptions
     /// </summary>
     public List<string> Secrets { get; set; } = [];
 
-    /// <summary>Refuse unsigned callbacks with 401 (the seed's <c>WEBHOOK_REQUIRE_SIGNATURE</c>). Needs at least one secret.</summary>
-    public bool RequireSignature { get; set; }
+    /// <summary>
+    /// Refuse unsigned callbacks with 401 (the seed's <c>WEBHOOK_REQUIRE_SIGNATURE</c>). Unset (the default), a signature
+    /// is required whenever a secret is configured, so stripping the headers cannot get a forged callback in; set it to
+    /// false to accept unsigned callbacks anyway (the seed's behaviour), true to insist (needs a secret).
+    /// </summary>
+    public bool? RequireSignature { get; set; }
+
+    internal bool SignatureRequired => RequireSignature ?? Secrets.Count > 0;
 
     /// <summary>The schemes accepted; a request signed only with another scheme counts as unsigned. All by default.</summary>
     public SignatureScheme AcceptedSchemes { get; set; } = SignatureScheme.All;

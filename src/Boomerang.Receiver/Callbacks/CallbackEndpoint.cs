@@ -59,7 +59,7 @@ internal sealed partial class CallbackEndpoint(
         var scheme = verification.Scheme;
         switch (verification.Result)
         {
-            case SignatureCheck.Missing when o.RequireSignature:
+            case SignatureCheck.Missing when o.SignatureRequired:
                 return (CallbackReply.Error(401, "Missing signature"), "unsigned", scheme, null, null);
             case SignatureCheck.Invalid or SignatureCheck.Expired or SignatureCheck.FutureDated:
                 return (CallbackReply.Error(403, "Invalid signature"), verification.Result.ToString().ToLowerInvariant(), scheme, null, null);

@@ -27,7 +27,7 @@ public static class BoomerangReceiverServiceCollectionExtensions
         }
         receiver
             .Validate(ReceiverOptionsValidation.SecretsParse, "Boomerang:Receiver:Secrets: a secret is empty, or starts with whsec_ but is not base64")
-            .Validate(o => !o.RequireSignature || o.Secrets.Count > 0, "Boomerang:Receiver:RequireSignature needs at least one secret in Boomerang:Receiver:Secrets")
+            .Validate(o => o.RequireSignature != true || o.Secrets.Count > 0, "Boomerang:Receiver:RequireSignature needs at least one secret in Boomerang:Receiver:Secrets")
             .Validate(o => o.TimestampToleranceSeconds > 0, "Boomerang:Receiver:TimestampToleranceSeconds must be greater than 0")
             .Validate(o => o.MaxBodyBytes >= 1024, "Boomerang:Receiver:MaxBodyBytes must be at least 1024")
             .Validate(o => o.HandlerTimeoutSeconds > 0, "Boomerang:Receiver:HandlerTimeoutSeconds must be greater than 0")

@@ -129,6 +129,31 @@ public sealed class CallbackVerificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_secrets_configured_and_require_signature_unset_an_unsigned_callback_is_refused()
+    {
+        await using var app = await ReceiverApp.StartAsync(receiver: o => o.RequireSignature = null);
+        var task = await app.AddTaskAsync();
+        var body = CallbackRequests.CompletedBody(Scheme.StandardWebhooks, task.TaskId, task.JobId!);
+
+        var response = await app.Client.PostAsync(task.TaskId, body);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(TrackedTaskStatus.Pending, (await app.TaskAsync(task.TaskId)).Status);
+    }
+
+    [Fact]
+    public async Task Require_signature_false_accepts_an_unsigned_callback_as_the_seed_did()
+    {
+        await using var app = await ReceiverApp.StartAsync(receiver: o => o.RequireSignature = false);
+        var task = await app.AddTaskAsync();
+        var body = CallbackRequests.CompletedBody(Scheme.StandardWebhooks, task.TaskId, task.JobId!);
+
+        var response = await app.Client.PostAsync(task.TaskId, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_signature_from_the_previous_secret_is_accepted_during_rotation()
     {
         var task = await _app.AddTaskAsync();
