@@ -13,7 +13,7 @@ public interface ITaskStore
     Task MigrateAsync(CancellationToken cancellationToken);
 
     /// <summary>Records a new task.</summary>
-    Task CreateAsync(TrackedTask task, CancellationToken cancellationToken);
+    Task CreateAsync(TrackedTask task, string? jobInput, CancellationToken cancellationToken);
 
     /// <summary>Records the job that runs the task, once the server accepted it.</summary>
     Task AttachJobAsync(string taskId, string jobId, DateTimeOffset now, CancellationToken cancellationToken);
@@ -43,6 +43,10 @@ public interface ITaskStore
     /// <summary>Open tasks with a job whose last poll (or creation, if never polled) is at or before <paramref name="cutoff"/>, oldest first.</summary>
     Task<IReadOnlyList<TrackedTask>> ListDueForPollingAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Open tasks that never got a job id (the app died between recording and submitting, or before Boomerang's
+    /// answer) and were created or last tried before <paramref name="cutoff"/>, with the job input they were recorded with.</summary>
+    Task<IReadOnlyList<UnsubmittedTask>> ListUnsubmittedAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
+
     /// <summary>Notes that the task was just polled.</summary>
     Task MarkPolledAsync(string taskId, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -71,3 +75,6 @@ public enum ClaimOutcome
 
 /// <summary>The new state of a task.</summary>
 public sealed record TaskUpdate(string Status, int Progress, JsonElement? Result, string? Error, string? SettledBy);
+
+/// <summary>A task without a job id, and the job input (JSON text, or null) to submit it with again.</summary>
+public sealed record UnsubmittedTask(TrackedTask Task, string? JobInput);

@@ -34,6 +34,12 @@ internal static class SqliteTaskSchema
         );
         CREATE INDEX boomerang_processed_webhooks_at ON boomerang_processed_webhooks (processed_at);
         """,
+        // v2: the job input is kept, so a task whose submit never got an answer can be submitted again.
+        """
+        ALTER TABLE boomerang_tasks ADD COLUMN job_input TEXT;
+        CREATE INDEX boomerang_tasks_unsubmitted ON boomerang_tasks (coalesce(polled_at, created_at))
+            WHERE status IN ('pending', 'running') AND job_id IS NULL;
+        """,
     ];
 
     public static void Apply(SqliteConnection c)

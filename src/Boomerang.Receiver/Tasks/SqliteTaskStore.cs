@@ -21,10 +21,10 @@ internal sealed class SqliteTaskStore : ITaskStore
 
     public Task MigrateAsync(CancellationToken cancellationToken) => Use(c => { SqliteTaskSchema.Apply(c); return true; }, cancellationToken);
 
-    public Task CreateAsync(TrackedTask task, CancellationToken cancellationToken) => Use(c => c.Run($"""
-        INSERT INTO boomerang_tasks ({Columns})
-        VALUES ($id, $job, $kind, $url, $status, $progress, $result, $error, $created, $updated, $settled)
-        """, null,
+    public Task CreateAsync(TrackedTask task, string? jobInput, CancellationToken cancellationToken) => Use(c => c.Run($"""
+        INSERT INTO boomerang_tasks ({Columns}, job_input)
+        VALUES ($id, $job, $kind, $url, $status, $progress, $result, $error, $created, $updated, $settled, $input)
+        """, null, ("$input", jobInput),
         ("$id", task.TaskId), ("$job", task.JobId), ("$kind", task.Kind), ("$url", task.CallbackUrl), ("$status", task.Status),
         ("$progress", task.Progress), ("$result", task.Result?.GetRawText()), ("$error", task.Error),
         ("$created", Ms(task.CreatedAt)), ("$updated", Ms(task.UpdatedAt)), ("$settled", task.SettledBy)), cancellationToken);
@@ -102,6 +102,23 @@ internal sealed class SqliteTaskStore : ITaskStore
         ORDER BY coalesce(polled_at, created_at) LIMIT $limit
         """, null, ("$cutoff", Ms(cutoff)), ("$limit", limit))), cancellationToken);
 
+    public Task<IReadOnlyList<UnsubmittedTask>> ListUnsubmittedAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        Use<IReadOnlyList<UnsubmittedTask>>(c =>
+        {
+            using var command = c.Command($"""
+                SELECT {Columns}, job_input FROM boomerang_tasks
+                WHERE status IN ('pending', 'running') AND job_id IS NULL AND coalesce(polled_at, created_at) <= $cutoff
+                ORDER BY coalesce(polled_at, created_at) LIMIT $limit
+                """, null, ("$cutoff", Ms(cutoff)), ("$limit", limit));
+            using var r = command.ExecuteReader();
+            var tasks = new List<UnsubmittedTask>();
+            while (r.Read())
+            {
+                tasks.Add(new UnsubmittedTask(Read(r), r.IsDBNull(r.FieldCount - 1) ? null : r.GetString(r.FieldCount - 1)));
+            }
+            return tasks;
+        }, cancellationToken);
+
     public Task MarkPolledAsync(string taskId, DateTimeOffset now, CancellationToken cancellationToken) => Use(c => c.Run(
         "UPDATE boomerang_tasks SET polled_at = $now WHERE task_id = $id", null, ("$id", taskId), ("$now", Ms(now))), cancellationToken);
 
@@ -124,15 +141,17 @@ internal sealed class SqliteTaskStore : ITaskStore
             var tasks = new List<TrackedTask>();
             while (r.Read())
             {
-                tasks.Add(new TrackedTask(
-                    r.GetString(0), Text(r, 1), r.GetString(2), Text(r, 3), r.GetString(4), r.GetInt32(5),
-                    Text(r, 6) is { } json ? Parse(json) : null, Text(r, 7),
-                    DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
-                    Text(r, 10)));
+                tasks.Add(Read(r));
             }
             return tasks;
         }
     }
+
+    private static TrackedTask Read(SqliteDataReader r) => new(
+        r.GetString(0), Text(r, 1), r.GetString(2), Text(r, 3), r.GetString(4), r.GetInt32(5),
+        Text(r, 6) is { } json ? Parse(json) : null, Text(r, 7),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
+        Text(r, 10));
 
     private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

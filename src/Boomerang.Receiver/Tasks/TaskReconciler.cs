@@ -10,10 +10,11 @@ namespace Boomerang.Receiver.Tasks;
 /// <summary>
 /// The polling half of the dual safeguard: a task with no terminal callback <see cref="TaskTrackingOptions.PollAfterSeconds"/>
 /// after submission (or after its last poll) is read from Boomerang and settled through the same exactly-once path
-/// as a callback, so a lost or blocked callback never leaves a task hanging.
+/// as a callback, so a lost or blocked callback never leaves a task hanging. A task that never got a job id (the app
+/// died before Boomerang answered its submit) is submitted again under the same idempotency key.
 /// </summary>
 internal sealed partial class TaskReconciler(
-    ITaskStore store, CallbackProcessor processor, BoomerangClient client, IOptions<TaskTrackingOptions> options,
+    ITaskStore store, CallbackProcessor processor, BoomerangClient client, TaskTracker tracker, IOptions<TaskTrackingOptions> options,
     TimeProvider time, ILogger<TaskReconciler> log) : BackgroundService
 {
     private const int BatchSize = 100;
@@ -50,6 +51,18 @@ internal sealed partial class TaskReconciler(
     internal async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        foreach (var unsubmitted in await store.ListUnsubmittedAsync(now - PollAfter, BatchSize, ct).ConfigureAwait(false))
+        {
+            await store.MarkPolledAsync(unsubmitted.Task.TaskId, now, ct).ConfigureAwait(false);
+            try
+            {
+                await tracker.ResubmitAsync(unsubmitted, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is BoomerangApiException or HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                LogPollFailed(log, unsubmitted.Task.TaskId, e.Message);
+            }
+        }
         var due = await store.ListDueForPollingAsync(now - PollAfter, BatchSize, ct).ConfigureAwait(false);
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
             async (task, token) => await PollAsync(task, token).ConfigureAwait(false)).ConfigureAwait(false);

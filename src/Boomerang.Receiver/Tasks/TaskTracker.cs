@@ -37,14 +37,11 @@ public sealed partial class TaskTracker
         var taskId = Guid.CreateVersion7().ToString();
         var callbackUrl = _options.CallbacksEnabled ? _options.CallbackUrlFor(taskId) : null;
         var task = new TrackedTask(taskId, null, kind, callbackUrl, TrackedTaskStatus.Pending, 0, null, null, now, now, null);
-        await _store.CreateAsync(task, cancellationToken).ConfigureAwait(false);
+        await _store.CreateAsync(task, input?.GetRawText(), cancellationToken).ConfigureAwait(false);
         try
         {
-            var events = callbackUrl is not null && _options.RequestProgressEvents ? new[] { CallbackEvent.Progress } : null;
-            var job = await _client.SubmitAsync(new SubmitJobRequest(kind, input, callbackUrl, taskId, events), cancellationToken).ConfigureAwait(false);
-            await _store.AttachJobAsync(taskId, job.JobId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-            LogSubmitted(_log, taskId, job.JobId, callbackUrl is not null);
-            return task with { JobId = job.JobId };
+            var jobId = await SubmitJobAsync(task, input, cancellationToken).ConfigureAwait(false);
+            return task with { JobId = jobId };
         }
         catch (Exception e) when (e is BoomerangApiException or HttpRequestException or TaskCanceledException)
         {
@@ -52,6 +49,35 @@ public sealed partial class TaskTracker
             await FailAsync(taskId, $"submission to Boomerang failed: {e.Message}").ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Submits a task that never got a job id (the app died before Boomerang answered). The task id is the idempotency
+    /// key, so Boomerang answers with the job it already has, or creates it if the first submit never arrived.
+    /// A refusal (4xx other than 429) fails the task; anything else is tried again on a later round.
+    /// </summary>
+    internal async Task ResubmitAsync(UnsubmittedTask unsubmitted, CancellationToken cancellationToken)
+    {
+        using var input = unsubmitted.JobInput is null ? null : JsonDocument.Parse(unsubmitted.JobInput);
+        try
+        {
+            await SubmitJobAsync(unsubmitted.Task, input?.RootElement, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BoomerangApiException e) when ((int)e.StatusCode is >= 400 and < 500 and not 429)
+        {
+            LogSubmitFailed(_log, unsubmitted.Task.TaskId, e.Message);
+            await FailAsync(unsubmitted.Task.TaskId, $"submission to Boomerang failed: {e.Message}").ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string> SubmitJobAsync(TrackedTask task, JsonElement? input, CancellationToken cancellationToken)
+    {
+        var events = task.CallbackUrl is not null && _options.RequestProgressEvents ? new[] { CallbackEvent.Progress } : null;
+        var job = await _client.SubmitAsync(new SubmitJobRequest(task.Kind, input, task.CallbackUrl, task.TaskId, events), cancellationToken)
+            .ConfigureAwait(false);
+        await _store.AttachJobAsync(task.TaskId, job.JobId, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        LogSubmitted(_log, task.TaskId, job.JobId, task.CallbackUrl is not null);
+        return job.JobId;
     }
 
     /// <summary>The task, or null.</summary>

@@ -83,7 +83,7 @@ public sealed class ReceiverApp : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         var task = new TrackedTask(taskId ?? Guid.NewGuid().ToString(), jobId ?? Guid.NewGuid().ToString(), "echo", null,
             TrackedTaskStatus.Pending, 0, null, null, now, now, null);
-        await Store.CreateAsync(task, default);
+        await Store.CreateAsync(task, null, default);
         return task;
     }
 

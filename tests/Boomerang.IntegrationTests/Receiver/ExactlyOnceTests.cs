@@ -224,7 +224,7 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
     {
         var now = DateTimeOffset.UtcNow;
         var task = new TrackedTask(Guid.NewGuid().ToString(), null, "echo", null, TrackedTaskStatus.Pending, 0, null, null, now, now, null);
-        await _app.Store.CreateAsync(task, default);
+        await _app.Store.CreateAsync(task, null, default);
         var body = CallbackRequests.CompletedBody(Scheme.StandardWebhooks, task.TaskId, "job-x");
 
         var early = await _app.Client.PostAsync(task.TaskId, body, CallbackRequests.Sign(Scheme.StandardWebhooks, body, "job-x"));

@@ -43,6 +43,26 @@ public sealed class ReconcilerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_task_recorded_but_never_submitted_is_submitted_by_the_reconciler_and_completes()
+    {
+        await using var app = await ReceiverApp.StartAsync(_server.BaseAddress, tasks: o => o.PollAfterSeconds = 0.5);
+        // What an app that died between recording the task and Boomerang's answer leaves behind.
+        var now = DateTimeOffset.UtcNow;
+        var orphan = new TrackedTask(Guid.NewGuid().ToString(), null, "echo", null, TrackedTaskStatus.Pending, 0, null, null, now, now, null);
+        await app.Store.CreateAsync(orphan, """{"topic":"orphan"}""", default);
+
+        var settled = await Eventually.GetAsync(() => app.TaskAsync(orphan.TaskId), t => t.IsFinished, "the orphaned task to settle");
+
+        Assert.Equal(TrackedTaskStatus.Completed, settled.Status);
+        Assert.NotNull(settled.JobId);
+        Assert.Equal("orphan", settled.Result!.Value.GetProperty("topic").GetString());
+        // Submitted again under the task id as idempotency key: one job, however many times it is resubmitted.
+        var again = await _server.Client.PostJsonAsync("/api/v1/jobs", new { kind = "echo", idempotency_key = orphan.TaskId });
+        Assert.Equal(System.Net.HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(settled.JobId, (await again.ReadJsonAsync()).GetProperty("job_id").GetString());
+    }
+
+    [Fact]
     public async Task A_refused_submission_is_recorded_as_a_failed_task_and_rethrown()
     {
         await using var app = await ReceiverApp.StartAsync(_server.BaseAddress);

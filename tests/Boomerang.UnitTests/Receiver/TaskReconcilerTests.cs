@@ -30,8 +30,9 @@ public sealed class TaskReconcilerTests : IAsyncLifetime
         var processor = new CallbackProcessor(_store, _services.GetRequiredService<IServiceScopeFactory>(),
             Options.Create(new BoomerangReceiverOptions()), _time, NullLogger<CallbackProcessor>.Instance);
         var client = new BoomerangClient(new HttpClient(_boomerang), new BoomerangClientOptions { BaseAddress = new Uri("http://boomerang.test") });
-        _reconciler = new TaskReconciler(_store, processor, client, Options.Create(new TaskTrackingOptions { PollAfterSeconds = 30 }),
-            _time, NullLogger<TaskReconciler>.Instance);
+        var tracking = Options.Create(new TaskTrackingOptions { PollAfterSeconds = 30 });
+        var tracker = new TaskTracker(_store, client, tracking, _time, NullLogger<TaskTracker>.Instance);
+        _reconciler = new TaskReconciler(_store, processor, client, tracker, tracking, _time, NullLogger<TaskReconciler>.Instance);
     }
 
     public async Task DisposeAsync()
@@ -44,7 +45,7 @@ public sealed class TaskReconcilerTests : IAsyncLifetime
     private async Task<TrackedTask> AddTaskAsync(string jobId)
     {
         var task = new TrackedTask(Guid.NewGuid().ToString(), jobId, "k", null, TrackedTaskStatus.Pending, 0, null, null, T0, T0, null);
-        await _store.CreateAsync(task, default);
+        await _store.CreateAsync(task, null, default);
         return task;
     }
 
