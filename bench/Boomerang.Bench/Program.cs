@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Boomerang;
 using Boomerang.Bench;
+using Boomerang.Client;
 using Boomerang.Jobs;
 
 // bench jobs     [--count N] [--batch B] [--submitters S] [--set Key=Value ...]   end to end, no callbacks
@@ -54,8 +55,8 @@ await using var server = await ServerUnderTest.StartAsync(repo, settings);
 await using var backend = split
     ? await ServerUnderTest.StartAsync(repo, new Dictionary<string, string>(settings) { ["Boomerang:Roles"] = "worker,dispatcher" }, server.Folder)
     : null;
-using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-http.DefaultRequestHeaders.Add("X-API-Key", ServerUnderTest.Key);
+using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+var client = new BoomerangClient(http, new BoomerangClientOptions { BaseAddress = server.BaseAddress, ApiKey = ServerUnderTest.Key });
 var callbackUrl = receiver is null ? null : new Uri(receiver.BaseAddress, "/hook").ToString();
 
 switch (mode)
@@ -94,10 +95,7 @@ switch (mode)
         var clock = Stopwatch.StartNew();
         for (var i = 0; clock.Elapsed < TimeSpan.FromSeconds(seconds); i++)
         {
-            var response = await http.PostAsJsonAsync("/api/v1/jobs", new SubmitJobRequest("echo",
-                System.Text.Json.JsonSerializer.SerializeToElement(i), callbackUrl), BoomerangJson.Options);
-            response.EnsureSuccessStatusCode();
-            ids.Add((await response.Content.ReadFromJsonAsync<SubmitJobResponse>(BoomerangJson.Options))!.JobId);
+            ids.Add((await client.SubmitAsync(new SubmitJobRequest("echo", System.Text.Json.JsonSerializer.SerializeToElement(i), callbackUrl))).JobId);
             var next = TimeSpan.FromSeconds((i + 1) / (double)rate) - clock.Elapsed;
             if (next > TimeSpan.Zero)
             {
@@ -181,10 +179,8 @@ async Task SubmitAsync(int count, int batch, int submitters, string? url)
 async Task SubmitBatchAsync(int take, string? url)
 {
     var jobs = Enumerable.Range(0, take).Select(i => new SubmitJobRequest("echo", System.Text.Json.JsonSerializer.SerializeToElement(i), url)).ToList();
-    var response = await http.PostAsJsonAsync("/api/v1/jobs/batch", new SubmitBatchRequest(jobs), BoomerangJson.Options);
-    response.EnsureSuccessStatusCode();
-    var body = await response.Content.ReadFromJsonAsync<SubmitBatchResponse>(BoomerangJson.Options);
-    if (body!.Results.FirstOrDefault(r => r.Status != 202) is { } bad)
+    var body = await client.SubmitBatchAsync(jobs);
+    if (body.Results.FirstOrDefault(r => r.Status != 202) is { } bad)
     {
         throw new InvalidOperationException($"batch item refused: {bad.Status} {bad.Error}");
     }
@@ -194,9 +190,9 @@ async Task WaitDrainedAsync()
 {
     while (true)
     {
-        var pending = await http.GetFromJsonAsync<JobListResponse>("/api/v1/jobs?status=pending&limit=1", BoomerangJson.Options);
-        var running = await http.GetFromJsonAsync<JobListResponse>("/api/v1/jobs?status=in_progress&limit=1", BoomerangJson.Options);
-        if (pending!.Jobs.Count == 0 && running!.Jobs.Count == 0)
+        var pending = await client.ListAsync(JobStatus.Pending, 1);
+        var running = await client.ListAsync(JobStatus.InProgress, 1);
+        if (pending.Jobs.Count == 0 && running.Jobs.Count == 0)
         {
             return;
         }
@@ -207,14 +203,10 @@ async Task WaitDrainedAsync()
 async Task<List<JobView>> ReadAllAsync()
 {
     var all = new List<JobView>();
-    string? cursor = null;
-    do
+    await foreach (var job in client.ListAllAsync())
     {
-        var page = await http.GetFromJsonAsync<JobListResponse>($"/api/v1/jobs?limit=200{(cursor is null ? "" : "&cursor=" + cursor)}", BoomerangJson.Options);
-        all.AddRange(page!.Jobs);
-        cursor = page.NextCursor;
+        all.Add(job);
     }
-    while (cursor is not null);
     return all;
 }
 

@@ -17,9 +17,4 @@ internal static class RetryPolicy
         }
         return TimeSpan.FromSeconds(seconds);
     }
-
-    /// <summary>The seconds from the first attempt to the last when every attempt fails and jitter is neutral.</summary>
-    public static TimeSpan ScheduleSpan(CallbacksOptions options) => TimeSpan.FromSeconds(
-        Enumerable.Range(1, Math.Max(0, options.MaxAttempts - 1))
-            .Sum(n => Math.Min(options.BackoffBaseSeconds * Math.Pow(2, n - 1), options.BackoffMaxSeconds)));
 }

@@ -4,6 +4,7 @@ using Boomerang.Server.Auth;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Hosting;
@@ -32,13 +33,5 @@ internal static class ServiceRegistration
             host.ShutdownTimeout = TimeSpan.FromSeconds(jobs.Value.ShutdownGraceSeconds + 10));
         services.AddOpenApi();
         return services;
-    }
-
-    private static void TryAddSingleton<T>(this IServiceCollection services, T instance) where T : class
-    {
-        if (!services.Any(d => d.ServiceType == typeof(T)))
-        {
-            services.AddSingleton(instance);
-        }
     }
 }
