@@ -11,6 +11,10 @@ internal static class StorageRegistration
     public static IServiceCollection AddBoomerangStorage(this IServiceCollection services, IConfiguration configuration, ServerRoles roles)
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.UsesRedis)
+        {
+            return Redis.RedisRegistration.AddRedisStorage(services, roles);
+        }
         if (!storage.UsesPostgres)
         {
             services.AddSingleton<IJobStore>(sp =>
