@@ -48,18 +48,19 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
     public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => RunAsync(async db =>
     {
         var picked = new List<string>(limit + 1);
-        var upper = beforeSeq is { } b ? "(" + b.ToString(CultureInfo.InvariantCulture) : "+inf";
+        double upper = beforeSeq is { } b ? b : double.PositiveInfinity;
+        var exclude = beforeSeq is null ? Exclude.None : Exclude.Stop;
         var chunk = Math.Max(50, 3 * (limit + 1));
         while (picked.Count <= limit)
         {
-            var raw = (RedisResult[])(await db.ExecuteAsync("ZREVRANGEBYSCORE",
-                [keys.Tenant(tenantId), upper, "-inf", "WITHSCORES", "LIMIT", 0, chunk]).ConfigureAwait(false))!;
-            if (raw.Length == 0)
+            var entries = await db.SortedSetRangeByScoreWithScoresAsync(keys.Tenant(tenantId), double.NegativeInfinity, upper, exclude,
+                Order.Descending, 0, chunk).ConfigureAwait(false);
+            if (entries.Length == 0)
             {
                 break;
             }
-            var ids = Enumerable.Range(0, raw.Length / 2).Select(i => (string)raw[2 * i]!).ToList();
-            upper = "(" + (string)raw[^1]!;
+            var ids = entries.Select(e => (string)e.Element!).ToList();
+            (upper, exclude) = (entries[^1].Score, Exclude.Stop);
             if (status is null)
             {
                 picked.AddRange(ids.Take(limit + 1 - picked.Count));

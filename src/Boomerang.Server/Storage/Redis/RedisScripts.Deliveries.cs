@@ -15,12 +15,12 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, owner, lease until, now, max, then the excluded hosts. Deliveries whose lease expired come first,
+    /// ARGV: prefix, owner, lease expires, now, max, then the excluded hosts. Deliveries whose lease expired come first,
     /// then due ones by time. Scans in chunks, so a backlog for an excluded host does not hide the others. Per
     /// delivery: seq, webhook id, job id, tenant, event, url, host, payload, attempts.
     /// </summary>
     public const string ClaimDeliveries = Prelude + """
-        local owner, until, now, max = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+        local owner, expires, now, max = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
         local excluded = {}
         for i = 6, #ARGV do excluded[ARGV[i]] = true end
         local out = {}
@@ -38,9 +38,9 @@ internal static partial class RedisScripts
               elseif excluded[f[2]] then
                 offset = offset + 1
               else
-                redis.call('HSET', d, 'lease_owner', owner, 'lease_expires_at', until)
+                redis.call('HSET', d, 'lease_owner', owner, 'lease_expires_at', expires)
                 redis.call('ZREM', p .. ':due', seq)
-                redis.call('ZADD', p .. ':dleased', until, seq)
+                redis.call('ZADD', p .. ':dleased', expires, seq)
                 out[#out + 1] = { seq, f[3], f[4], f[5], f[6], f[7], f[2], f[8], tonumber(f[9]) or 0 }
               end
             end

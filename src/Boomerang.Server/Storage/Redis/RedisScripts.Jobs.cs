@@ -70,10 +70,10 @@ internal static partial class RedisScripts
         return out
         """;
 
-    /// <summary>ARGV: prefix, owner, lease until, now, max. Per claimed job, oldest first: id, tenant, kind, input,
+    /// <summary>ARGV: prefix, owner, lease expires, now, max. Per claimed job, oldest first: id, tenant, kind, input,
     /// attempt, callback URL, wants progress.</summary>
     public const string Claim = Prelude + """
-        local owner, until, now, max = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+        local owner, expires, now, max = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
         local out = {}
         local ids = redis.call('ZRANGE', p .. ':pending', 0, max - 1)
         for _, id in ipairs(ids) do
@@ -82,25 +82,25 @@ internal static partial class RedisScripts
           local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress')
           if f[1] == 'pending' then
             local attempt = redis.call('HINCRBY', k, 'attempt', 1)
-            redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', until)
+            redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', expires)
             if not f[2] or f[2] == '' then redis.call('HSET', k, 'started_at', now) end
-            redis.call('ZADD', p .. ':running', until, id)
+            redis.call('ZADD', p .. ':running', expires, id)
             out[#out + 1] = { id, f[3], f[4], f[5] or '', attempt, f[6] or '', f[7] or '0' }
           end
         end
         return out
         """;
 
-    /// <summary>ARGV: prefix, owner, lease until, ids. Per id: h (held), c (held, cancel requested) or l (lost).</summary>
+    /// <summary>ARGV: prefix, owner, lease expires, ids. Per id: h (held), c (held, cancel requested) or l (lost).</summary>
     public const string Heartbeat = Prelude + """
-        local owner, until = ARGV[2], ARGV[3]
+        local owner, expires = ARGV[2], ARGV[3]
         local out = {}
         for i = 4, #ARGV do
           local id = ARGV[i]
           local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested')
           if f[1] == 'in_progress' and f[2] == owner then
-            redis.call('HSET', job(id), 'lease_expires_at', until)
-            redis.call('ZADD', p .. ':running', until, id)
+            redis.call('HSET', job(id), 'lease_expires_at', expires)
+            redis.call('ZADD', p .. ':running', expires, id)
             if f[3] == '1' then out[#out + 1] = 'c' else out[#out + 1] = 'h' end
           else
             out[#out + 1] = 'l'

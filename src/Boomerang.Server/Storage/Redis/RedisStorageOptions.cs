@@ -39,6 +39,8 @@ internal sealed class RedisStorageOptions
         // Keep trying in the background: start-up waits on its own deadline and outages end without a restart.
         o.AbortOnConnectFail = false;
         o.ClientName ??= "boomerang";
+        // CONFIG GET at start (the persistence check) is an admin command to this client.
+        o.AllowAdmin = true;
         return o;
     }
 }
