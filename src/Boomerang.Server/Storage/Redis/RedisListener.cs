@@ -1,4 +1,4 @@
-using Boomerang.Server.Jobs;
+using Boomerang.Server.Background;
 using StackExchange.Redis;
 
 namespace Boomerang.Server.Storage.Redis;

@@ -1,4 +1,3 @@
-using Boomerang.Server.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -8,7 +7,7 @@ internal static class RedisRegistration
 {
     /// <summary>One <see cref="IConnectionMultiplexer"/> per process, the Redis <see cref="IJobStore"/> and, on nodes that
     /// run background loops, the listener that wakes them.</summary>
-    public static IServiceCollection AddRedisStorage(this IServiceCollection services, ServerRoles roles)
+    public static IServiceCollection AddRedisStorage(this IServiceCollection services, bool wakesLoops)
     {
         services.AddSingleton<IValidateOptions<StorageOptions>, RedisStorageOptionsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.Redis);
@@ -17,7 +16,7 @@ internal static class RedisRegistration
         services.AddSingleton<RedisDurability>();
         services.AddSingleton<IJobStore>(sp => new RedisJobStore(sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<RedisKeys>(), sp.GetRequiredService<RedisDurability>(), sp.GetRequiredService<TimeProvider>()));
-        if (roles.Worker || roles.Dispatcher)
+        if (wakesLoops)
         {
             services.AddHostedService<RedisListener>();
         }

@@ -1,4 +1,3 @@
-using Boomerang.Server.Hosting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
