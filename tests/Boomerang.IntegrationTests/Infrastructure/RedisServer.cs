@@ -24,14 +24,15 @@ public sealed class RedisServer : IAsyncDisposable
     public int Port { get; }
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public static async Task<RedisServer> StartNewAsync(string appendFsync = "always")
+    /// <summary>A new server; <paramref name="appendOnly"/> false with no save points is a Redis that keeps nothing.</summary>
+    public static async Task<RedisServer> StartNewAsync(string appendFsync = "always", bool appendOnly = true)
     {
         var server = new RedisServer(Directory.CreateTempSubdirectory("boomerang-redistest-").FullName, FreePort());
         File.WriteAllText(Path.Combine(server._dir, "redis.conf"), $"""
             bind 127.0.0.1
             port {server.Port}
             dir {server._dir}
-            appendonly yes
+            appendonly {(appendOnly ? "yes" : "no")}
             appendfsync {appendFsync}
             save ""
             daemonize no

@@ -39,7 +39,14 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
                 "Redis configuration: the server has no persistence (appendonly no, no save points), so a Redis restart loses every job; "
                 + "turn on AOF (appendonly yes, appendfsync always or everysec) or set Boomerang:Storage:Redis:AllowVolatile=true");
         }
-        LogDurability(log, mode, Survives(mode));
+        if (mode is "aof-always" or "aof-everysec")
+        {
+            LogDurability(log, mode, Survives(mode));
+        }
+        else
+        {
+            LogWeakDurability(log, mode, Survives(mode));
+        }
         return mode;
     }
 
@@ -65,6 +72,9 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Redis persistence {Mode}: {Survives}")]
     private static partial void LogDurability(ILogger logger, string mode, string survives);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Redis persistence {Mode}: {Survives}")]
+    private static partial void LogWeakDurability(ILogger logger, string mode, string survives);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Redis refused CONFIG GET ({Reason}); assuming persistence {Mode} as Boomerang:Storage:Redis:Persistence says")]
     private static partial void LogAssumed(ILogger logger, string reason, string mode);
