@@ -58,8 +58,9 @@ public sealed class RedisServer : IAsyncDisposable
                 await using var c = await ConnectionMultiplexer.ConnectAsync($"{Configuration},connectTimeout=1000");
                 return (await c.GetDatabase().PingAsync()) >= TimeSpan.Zero;
             }
-            catch (RedisConnectionException)
+            catch (Exception e) when (e is RedisConnectionException or RedisServerException)
             {
+                // Not listening yet, or still loading its AOF.
                 return false;
             }
         }, "redis-server to accept connections", TimeSpan.FromSeconds(30));

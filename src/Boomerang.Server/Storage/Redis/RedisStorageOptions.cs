@@ -37,6 +37,11 @@ internal sealed class RedisStorageOptions
         }
         // Keep trying in the background: start-up waits on its own deadline and outages end without a restart.
         o.AbortOnConnectFail = false;
+        if (!Configuration.Contains("connectRetry", StringComparison.OrdinalIgnoreCase))
+        {
+            // Back within a few seconds of Redis returning: 0.5 s doubling to 5 s between reconnect attempts.
+            o.ReconnectRetryPolicy = new ExponentialRetry(500, 5000);
+        }
         o.ClientName ??= "boomerang";
         // CONFIG GET at start (the persistence check) is an admin command to this client.
         o.AllowAdmin = true;
