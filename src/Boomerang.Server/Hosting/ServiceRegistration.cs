@@ -2,6 +2,7 @@ using Boomerang.Jobs;
 using Boomerang.Server.Api;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Callbacks;
+using Boomerang.Server.Dedup2D;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,7 @@ internal static class ServiceRegistration
         services.AddSingleton<ApiKeyFilter>();
         services.AddJobHandler<EchoHandler>("echo");
         services.AddJobHandler<SleepHandler>("sleep");
+        services.AddDedup2D(configuration);
         if (roles.Worker)
         {
             services.AddHostedService<JobWorker>();
