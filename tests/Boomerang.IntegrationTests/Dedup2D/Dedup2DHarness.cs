@@ -35,12 +35,16 @@ internal static class Dedup2DHarness
             // As the seed's API tests do: only the size rule forces async unless a test turns the others on.
             ("Boomerang:Dedup2D:ForcedAsyncOnPrecision", "false"),
             ("Boomerang:Dedup2D:ForcedAsyncOnModePrecise", "false"));
+        var folder = new TempFolder();
+        settings["Boomerang:Dedup2D:UploadDir"] = UploadDir(folder.Path);
         foreach (var (key, value) in extra)
         {
             settings[key] = value;
         }
-        return TestServer.StartAsync(settings);
+        return TestServer.StartAsync(settings, folder: folder);
     }
+
+    public static string UploadDir(string serverFolder) => Path.Combine(serverFolder, "uploads");
 
     public static MultipartFormDataContent Upload(byte[] file, string fileName = "query.png", string? geomJson = null,
         string contentType = "image/png", string fileField = "file")
