@@ -41,13 +41,16 @@ internal sealed class JobSubmission(
             return (null, ApiErrors.BadRequest("INVALID_REQUEST",
                 $"callback_events: unknown event '{JsonBody.Clip(unknownEvent)}'. The terminal events are always sent; the only optional one is {CallbackEvent.Progress}"));
         }
-        var (url, error) = await callbacks.CheckAsync(request.CallbackUrl, ct).ConfigureAwait(false);
-        if (error is not null)
+        var callback = await callbacks.CheckAsync(request.CallbackUrl, ct).ConfigureAwait(false);
+        switch (callback.Refusal)
         {
-            return (null, error);
+            case CallbackRefusal.Disabled:
+                return (null, ApiErrors.BadRequest("CALLBACK_UNSUPPORTED", callback.Reason!));
+            case CallbackRefusal.InvalidUrl:
+                return (null, ApiErrors.BadRequest("CALLBACK_URL_INVALID", callback.Reason!));
         }
         var input = request.Input is { } element ? element.GetRawText() : "null";
-        return (new NewJob(Guid.CreateVersion7().ToString(), tenantId, request.Kind, input, request.IdempotencyKey, url,
+        return (new NewJob(Guid.CreateVersion7().ToString(), tenantId, request.Kind, input, request.IdempotencyKey, callback.Url,
             events.Contains(CallbackEvent.Progress)), null);
     }
 
