@@ -5,12 +5,18 @@ namespace Boomerang.Server.Storage.Redis;
 /// <summary>
 /// Reads the server's persistence at start (<c>CONFIG GET appendonly appendfsync save</c>), logs what an acknowledged
 /// job survives under it, and refuses a Redis that keeps nothing unless <c>AllowVolatile</c> is set. Where CONFIG is
-/// disabled, <c>Boomerang:Storage:Redis:Persistence</c> says what to assume.
+/// disabled, <c>Boomerang:Storage:Redis:Persistence</c> says what to assume. Redis Cluster is refused.
 /// </summary>
 internal sealed partial class RedisDurability(RedisStorageOptions options, ILogger<RedisDurability> log)
 {
     public async Task<string> CheckAsync(IDatabase db)
     {
+        if (await InfoAsync(db, "cluster").ConfigureAwait(false) is { } cluster && cluster.Contains("cluster_enabled:1", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                "Redis configuration: Redis Cluster is not supported (each change is one script over several keys, which must sit in "
+                + "one hash slot); point Boomerang:Storage:Redis:Configuration at a standalone primary or a Sentinel-managed one");
+        }
         var assumed = options.Persistence.Trim().ToLowerInvariant();
         string mode;
         try
@@ -63,6 +69,19 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
         "rdb" => "snapshots only: a Redis crash loses every change since the last snapshot (jobs, results, callback state)",
         _ => "nothing: a Redis restart loses every job",
     };
+
+    /// <summary>An INFO section, or null where INFO is refused (an ACL, a renamed command).</summary>
+    private static async Task<string?> InfoAsync(IDatabase db, string section)
+    {
+        try
+        {
+            return (string?)await db.ExecuteAsync("INFO", section).ConfigureAwait(false);
+        }
+        catch (RedisServerException)
+        {
+            return null;
+        }
+    }
 
     private static async Task<string?> ConfigAsync(IDatabase db, string name)
     {
