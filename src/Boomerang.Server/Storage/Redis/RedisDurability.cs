@@ -47,11 +47,21 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
         }
         if (mode is "aof-always" or "aof-everysec")
         {
-            LogDurability(log, mode, Survives(mode));
+                LogDurability(log, mode, Survives(mode));
         }
         else
         {
             LogWeakDurability(log, mode, Survives(mode));
+        }
+        try
+        {
+            if (await ConfigAsync(db, "maxmemory-policy").ConfigureAwait(false) is { } policy && policy != "noeviction")
+            {
+                LogEviction(log, policy);
+            }
+        }
+        catch (RedisServerException)
+        {
         }
         return mode;
     }
@@ -94,6 +104,9 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
 
     [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Redis persistence {Mode}: {Survives}")]
     private static partial void LogWeakDurability(ILogger logger, string mode, string survives);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "Redis maxmemory-policy is {Policy}: when Redis fills up it may evict jobs and callbacks; use noeviction for a job store")]
+    private static partial void LogEviction(ILogger logger, string policy);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Redis refused CONFIG GET ({Reason}); assuming persistence {Mode} as Boomerang:Storage:Redis:Persistence says")]
     private static partial void LogAssumed(ILogger logger, string reason, string mode);

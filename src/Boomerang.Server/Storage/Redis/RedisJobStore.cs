@@ -44,7 +44,7 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
         return RedisJobRecord.From(jobId, await hash.ConfigureAwait(false), await result.ConfigureAwait(false));
     });
 
-    /// <summary>Newest first from the tenant's sorted set; a status filter reads statuses a chunk at a time.</summary>
+    /// <summary>Newest first from the tenant's sorted set (scored by seq), a chunk at a time, filtering on status.</summary>
     public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => RunAsync(async db =>
     {
         var picked = new List<string>(limit + 1);
@@ -61,15 +61,10 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
             }
             var ids = entries.Select(e => (string)e.Element!).ToList();
             (upper, exclude) = (entries[^1].Score, Exclude.Stop);
-            if (status is null)
-            {
-                picked.AddRange(ids.Take(limit + 1 - picked.Count));
-            }
-            else
-            {
-                var statuses = await Task.WhenAll(ids.Select(id => db.HashGetAsync(keys.Job(id), "status"))).ConfigureAwait(false);
-                picked.AddRange(ids.Where((_, i) => statuses[i] == status).Take(limit + 1 - picked.Count));
-            }
+            // Only Boomerang's jobs (they have a seq); a seed-era entry or one whose hash is gone is skipped.
+            var rows = await Task.WhenAll(ids.Select(id => db.HashGetAsync(keys.Job(id), ["seq", "status"]))).ConfigureAwait(false);
+            picked.AddRange(ids.Where((_, i) => !rows[i][0].IsNullOrEmpty && (status is null || rows[i][1] == status))
+                .Take(limit + 1 - picked.Count));
             if (ids.Count < chunk)
             {
                 break;

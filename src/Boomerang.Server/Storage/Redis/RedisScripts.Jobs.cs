@@ -60,6 +60,8 @@ internal static partial class RedisScripts
             redis.call('ZADD', p .. ':pending', seq, id)
             redis.call('SADD', p .. ':active', id)
             redis.call('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
+            -- The seed gave this index a TTL; Boomerang keeps its jobs, so the index must not expire under them.
+            redis.call('PERSIST', p .. ':tenant:' .. tenant .. ':jobs')
             if field then redis.call('HSET', p .. ':idem', field, id) end
             active = active + 1
             created = created + 1
