@@ -45,34 +45,15 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
             System.Globalization.CultureInfo.InvariantCulture) >= SqliteMigrations.Latest);
 
     public Task<IReadOnlyList<SubmitOutcome>> SubmitAsync(IReadOnlyList<NewJob> jobs, int maxActive, CancellationToken ct) =>
-        _writer.WriteAsync<IReadOnlyList<SubmitOutcome>>(c =>
+        _writer.WriteAsync(c =>
         {
-            var now = Now;
-            var active = ActiveCount(c);
-            var outcomes = new List<SubmitOutcome>(jobs.Count);
-            using var find = c.Command("SELECT id, status FROM jobs WHERE tenant_id = $t AND idempotency_key = $k", ("$t", ""), ("$k", ""));
+            var admission = JobLifecycle.Admit(jobs, ActiveCount(c), maxActive, KnownKeys(c, jobs));
             using var insert = c.Command("""
                 INSERT INTO jobs (id, tenant_id, kind, status, input, idempotency_key, callback_url, wants_progress, created_at)
                 VALUES ($id, $t, $kind, 'pending', $input, $k, $url, $wp, $now)
-                """, ("$id", ""), ("$t", ""), ("$kind", ""), ("$input", ""), ("$k", null), ("$url", null), ("$wp", 0), ("$now", now));
-            foreach (var job in jobs)
+                """, ("$id", ""), ("$t", ""), ("$kind", ""), ("$input", ""), ("$k", null), ("$url", null), ("$wp", 0), ("$now", Now));
+            foreach (var job in admission.Created)
             {
-                if (job.IdempotencyKey is not null)
-                {
-                    find.Parameters["$t"].Value = job.TenantId;
-                    find.Parameters["$k"].Value = job.IdempotencyKey;
-                    using var r = find.ExecuteReader();
-                    if (r.Read())
-                    {
-                        outcomes.Add(new(SubmitResult.Existing, r.GetString(0), r.GetString(1)));
-                        continue;
-                    }
-                }
-                if (active >= maxActive)
-                {
-                    outcomes.Add(new(SubmitResult.QueueFull, null, null, active));
-                    continue;
-                }
                 insert.Parameters["$id"].Value = job.Id;
                 insert.Parameters["$t"].Value = job.TenantId;
                 insert.Parameters["$kind"].Value = job.Kind;
@@ -81,11 +62,30 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
                 insert.Parameters["$url"].Value = (object?)job.CallbackUrl ?? DBNull.Value;
                 insert.Parameters["$wp"].Value = job.WantsProgressCallbacks ? 1 : 0;
                 insert.ExecuteNonQuery();
-                active++;
-                outcomes.Add(new(SubmitResult.Created, job.Id, JobStatus.Pending));
             }
-            return outcomes;
+            return admission.Outcomes;
         }, ct);
+
+    private static Dictionary<(string Tenant, string Key), KnownKey> KnownKeys(SqliteConnection c, IReadOnlyList<NewJob> jobs)
+    {
+        var known = new Dictionary<(string Tenant, string Key), KnownKey>();
+        using var find = c.Command("SELECT id, status FROM jobs WHERE tenant_id = $t AND idempotency_key = $k", ("$t", ""), ("$k", ""));
+        foreach (var job in jobs)
+        {
+            if (job.IdempotencyKey is not { } key || known.ContainsKey((job.TenantId, key)))
+            {
+                continue;
+            }
+            find.Parameters["$t"].Value = job.TenantId;
+            find.Parameters["$k"].Value = key;
+            using var r = find.ExecuteReader();
+            if (r.Read())
+            {
+                known[(job.TenantId, key)] = new KnownKey(r.GetString(0), r.GetString(1));
+            }
+        }
+        return known;
+    }
 
     private static long ActiveCount(SqliteConnection c) => (long)c.Command(
         "SELECT (SELECT COUNT(*) FROM jobs WHERE status = 'pending') + (SELECT COUNT(*) FROM jobs WHERE status = 'in_progress')")
@@ -103,19 +103,14 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
             + (status is null ? "" : " AND j.status = $s")
             + (beforeSeq is null ? "" : " AND j.seq < $before")
             + " ORDER BY j.seq DESC LIMIT $limit";
-        using var r = c.Command(sql, ("$t", tenantId), ("$s", status), ("$before", beforeSeq), ("$limit", limit + 1)).ExecuteReader();
-        var jobs = new List<JobRecord>(limit + 1);
+        using var r = c.Command(sql, ("$t", tenantId), ("$s", status), ("$before", beforeSeq), ("$limit", JobLifecycle.PageFetch(limit)))
+            .ExecuteReader();
+        var jobs = new List<JobRecord>(JobLifecycle.PageFetch(limit));
         while (r.Read())
         {
             jobs.Add(JobRecordReader.Read(r));
         }
-        long? next = null;
-        if (jobs.Count > limit)
-        {
-            jobs.RemoveAt(limit);
-            next = jobs[^1].Seq;
-        }
-        return new JobPage(jobs, next);
+        return JobLifecycle.Page(jobs, limit);
     });
 
     public Task<CancelResult> CancelAsync(string jobId, CancellationToken ct) => _writer.WriteAsync(c =>
@@ -132,13 +127,9 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
                     WHERE id = $id AND status = 'pending' RETURNING tenant_id, callback_url, kind
                     """, ("$id", jobId), ("$now", now)).ExecuteReader())
                 {
-                    if (r.Read() && r.NullableString(1) is { } url)
+                    if (r.Read() && Outbox.CanceledPending(jobId, r.GetString(0), r.GetString(2), r.NullableString(1), now) is { } entry)
                     {
-                        // Not sent (the seed's behaviour), but kept complete so a redelivery can send it.
-                        var payload = CallbackEvent.Serialize(CallbackEvent.Canceled, jobId, r.GetString(0), r.GetString(2),
-                            JobStatus.Canceled, 0, null, now, null, null);
-                        InsertDelivery(c, jobId, r.GetString(0), CallbackEvent.Canceled, terminal: true, url, payload, now,
-                            skippedBecause: "canceled_before_start");
+                        InsertDelivery(c, entry);
                     }
                 }
                 return CancelResult.Canceled;
