@@ -4,6 +4,8 @@ internal sealed class AuthOptions
 {
     public const string Section = "Boomerang:Auth";
     public List<string> ApiKeys { get; set; } = [];
+    /// <summary>The operator's token for admin features (env <c>ADMIN_TOKEN</c>); empty keeps them off.</summary>
+    public string AdminToken { get; set; } = "";
 }
 
 internal sealed class ApiOptions

@@ -24,6 +24,8 @@ internal static class ServiceRegistration
         services.AddBoomerangCallbacks(roles.Dispatcher);
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton<AdminToken>();
+        services.AddSingleton<AdminTokenFilter>();
         services.AddJobHandler<EchoHandler>("echo");
         services.AddJobHandler<SleepHandler>("sleep");
         if (roles.Worker)
