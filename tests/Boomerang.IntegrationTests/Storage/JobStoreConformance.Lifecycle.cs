@@ -224,4 +224,18 @@ public abstract partial class JobStoreConformance
         Assert.Equal(6, all.Jobs.Count);
         Assert.Null(all.NextCursor);
     }
+
+    [Fact]
+    public async Task Reads_honour_their_cancellation_token()
+    {
+        var job = Job();
+        await _store.SubmitAsync([job], 10, default);
+        using var canceled = new CancellationTokenSource();
+        await canceled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.GetAsync(job.Id, canceled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.ListAsync("t1", null, 10, null, canceled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.ListAttemptsAsync(job.Id, canceled.Token));
+        Assert.NotNull(await _store.GetAsync(job.Id, default));
+    }
 }

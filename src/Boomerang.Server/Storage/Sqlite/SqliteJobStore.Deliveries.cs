@@ -76,20 +76,21 @@ internal sealed partial class SqliteJobStore
             ("$seq", seq), ("$owner", owner)), ct);
 
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
-        Read<IReadOnlyList<DeliveryAttemptRecord>>(c =>
+        ReadAsync<IReadOnlyList<DeliveryAttemptRecord>>(async (c, ct) =>
         {
-            using var r = c.Command("""
+            await using var command = c.Command("""
                 SELECT webhook_id, event, attempt, started_at, duration_ms, http_status, error, response_body
                 FROM delivery_attempts WHERE job_id = $job ORDER BY seq
-                """, ("$job", jobId)).ExecuteReader();
+                """, ("$job", jobId));
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var attempts = new List<DeliveryAttemptRecord>();
-            while (r.Read())
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 attempts.Add(new DeliveryAttemptRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetDouble(3),
                     r.GetDouble(4), r.NullableInt(5), r.NullableString(6), r.NullableString(7)));
             }
             return attempts;
-        });
+        }, ct);
 
     public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) =>
         _writer.WriteAsync(c =>

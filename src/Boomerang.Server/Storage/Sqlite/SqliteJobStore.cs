@@ -40,9 +40,12 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
         _writer.WriteAsync(c => { SqliteMigrations.Apply(c); return 0; }, ct);
 
     /// <summary>Ready when the file answers and its schema is at least the version this build expects.</summary>
-    public Task<bool> PingAsync(CancellationToken ct) => Read(c =>
-        Convert.ToInt32(c.Command("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").ExecuteScalar(),
-            System.Globalization.CultureInfo.InvariantCulture) >= SqliteMigrations.Latest);
+    public Task<bool> PingAsync(CancellationToken ct) => ReadAsync(async (c, ct) =>
+    {
+        await using var command = c.Command("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct).ConfigureAwait(false),
+            System.Globalization.CultureInfo.InvariantCulture) >= SqliteMigrations.Latest;
+    }, ct);
 
     public Task<IReadOnlyList<SubmitOutcome>> SubmitAsync(IReadOnlyList<NewJob> jobs, int maxActive, CancellationToken ct) =>
         _writer.WriteAsync(c =>
@@ -91,27 +94,28 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
         "SELECT (SELECT COUNT(*) FROM jobs WHERE status = 'pending') + (SELECT COUNT(*) FROM jobs WHERE status = 'in_progress')")
         .ExecuteScalar()!;
 
-    public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => Read(c =>
+    public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
-        using var r = c.Command($"SELECT {JobColumns} WHERE j.id = $id", ("$id", jobId)).ExecuteReader();
-        return r.Read() ? JobRecordReader.Read(r) : null;
-    });
+        await using var command = c.Command($"SELECT {JobColumns} WHERE j.id = $id", ("$id", jobId));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? JobRecordReader.Read(r) : null;
+    }, ct);
 
-    public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => Read(c =>
+    public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
         var sql = $"SELECT {JobColumns} WHERE j.tenant_id = $t"
             + (status is null ? "" : " AND j.status = $s")
             + (beforeSeq is null ? "" : " AND j.seq < $before")
             + " ORDER BY j.seq DESC LIMIT $limit";
-        using var r = c.Command(sql, ("$t", tenantId), ("$s", status), ("$before", beforeSeq), ("$limit", JobLifecycle.PageFetch(limit)))
-            .ExecuteReader();
+        await using var command = c.Command(sql, ("$t", tenantId), ("$s", status), ("$before", beforeSeq), ("$limit", JobLifecycle.PageFetch(limit)));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var jobs = new List<JobRecord>(JobLifecycle.PageFetch(limit));
-        while (r.Read())
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             jobs.Add(JobRecordReader.Read(r));
         }
         return JobLifecycle.Page(jobs, limit);
-    });
+    }, ct);
 
     public Task<CancelResult> CancelAsync(string jobId, CancellationToken ct) => _writer.WriteAsync(c =>
     {
@@ -141,11 +145,12 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
         }
     }, ct);
 
-    private Task<T> Read<T>(Func<SqliteConnection, T> read)
+    /// <summary>Reads on a pooled connection of their own (WAL: they never wait for the writer), cancellable.</summary>
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> read, CancellationToken ct)
     {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return Task.FromResult(read(connection));
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        return await read(connection, ct).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
