@@ -3,6 +3,7 @@ using Boomerang.Server.Api;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
+using Boomerang.Server.Dedup2D;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,7 @@ internal static class ServiceRegistration
         services.AddSingleton<AdminTokenFilter>();
         services.AddJobHandler<EchoHandler>("echo");
         services.AddJobHandler<SleepHandler>("sleep");
+        services.AddDedup2D(configuration);
         if (roles.Worker)
         {
             services.AddHostedService<JobWorker>();
