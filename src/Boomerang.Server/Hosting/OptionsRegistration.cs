@@ -1,4 +1,6 @@
+using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
+using Boomerang.Server.Storage.Postgres;
 
 namespace Boomerang.Server.Hosting;
 
