@@ -1,3 +1,5 @@
+using Boomerang.Server.Api;
+using Boomerang.Server.Auth;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
 using Boomerang.Server.Storage.Postgres;

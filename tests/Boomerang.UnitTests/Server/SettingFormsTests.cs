@@ -2,6 +2,7 @@ using System.Text;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Hosting;
+using Boomerang.Server.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
