@@ -68,5 +68,5 @@ internal sealed class JobSubmission(
 
     public ApiError QueueFull(SubmitOutcome outcome) => ApiErrors.QueueFull(outcome.ActiveJobs, options.Value.MaxActive);
 
-    public static JsonElement ToElement(ApiError error) => JsonSerializer.SerializeToElement(error.Detail);
+    public static JsonElement ToElement(ApiError error) => JsonSerializer.SerializeToElement(error.Detail, BoomerangJson.Options);
 }

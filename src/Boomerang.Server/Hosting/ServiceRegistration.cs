@@ -23,7 +23,7 @@ internal static class ServiceRegistration
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobHandlers>();
         services.AddBoomerangCallbacks(roles.Dispatcher);
-        services.AddSingleton<JobSubmission>();
+        services.AddBoomerangApi();
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton<AdminToken>();
         services.AddSingleton<AdminTokenFilter>();
