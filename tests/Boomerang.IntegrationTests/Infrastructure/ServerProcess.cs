@@ -82,9 +82,9 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 return (await probe.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                return false;
+                return false; // not listening yet, or too slow to answer on a loaded machine: ask again
             }
         }, "the server process to become ready", TimeSpan.FromSeconds(30));
     }
