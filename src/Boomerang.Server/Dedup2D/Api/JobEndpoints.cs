@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Boomerang.Jobs;
 using Boomerang.Server.Api;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Background;
 using Boomerang.Server.Dedup2D.Jobs;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
