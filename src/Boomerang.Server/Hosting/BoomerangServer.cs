@@ -18,6 +18,7 @@ public static class BoomerangServer
         var builder = WebApplication.CreateBuilder(args);
         AddDefaultSettings(builder);
         builder.Configuration.AddSeedAliases(Environment.GetEnvironmentVariable);
+        Storage.Redis.RedisSeedAliases.AddRedisSeedAliases(builder.Configuration, Environment.GetEnvironmentVariable);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             builder.WebHost.UseUrls(DefaultUrl);
