@@ -21,7 +21,8 @@ internal static class CliApp
         root.Add(ListenCommand.Create(global, console));
         root.Add(VerifyCommand.Create(global, console));
 
-        var parsed = root.Parse(args);
+        // No response files: '@file' is --input's own syntax.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             // One line, not the help page: scripts read stderr.

@@ -12,13 +12,25 @@ internal sealed class CliConsole(TextWriter stdout, TextWriter stderr)
     public TextWriter Err => stderr;
 
     /// <summary>A Spectre console over stdout; colours and live rendering only when stdout is a terminal.</summary>
-    public IAnsiConsole Ansi { get; } = AnsiConsole.Create(new AnsiConsoleSettings
+    public IAnsiConsole Ansi { get; } = Create(stdout);
+
+    private static IAnsiConsole Create(TextWriter stdout)
     {
-        Out = new AnsiConsoleOutput(stdout),
-        Ansi = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        var terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(stdout),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!console.Profile.Capabilities.Interactive)
+        {
+            // A pipe has no width: do not wrap ids and lines at 80 columns for grep and scripts.
+            console.Profile.Width = 1000;
+        }
+        return console;
+    }
 
     public Task WriteJsonAsync<T>(T value) => stdout.WriteLineAsync(JsonSerializer.Serialize(value, Indented));
 
