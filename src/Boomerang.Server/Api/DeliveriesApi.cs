@@ -1,4 +1,5 @@
 using Boomerang.Jobs;
+using Boomerang.Server.Background;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Boomerang.Jobs;
+using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Jobs;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Boomerang.Jobs;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Background;
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;

@@ -23,6 +23,7 @@ internal static class SeedAliases
         ("DEDUP2D_CALLBACK_MAX_ATTEMPTS", "Boomerang:Callbacks:MaxAttempts", AliasKind.Text),
         ("DEDUP2D_CALLBACK_BACKOFF_BASE_SECONDS", "Boomerang:Callbacks:BackoffBaseSeconds", AliasKind.Text),
         ("DEDUP2D_CALLBACK_BACKOFF_MAX_SECONDS", "Boomerang:Callbacks:BackoffMaxSeconds", AliasKind.Text),
+        ("ADMIN_TOKEN", "Boomerang:Auth:AdminToken", AliasKind.Text),
         ("BOOMERANG_POSTGRES", "Boomerang:Storage:Postgres:ConnectionString", AliasKind.Text),
     ];
 

@@ -1,6 +1,7 @@
 using Boomerang.Jobs;
 using Boomerang.Server.Api;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
@@ -15,7 +16,7 @@ internal static class ServiceRegistration
     {
         services.AddBoomerangOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddBoomerangStorage(configuration, roles);
+        services.AddBoomerangStorage(configuration, wakesLoops: roles.Worker || roles.Dispatcher);
         services.AddHostedService<StoreMigrator>();
         services.AddSingleton(roles);
         services.AddSingleton<JobSignals>();
@@ -23,6 +24,8 @@ internal static class ServiceRegistration
         services.AddBoomerangCallbacks(roles.Dispatcher);
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton<AdminToken>();
+        services.AddSingleton<AdminTokenFilter>();
         services.AddJobHandler<EchoHandler>("echo");
         services.AddJobHandler<SleepHandler>("sleep");
         if (roles.Worker)

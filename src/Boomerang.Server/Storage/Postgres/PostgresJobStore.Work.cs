@@ -1,7 +1,7 @@
 using Boomerang.Jobs;
 using Npgsql;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Postgres;
 
 // Statements that lock several job rows take them in seq order (ORDER BY seq FOR UPDATE) so two of them never
 // deadlock; claims and the rescuer skip locked rows instead of waiting for them.

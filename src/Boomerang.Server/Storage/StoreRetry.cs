@@ -1,6 +1,6 @@
-using Boomerang.Server.Storage;
+using Boomerang.Server.Background;
 
-namespace Boomerang.Server.Jobs;
+namespace Boomerang.Server.Storage;
 
 /// <summary>
 /// Retries a background write while the store is unavailable (a database restart or a short outage), with backoff,

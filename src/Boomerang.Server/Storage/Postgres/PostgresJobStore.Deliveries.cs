@@ -1,6 +1,6 @@
 using Boomerang.Jobs;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Postgres;
 
 internal sealed partial class PostgresJobStore
 {

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Postgres;
 
 /// <summary>
 /// Versioned schema changes, each run once and in order, all in one transaction under a transaction-level advisory

@@ -1,7 +1,7 @@
 using Boomerang.Jobs;
 using Npgsql;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Postgres;
 
 internal sealed partial class PostgresJobStore
 {

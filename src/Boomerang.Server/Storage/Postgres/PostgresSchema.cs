@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Postgres;
 
 /// <summary>
 /// Where one deployment lives inside a PostgreSQL database: its schema (set as the connections' search path),

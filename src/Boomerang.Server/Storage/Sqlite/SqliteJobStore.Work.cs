@@ -2,7 +2,7 @@ using System.Text.Json;
 using Boomerang.Jobs;
 using Microsoft.Data.Sqlite;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteJobStore
 {

@@ -1,8 +1,7 @@
-using Boomerang.Server.Jobs;
-using Boomerang.Server.Storage;
+using Boomerang.Server.Background;
 using Microsoft.Extensions.Options;
 
-namespace Boomerang.Server.Hosting;
+namespace Boomerang.Server.Storage;
 
 /// <summary>Applies schema migrations before the worker and the dispatcher start (they are registered after it). A database that is not up yet (all
 /// nodes and the database started together) is waited for, up to <c>Boomerang:Storage:Postgres:StartupWaitSeconds</c>.</summary>

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Boomerang.Server.Jobs;
+namespace Boomerang.Server.Background;
 
 /// <summary>
 /// Gathers items into batches for one writer: whatever arrived while the previous batch was being written goes

@@ -1,7 +1,7 @@
 using Boomerang.Jobs;
 using Microsoft.Data.Sqlite;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. Writes go through <see cref="SqliteWriter"/>

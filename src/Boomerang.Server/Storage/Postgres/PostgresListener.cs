@@ -1,7 +1,7 @@
-using Boomerang.Server.Jobs;
+using Boomerang.Server.Background;
 using Npgsql;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Postgres;
 
 /// <summary>
 /// Holds one connection that LISTENs on the schema's channel and turns what other processes commit into local

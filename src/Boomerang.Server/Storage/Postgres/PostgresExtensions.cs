@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Postgres;
 
 internal static class PostgresExtensions
 {

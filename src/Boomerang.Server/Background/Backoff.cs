@@ -1,4 +1,4 @@
-namespace Boomerang.Server.Jobs;
+namespace Boomerang.Server.Background;
 
 /// <summary>Doubling delay for loops whose store is unreachable: 100 ms up to 5 s, so they never spin.</summary>
 internal sealed class Backoff

@@ -1,4 +1,4 @@
-namespace Boomerang.Server.Jobs;
+namespace Boomerang.Server.Background;
 
 /// <summary>
 /// An auto-reset signal for loops that also poll. A wake-up is a hint: the loop re-reads the store after it,
@@ -25,16 +25,4 @@ internal sealed class WakeUp
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
-
-/// <summary>In-process hints between the API and the background loops.</summary>
-internal sealed class JobSignals
-{
-    public WakeUp Jobs { get; } = new();
-    public WakeUp Deliveries { get; } = new();
-
-    /// <summary>Raised when the owner of a running job asked to cancel it.</summary>
-    public event Action<string>? CancelRequested;
-
-    public void RequestCancel(string jobId) => CancelRequested?.Invoke(jobId);
 }

@@ -1,7 +1,7 @@
 using Boomerang.Jobs;
 using Npgsql;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Postgres;
 
 /// <summary>
 /// The shared store: one PostgreSQL database for many API, worker and dispatcher processes. Claims are batched with

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Postgres;
 
 /// <summary>Outbox rows gathered in a transaction and written with one INSERT.</summary>
 internal sealed class DeliveryRows

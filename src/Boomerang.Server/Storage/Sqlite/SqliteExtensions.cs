@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Sqlite;
 
 internal static class SqliteExtensions
 {

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Sqlite;
 
 /// <summary>
 /// The one connection that writes. Callers queue work; the loop runs everything queued so far in one

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Boomerang.Server.Storage;
+namespace Boomerang.Server.Storage.Sqlite;
 
 /// <summary>Versioned schema changes; each runs once, in order. The caller (the writer) runs them in one transaction.</summary>
 internal static class SqliteMigrations
