@@ -2,6 +2,7 @@ using Boomerang.Callbacks;
 using Boomerang.Server.Api;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,7 @@ public static class BoomerangServer
 
         var app = builder.Build();
         app.UseMiddleware<ErrorHandling>();
+        app.UseBoomerangMetrics();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
         app.MapGet("/readyz", ReadyAsync).WithTags("Health");
         app.MapOpenApi();

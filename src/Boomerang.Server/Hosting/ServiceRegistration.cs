@@ -4,6 +4,7 @@ using Boomerang.Server.Auth;
 using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Jobs;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -34,6 +35,7 @@ internal static class ServiceRegistration
         }
         services.AddOptions<HostOptions>().Configure<IOptions<JobsOptions>>((host, jobs) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(jobs.Value.ShutdownGraceSeconds + 10));
+        services.AddBoomerangMetrics(configuration);
         services.AddOpenApi();
         return services;
     }
