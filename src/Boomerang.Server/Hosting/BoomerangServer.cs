@@ -2,6 +2,7 @@ using Boomerang.Callbacks;
 using Boomerang.Server.Api;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Dashboard;
 using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,7 @@ public static class BoomerangServer
         if (roles.Api)
         {
             app.MapJobsApi().MapDeliveriesApi();
+            app.MapDashboard();
         }
         // Fail at start, not on the first request or delivery: keys, signing secrets, the callback URL policy.
         _ = app.Services.GetRequiredService<ApiKeyRing>();

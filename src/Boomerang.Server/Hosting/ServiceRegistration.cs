@@ -3,6 +3,7 @@ using Boomerang.Server.Api;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
+using Boomerang.Server.Dashboard;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
@@ -36,6 +37,7 @@ internal static class ServiceRegistration
         services.AddOptions<HostOptions>().Configure<IOptions<JobsOptions>>((host, jobs) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(jobs.Value.ShutdownGraceSeconds + 10));
         services.AddBoomerangMetrics(configuration);
+        services.AddBoomerangDashboard();
         services.AddOpenApi();
         return services;
     }
