@@ -3,6 +3,8 @@ using Boomerang.Server.Api;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Dedup2D;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Dashboard;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -44,6 +46,7 @@ public static class BoomerangServer
         var app = builder.Build();
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         app.UseMiddleware<ErrorHandling>();
+        app.UseBoomerangMetrics();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
         app.MapGet("/readyz", ReadyAsync).WithTags("Health");
         app.MapOpenApi();
@@ -51,6 +54,7 @@ public static class BoomerangServer
         {
             app.MapJobsApi().MapDeliveriesApi();
             app.MapDedup2D();
+            app.MapDashboard();
         }
         // Fail at start, not on the first request or delivery: signing secrets, the callback URL policy, keys. The key
         // ring comes last because it may generate and print a key, which a bad setting must stop first.
