@@ -1,0 +1,16 @@
+using Boomerang.DrawingBench;
+
+var command = args.Length > 0 ? args[0] : "help";
+int Arg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+}
+switch (command)
+{
+    case "calibrate": await Calibrate.RunAsync(Arg("--drawings", 50)); break;
+    default:
+        Console.WriteLine("usage: DrawingBench quality [--drawings 1000] | speed [--index 100000] | calibrate [--drawings 50]");
+        return 2;
+}
+return 0;
