@@ -8,6 +8,7 @@ int Arg(string name, int fallback)
 }
 switch (command)
 {
+    case "quality": await QualityBench.RunAsync(Arg("--drawings", 1000), args.Contains("--fast") ? "fast" : "balanced"); break;
     case "calibrate": await Calibrate.RunAsync(Arg("--drawings", 50)); break;
     default:
         Console.WriteLine("usage: DrawingBench quality [--drawings 1000] | speed [--index 100000] | calibrate [--drawings 50]");

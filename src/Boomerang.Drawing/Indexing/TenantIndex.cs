@@ -61,14 +61,16 @@ public sealed class TenantIndex
         _lock.EnterReadLock();
         try
         {
-            var seen = new HashSet<int>();
+            // Each table set needs its own "already checked" set (a slot too far by pHash may be close by dHash);
+            // `reported` keeps a slot found by both once.
+            var reported = new HashSet<int>();
             void Found(int slot, int _)
             {
-                if (_slots[slot] is not { } d) return;
+                if (_slots[slot] is not { } d || !reported.Add(slot)) return;
                 result.Add((d, BitOperations.PopCount(d.Features.PHash ^ query.PHash), BitOperations.PopCount(d.Features.DHash ^ query.DHash)));
             }
-            _phash.Search(query.PHash, radius, seen, Found);
-            _dhash.Search(query.DHash, radius, seen, Found);
+            _phash.Search(query.PHash, radius, [], Found);
+            _dhash.Search(query.DHash, radius, [], Found);
         }
         finally { _lock.ExitReadLock(); }
         return result;
