@@ -9,6 +9,7 @@ int Arg(string name, int fallback)
 switch (command)
 {
     case "quality": await QualityBench.RunAsync(Arg("--drawings", 1000), args.Contains("--fast") ? "fast" : "balanced"); break;
+    case "speed": await SpeedBench.RunAsync(Arg("--index", 100_000), Arg("--queries", 200), Arg("--adds", 200)); break;
     case "calibrate": await Calibrate.RunAsync(Arg("--drawings", 50)); break;
     default:
         Console.WriteLine("usage: DrawingBench quality [--drawings 1000] | speed [--index 100000] | calibrate [--drawings 50]");

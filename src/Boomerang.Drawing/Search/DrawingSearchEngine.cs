@@ -33,7 +33,14 @@ public sealed class DrawingSearchEngine
 
         // L1
         var l1Watch = Stopwatch.StartNew();
-        var recalled = index.Recall(req.Features, Scoring.L1Radius);
+        List<(IndexedDrawing Drawing, int PHashDistance, int DHashDistance)> recalled = [];
+        var radius = 0;
+        foreach (var step in Scoring.L1RadiusSteps)
+        {
+            radius = step;
+            recalled = index.Recall(req.Features, step);
+            if (recalled.Count >= Scoring.L2Candidates) break;
+        }
         if (req.ExcludeSelf) recalled.RemoveAll(r => r.Drawing.FileHash == req.FileHash);
         recalled.Sort((a, b) => (a.PHashDistance + a.DHashDistance).CompareTo(b.PHashDistance + b.DHashDistance));
         var l1Passed = recalled.Count;
@@ -89,7 +96,7 @@ public sealed class DrawingSearchEngine
         var finalLevel = useL2 ? 2 : 1;
         var levelStats = new JsonObject
         {
-            ["l1"] = new JsonObject { ["passed"] = l1Passed, ["filtered"] = Math.Max(0, index.Count - l1Passed), ["time_ms"] = Round(l1Ms) },
+            ["l1"] = new JsonObject { ["passed"] = l1Passed, ["filtered"] = Math.Max(0, index.Count - l1Passed), ["time_ms"] = Round(l1Ms), ["radius"] = radius },
         };
         if (useL2) levelStats["l2"] = new JsonObject { ["passed"] = l2Passed, ["filtered"] = l2Filtered, ["time_ms"] = Round(l2Ms) };
         var totalMs = total.Elapsed.TotalMilliseconds + req.DecodeMilliseconds;

@@ -5,8 +5,12 @@ namespace Boomerang.Drawing.Search;
 /// duplicates, revisions and unrelated sheets drawn on the same template.</summary>
 internal static class Scoring
 {
-    /// <summary>Hamming radius of L1 recall on either hash (chunk radius 4 in the multi-index tables).</summary>
+    /// <summary>Largest Hamming radius of L1 recall on either hash (chunk radius 4 in the multi-index tables).</summary>
     public const int L1Radius = 19;
+
+    /// <summary>L1 widens its radius through these steps until it has <see cref="L2Candidates"/> candidates, so a
+    /// dense index (sheets on one template hash close together) is not recalled wholesale.</summary>
+    public static readonly int[] L1RadiusSteps = [8, 12, 16, L1Radius];
 
     /// <summary>How many L1 candidates (closest first) L2 re-ranks.</summary>
     public const int L2Candidates = 200;
