@@ -15,6 +15,11 @@ internal sealed record CallbackPayload(CallbackKind Kind, string Event, string? 
         JsonDocument doc;
         try
         {
+            // Boomerang's text rule: a string or field name that is not valid Unicode is refused here, not met later.
+            if (JsonTextRule.FindViolation(body) is { } violation)
+            {
+                return (null, violation);
+            }
             doc = JsonDocument.Parse(body);
         }
         catch (JsonException)

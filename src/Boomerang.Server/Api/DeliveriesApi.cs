@@ -1,4 +1,5 @@
 using Boomerang.Jobs;
+using Boomerang.Server.Background;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
 
@@ -22,8 +23,7 @@ internal static class DeliveriesApi
             return error.ToResult(http);
         }
         var attempts = await store.ListAttemptsAsync(jobId, ct);
-        return TypedResults.Json(new DeliveryListResponse(jobId, attempts.Select(a => new DeliveryAttemptView(
-            a.WebhookId, a.Event, a.Attempt, a.StartedAt, a.DurationMs, a.HttpStatus, a.Error, a.ResponseBody)).ToList()),
+        return TypedResults.Json(new DeliveryListResponse(jobId, attempts.Select(JobViews.ToView).ToList()),
             BoomerangJson.Options);
     }
 

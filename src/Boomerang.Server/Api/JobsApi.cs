@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Boomerang.Jobs;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Background;
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
@@ -88,7 +89,7 @@ internal static class JobsApi
     private static async Task<IResult> GetAsync(string jobId, HttpContext http, IJobStore store, CancellationToken ct)
     {
         var (job, error) = await FindOwnAsync(jobId, http, store, ct);
-        return error?.ToResult(http) ?? TypedResults.Json(ToView(job!), BoomerangJson.Options);
+        return error?.ToResult(http) ?? TypedResults.Json(JobViews.ToView(job!), BoomerangJson.Options);
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IJobStore store, CancellationToken ct)
@@ -101,27 +102,27 @@ internal static class JobsApi
             if (!JobStatus.All.Contains(status))
             {
                 return ApiErrors.BadRequest("INVALID_STATUS_FILTER",
-                    $"Invalid status: {raw}. Valid values: {string.Join(", ", JobStatus.All)}").ToResult(http);
+                    $"Invalid status: {JsonBody.Clip(raw)}. Valid values: {string.Join(", ", JobStatus.All)}").ToResult(http);
             }
         }
         var limit = 50;
         if (query["limit"].ToString() is { Length: > 0 } rawLimit
             && (!int.TryParse(rawLimit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 200))
         {
-            return ApiErrors.BadRequest("INVALID_LIMIT", $"Invalid limit: {rawLimit}. Use a whole number from 1 to 200").ToResult(http);
+            return ApiErrors.BadRequest("INVALID_LIMIT", $"Invalid limit: {JsonBody.Clip(rawLimit)}. Use a whole number from 1 to 200").ToResult(http);
         }
         long? cursor = null;
         if (query["cursor"].ToString() is { Length: > 0 } rawCursor)
         {
-            if (!long.TryParse(rawCursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+            cursor = await ListCursor.ReadAsync(rawCursor, ApiKeyFilter.TenantOf(http), store, ct);
+            if (cursor is null)
             {
                 return ApiErrors.BadRequest("INVALID_CURSOR", "cursor must be a next_cursor value from an earlier page").ToResult(http);
             }
-            cursor = seq;
         }
         var page = await store.ListAsync(ApiKeyFilter.TenantOf(http), status, limit, cursor, ct);
-        return TypedResults.Json(new JobListResponse(page.Jobs.Select(ToView).ToList(),
-            page.NextCursor?.ToString(CultureInfo.InvariantCulture)), BoomerangJson.Options);
+        return TypedResults.Json(new JobListResponse(page.Jobs.Select(JobViews.ToView).ToList(),
+            page.NextCursor is null ? null : ListCursor.After(page.Jobs[^1])), BoomerangJson.Options);
     }
 
     private static async Task<IResult> CancelAsync(string jobId, HttpContext http, IJobStore store, JobSignals signals, CancellationToken ct)
@@ -144,17 +145,5 @@ internal static class JobsApi
         return job is null ? (null, ApiErrors.JobNotFound(jobId))
             : job.TenantId != ApiKeyFilter.TenantOf(http) ? (null, ApiErrors.JobForbidden(jobId))
             : (job, null);
-    }
-
-    public static JobView ToView(JobRecord j) => new(
-        j.Id, j.TenantId, j.Kind, j.Status, j.CreatedAt, j.StartedAt, j.FinishedAt, j.Attempt, j.Progress,
-        j.ResultJson is null ? null : ParseElement(j.ResultJson), j.Error, j.CallbackUrl,
-        j.CallbackStatus, j.CallbackAttempts, j.CallbackHttpStatus, j.CallbackFinishedAt, j.CallbackLastError,
-        j.CallbackNextAttemptAt);
-
-    private static JsonElement ParseElement(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.Clone();
     }
 }

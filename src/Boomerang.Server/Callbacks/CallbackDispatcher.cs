@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Boomerang.Jobs;
-using Boomerang.Server.Jobs;
+using Boomerang.Server.Background;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 

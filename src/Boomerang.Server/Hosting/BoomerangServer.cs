@@ -1,6 +1,7 @@
 using Boomerang.Callbacks;
 using Boomerang.Server.Api;
 using Boomerang.Server.Callbacks;
+using Boomerang.Server.Dedup2D;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public static class BoomerangServer
         if (roles.Api)
         {
             app.MapJobsApi().MapDeliveriesApi();
+            app.MapDedup2D();
         }
         // Fail at start, not on the first request or delivery: keys, signing secrets, the callback URL policy.
         _ = app.Services.GetRequiredService<ApiKeyRing>();

@@ -1,4 +1,6 @@
+using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
+using Boomerang.Server.Storage.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Hosting;

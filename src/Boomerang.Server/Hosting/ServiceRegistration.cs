@@ -1,7 +1,9 @@
 using Boomerang.Jobs;
 using Boomerang.Server.Api;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
+using Boomerang.Server.Dedup2D;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +17,7 @@ internal static class ServiceRegistration
     {
         services.AddBoomerangOptions();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddBoomerangStorage(configuration, roles);
+        services.AddBoomerangStorage(configuration, wakesLoops: roles.Worker || roles.Dispatcher);
         services.AddHostedService<StoreMigrator>();
         services.AddSingleton(roles);
         services.AddSingleton<JobSignals>();
@@ -23,8 +25,11 @@ internal static class ServiceRegistration
         services.AddBoomerangCallbacks(roles.Dispatcher);
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<ApiKeyFilter>();
+        services.AddSingleton<AdminToken>();
+        services.AddSingleton<AdminTokenFilter>();
         services.AddJobHandler<EchoHandler>("echo");
         services.AddJobHandler<SleepHandler>("sleep");
+        services.AddDedup2D(configuration);
         if (roles.Worker)
         {
             services.AddHostedService<JobWorker>();

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Boomerang.Jobs;
-using Boomerang.Server.Hosting;
 
 namespace Boomerang.Server.Jobs;
 

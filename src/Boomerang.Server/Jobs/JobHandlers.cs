@@ -1,5 +1,4 @@
 using Boomerang.Jobs;
-using Boomerang.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Jobs;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Boomerang.Jobs;
-using Boomerang.Server.Hosting;
+using Boomerang.Server.Background;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,5 @@
-using Boomerang.Server.Hosting;
+using Boomerang.Server.Storage.Postgres;
+using Boomerang.Server.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -6,9 +7,9 @@ namespace Boomerang.Server.Storage;
 
 internal static class StorageRegistration
 {
-    /// <summary>The configured provider's <see cref="IJobStore"/>; with PostgreSQL also the data source and, on nodes
-    /// that run background loops, the listener that wakes them.</summary>
-    public static IServiceCollection AddBoomerangStorage(this IServiceCollection services, IConfiguration configuration, ServerRoles roles)
+    /// <summary>The configured provider's <see cref="IJobStore"/>; with PostgreSQL also the data source and, when
+    /// <paramref name="wakesLoops"/> (the node runs a worker or a dispatcher), the listener that wakes them.</summary>
+    public static IServiceCollection AddBoomerangStorage(this IServiceCollection services, IConfiguration configuration, bool wakesLoops)
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (!storage.UsesPostgres)
@@ -25,7 +26,7 @@ internal static class StorageRegistration
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.Postgres.ConnectionString, sp.GetRequiredService<PostgresSchema>()));
         services.AddSingleton<IJobStore>(sp => new PostgresJobStore(
             sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<PostgresSchema>(), sp.GetRequiredService<TimeProvider>()));
-        if (roles.Worker || roles.Dispatcher)
+        if (wakesLoops)
         {
             services.AddHostedService<PostgresListener>();
         }

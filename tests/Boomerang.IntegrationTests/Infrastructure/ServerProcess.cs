@@ -50,7 +50,7 @@ public sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add($"--{key}={value}");
         }
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("Boomerang__", StringComparison.Ordinal)
-            || k.StartsWith("DEDUP2D_", StringComparison.Ordinal) || k is "API_KEYS" or "API_KEY" or "BOOMERANG_POSTGRES").ToList())
+            || k.StartsWith("DEDUP2D_", StringComparison.Ordinal) || k is "API_KEYS" or "API_KEY" or "BOOMERANG_POSTGRES" or "ADMIN_TOKEN").ToList())
         {
             start.Environment.Remove(name);
         }

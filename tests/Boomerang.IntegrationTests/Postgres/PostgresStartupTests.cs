@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Jobs;
 using Boomerang.Server.Storage;
+using Boomerang.Server.Storage.Postgres;
 using Npgsql;
 
 namespace Boomerang.IntegrationTests.Postgres;

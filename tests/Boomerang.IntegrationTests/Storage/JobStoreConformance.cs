@@ -1,6 +1,7 @@
 using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Jobs;
 using Boomerang.Server.Storage;
+using Boomerang.Server.Storage.Sqlite;
 
 namespace Boomerang.IntegrationTests.Storage;
 

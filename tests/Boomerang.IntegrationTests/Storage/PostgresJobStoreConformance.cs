@@ -1,5 +1,6 @@
 using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Server.Storage;
+using Boomerang.Server.Storage.Postgres;
 using Npgsql;
 
 namespace Boomerang.IntegrationTests.Storage;

@@ -1,5 +1,6 @@
 using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Server.Storage;
+using Boomerang.Server.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Boomerang.IntegrationTests.Storage;

@@ -1,5 +1,6 @@
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Storage;
+using Boomerang.Server.Storage.Postgres;
 using Microsoft.Extensions.Configuration;
 
 namespace Boomerang.UnitTests.Server;

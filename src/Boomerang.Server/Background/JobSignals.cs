@@ -1,0 +1,13 @@
+namespace Boomerang.Server.Background;
+
+/// <summary>In-process hints between the API and the background loops.</summary>
+internal sealed class JobSignals
+{
+    public WakeUp Jobs { get; } = new();
+    public WakeUp Deliveries { get; } = new();
+
+    /// <summary>Raised when the owner of a running job asked to cancel it.</summary>
+    public event Action<string>? CancelRequested;
+
+    public void RequestCancel(string jobId) => CancelRequested?.Invoke(jobId);
+}

@@ -1,0 +1,137 @@
+using Boomerang.Jobs;
+
+namespace Boomerang.Server.Storage.Postgres;
+
+internal sealed partial class PostgresJobStore
+{
+    public Task<IReadOnlyList<DueDelivery>> ClaimDeliveriesAsync(string owner, int max, TimeSpan lease,
+        IReadOnlyCollection<string> excludedHosts, CancellationToken ct) =>
+        RunAsync<IReadOnlyList<DueDelivery>>(async c =>
+        {
+            var now = Now;
+            await using var command = c.Command("""
+                WITH due AS (
+                    SELECT seq FROM deliveries
+                    WHERE status = 'pending' AND next_attempt_at <= @now
+                      AND (lease_expires_at IS NULL OR lease_expires_at < @now)
+                      AND NOT (host = ANY(@hosts))
+                    ORDER BY next_attempt_at LIMIT @max FOR UPDATE SKIP LOCKED)
+                UPDATE deliveries d SET lease_owner = @owner, lease_expires_at = @until FROM due WHERE d.seq = due.seq
+                RETURNING d.seq, d.webhook_id, d.job_id, d.tenant_id, d.event, d.url, d.host, d.payload, d.attempts
+                """, ("owner", owner), ("until", now + lease.TotalSeconds), ("now", now),
+                ("hosts", excludedHosts.ToArray()), ("max", max));
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var due = new List<DueDelivery>();
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                due.Add(new DueDelivery(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                    r.GetString(5), r.GetString(6), r.GetFieldValue<byte[]>(7), r.GetInt32(8)));
+            }
+            return due;
+        }, ct);
+
+    /// <summary>One batch, so one round trip and one implicit transaction: the attempt log and the delivery's new state.</summary>
+    public Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct) =>
+        RunAsync<IReadOnlyList<bool>>(async c =>
+        {
+            var now = Now;
+            var finished = attempts.Select(a => a.NewStatus is CallbackStatus.Success or CallbackStatus.Failed).ToArray();
+            var seqs = attempts.Select(a => a.Delivery.Seq).ToArray();
+            // The UPDATE first: its RETURNING rows are the reader's first result (the INSERT returns none).
+            await using var batch = c.Batch(
+                ("""
+                WITH a AS (
+                    SELECT * FROM unnest(@seqs::bigint[], @statuses::text[], @http::integer[], @errors::text[],
+                        @next::double precision[], @finished::double precision[]) AS a(seq, status, http, error, next, finished)),
+                mine AS (
+                    SELECT d.seq FROM deliveries d WHERE d.seq = ANY(@seqs) AND d.lease_owner = @owner ORDER BY d.seq FOR UPDATE)
+                UPDATE deliveries d SET status = a.status, attempts = d.attempts + 1, http_status = a.http, last_error = a.error,
+                    next_attempt_at = a.next, finished_at = a.finished, lease_owner = NULL, lease_expires_at = NULL
+                FROM a JOIN mine ON mine.seq = a.seq WHERE d.seq = a.seq
+                RETURNING d.seq
+                """,
+                [("owner", owner), ("seqs", seqs),
+                ("statuses", attempts.Select(a => a.NewStatus).ToArray()), ("http", attempts.Select(a => a.HttpStatus).ToArray()),
+                ("errors", attempts.Select(a => a.Error).ToArray()),
+                ("next", attempts.Select((a, i) => finished[i] ? null : a.NextAttemptAt).ToArray()),
+                ("finished", finished.Select(f => f ? now : (double?)null).ToArray())]),
+                ("""
+                INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
+                    http_status, error, response_body)
+                SELECT * FROM unnest(@seqs::bigint[], @jobs::text[], @wids::text[], @events::text[], @attempts::integer[],
+                    @started::double precision[], @durations::double precision[], @http::integer[], @errors::text[], @bodies::text[])
+                """,
+                [("seqs", seqs), ("jobs", attempts.Select(a => a.Delivery.JobId).ToArray()),
+                ("wids", attempts.Select(a => a.Delivery.WebhookId).ToArray()), ("events", attempts.Select(a => a.Delivery.Event).ToArray()),
+                ("attempts", attempts.Select(a => a.Delivery.Attempts + 1).ToArray()), ("started", attempts.Select(a => a.StartedAt).ToArray()),
+                ("durations", attempts.Select(a => a.DurationMs).ToArray()), ("http", attempts.Select(a => a.HttpStatus).ToArray()),
+                ("errors", attempts.Select(a => a.Error).ToArray()), ("bodies", attempts.Select(a => a.ResponseBody).ToArray())]));
+            var held = new HashSet<long>();
+            await using (var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                while (await r.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    held.Add(r.GetInt64(0));
+                }
+            }
+            return attempts.Select(a => held.Contains(a.Delivery.Seq)).ToList();
+        }, ct);
+
+    public Task ReleaseDeliveryAsync(string owner, long seq, CancellationToken ct) => RunAsync(c => c.RunAsync(
+        "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE seq = @seq AND lease_owner = @owner", ct,
+        ("seq", seq), ("owner", owner)), ct);
+
+    public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
+        RunAsync<IReadOnlyList<DeliveryAttemptRecord>>(async c =>
+        {
+            await using var command = c.Command("""
+                SELECT webhook_id, event, attempt, started_at, duration_ms, http_status, error, response_body
+                FROM delivery_attempts WHERE job_id = @job ORDER BY seq
+                """, ("job", jobId));
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var attempts = new List<DeliveryAttemptRecord>();
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                attempts.Add(new DeliveryAttemptRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetDouble(3),
+                    r.GetDouble(4), r.NullableInt(5), r.NullableString(6), r.NullableString(7)));
+            }
+            return attempts;
+        }, ct);
+
+    public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) =>
+        InTransactionAsync(async c =>
+        {
+            string status;
+            long? seq;
+            string? webhookId;
+            await using (var command = c.Command("""
+                SELECT j.status, j.callback_url, d.seq, d.webhook_id
+                FROM jobs j LEFT JOIN deliveries d ON d.job_id = j.id AND d.terminal WHERE j.id = @id
+                """, ("id", jobId)))
+            await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                if (!await r.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    return new RedeliverOutcome(RedeliverResult.NotFound);
+                }
+                if (r.IsDBNull(1))
+                {
+                    return new RedeliverOutcome(RedeliverResult.NoCallback);
+                }
+                status = r.GetString(0);
+                seq = r.IsDBNull(2) ? null : r.GetInt64(2);
+                webhookId = r.NullableString(3);
+            }
+            if (!JobStatus.IsFinished(status) || seq is null)
+            {
+                return new RedeliverOutcome(RedeliverResult.NotFinished);
+            }
+            await c.RunAsync("""
+                UPDATE deliveries SET status = 'pending', attempts = 0, http_status = NULL, last_error = NULL,
+                    next_attempt_at = @now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+                WHERE seq = @seq
+                """, ct, ("now", Now), ("seq", seq.Value)).ConfigureAwait(false);
+            await NotifyAsync(c, PostgresListener.DeliveriesHint, ct).ConfigureAwait(false);
+            return new RedeliverOutcome(RedeliverResult.Queued, webhookId);
+        }, ct);
+}

@@ -1,0 +1,206 @@
+using Boomerang.Jobs;
+using Npgsql;
+
+namespace Boomerang.Server.Storage.Postgres;
+
+// Statements that lock several job rows take them in seq order (ORDER BY seq FOR UPDATE) so two of them never
+// deadlock; claims and the rescuer skip locked rows instead of waiting for them.
+internal sealed partial class PostgresJobStore
+{
+    public Task<IReadOnlyList<ClaimedJob>> ClaimAsync(string owner, int max, TimeSpan lease, CancellationToken ct) =>
+        RunAsync<IReadOnlyList<ClaimedJob>>(async c =>
+        {
+            var now = Now;
+            await using var command = c.Command("""
+                WITH picked AS (
+                    SELECT seq FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT @max FOR UPDATE SKIP LOCKED)
+                UPDATE jobs j SET status = 'in_progress', lease_owner = @owner, lease_expires_at = @until,
+                    attempt = j.attempt + 1, started_at = COALESCE(j.started_at, @now)
+                FROM picked WHERE j.seq = picked.seq
+                RETURNING j.id, j.tenant_id, j.kind, j.input, j.attempt, j.callback_url, j.wants_progress, j.seq
+                """, ("owner", owner), ("until", now + lease.TotalSeconds), ("now", now), ("max", max));
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var claimed = new List<(long Seq, ClaimedJob Job)>();
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                claimed.Add((r.GetInt64(7), new ClaimedJob(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
+                    r.GetInt32(4), r.NullableString(5), r.GetBoolean(6))));
+            }
+            return claimed.OrderBy(x => x.Seq).Select(x => x.Job).ToList();
+        }, ct);
+
+    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct) =>
+        RunAsync(async c =>
+        {
+            await using var command = c.Command("""
+                WITH mine AS (
+                    SELECT seq FROM jobs WHERE id = ANY(@ids) AND lease_owner = @owner AND status = 'in_progress'
+                    ORDER BY seq FOR UPDATE)
+                UPDATE jobs j SET lease_expires_at = @until FROM mine WHERE j.seq = mine.seq
+                RETURNING j.id, j.cancel_requested
+                """, ("owner", owner), ("until", Now + lease.TotalSeconds), ("ids", jobIds.ToArray()));
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var held = new HashSet<string>(StringComparer.Ordinal);
+            var cancel = new List<string>();
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                held.Add(r.GetString(0));
+                if (r.GetBoolean(1))
+                {
+                    cancel.Add(r.GetString(0));
+                }
+            }
+            return new HeartbeatResult(cancel, jobIds.Where(id => !held.Contains(id)).ToList());
+        }, ct);
+
+    public Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct) =>
+        InTransactionAsync(async c =>
+        {
+            var now = Now;
+            var deliveries = new DeliveryRows();
+            await using (var command = c.Command("""
+                UPDATE jobs SET progress = @p WHERE id = @id AND lease_owner = @owner AND status = 'in_progress'
+                RETURNING tenant_id, kind, callback_url, wants_progress, started_at
+                """, ("p", progress), ("id", jobId), ("owner", owner)))
+            await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                if (await r.ReadAsync(ct).ConfigureAwait(false) && r.NullableString(2) is { } url && r.GetBoolean(3))
+                {
+                    var payload = CallbackEvent.Serialize(CallbackEvent.Progress, jobId, r.GetString(0), r.GetString(1),
+                        JobStatus.InProgress, progress, r.NullableDouble(4), null, null, null);
+                    deliveries.Add(jobId, r.GetString(0), CallbackEvent.Progress, terminal: false, url, payload, now);
+                }
+            }
+            if (deliveries.Count > 0)
+            {
+                await deliveries.InsertAsync(c, now, ct).ConfigureAwait(false);
+                await NotifyAsync(c, PostgresListener.DeliveriesHint, ct).ConfigureAwait(false);
+            }
+            return 0;
+        }, ct);
+
+    public Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct) =>
+        InTransactionAsync(c => FinishRowsAsync(c, owner, outcomes, ct), ct);
+
+    public Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct) =>
+        InTransactionAsync(async c =>
+        {
+            var ids = jobIds.ToArray();
+            // Not counted as an attempt: the job did not fail, this process is stopping.
+            var released = await c.RunAsync("""
+                UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt = attempt - 1
+                WHERE id = ANY(@ids) AND lease_owner = @owner AND status = 'in_progress' AND NOT cancel_requested
+                """, ct, ("owner", owner), ("ids", ids)).ConfigureAwait(false);
+            // A job asked to cancel is left with an expired lease: the rescuer ends it as canceled, with its callback.
+            await c.RunAsync("""
+                UPDATE jobs SET lease_expires_at = 0
+                WHERE id = ANY(@ids) AND lease_owner = @owner AND status = 'in_progress'
+                """, ct, ("owner", owner), ("ids", ids)).ConfigureAwait(false);
+            if (released > 0)
+            {
+                await NotifyAsync(c, PostgresListener.JobsHint, ct).ConfigureAwait(false);
+            }
+            return 0;
+        }, ct);
+
+    /// <summary>Any process may run this; each expired row is locked by one rescuer, the others skip it.</summary>
+    public Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct) =>
+        InTransactionAsync(async c =>
+        {
+            var expired = new List<(long Seq, string Id, int Attempt, bool Cancel)>();
+            await using (var command = c.Command("""
+                SELECT seq, id, attempt, cancel_requested FROM jobs
+                WHERE status = 'in_progress' AND lease_expires_at < @now
+                ORDER BY seq LIMIT 1000 FOR UPDATE SKIP LOCKED
+                """, ("now", Now)))
+            await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            {
+                while (await r.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    expired.Add((r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetBoolean(3)));
+                }
+            }
+            if (expired.Count == 0)
+            {
+                return 0;
+            }
+            var ended = expired.Where(e => e.Cancel || e.Attempt >= maxAttempts)
+                .Select(e => e.Cancel ? new JobOutcome(e.Id, JobStatus.Canceled, null, null)
+                    : new JobOutcome(e.Id, JobStatus.Failed, null, $"worker lost: lease expired on attempt {e.Attempt} of {maxAttempts}"))
+                .ToList();
+            await FinishRowsAsync(c, owner: null, ended, ct).ConfigureAwait(false);
+            var requeue = expired.Where(e => !e.Cancel && e.Attempt < maxAttempts).Select(e => e.Seq).ToArray();
+            if (requeue.Length > 0)
+            {
+                await c.RunAsync("UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE seq = ANY(@seqs)",
+                    ct, ("seqs", requeue)).ConfigureAwait(false);
+                await NotifyAsync(c, PostgresListener.JobsHint, ct).ConfigureAwait(false);
+            }
+            return expired.Count;
+        }, ct);
+
+    /// <summary>Terminal states plus their outbox rows, inside the caller's transaction. Without an owner (the rescuer)
+    /// it finishes whoever held the job.</summary>
+    private async Task<IReadOnlyList<bool>> FinishRowsAsync(NpgsqlConnection c, string? owner, IReadOnlyList<JobOutcome> outcomes,
+        CancellationToken ct)
+    {
+        if (outcomes.Count == 0)
+        {
+            return [];
+        }
+        var now = Now;
+        var finished = new HashSet<string>(StringComparer.Ordinal);
+        var deliveries = new DeliveryRows();
+        var byId = outcomes.GroupBy(o => o.JobId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        await using (var command = c.Command("""
+            WITH o AS (
+                SELECT * FROM unnest(@ids::text[], @statuses::text[], @results::text[], @errors::text[]) AS o(id, status, result, error)),
+            mine AS (
+                SELECT j.seq, o.status, o.result, o.error FROM jobs j JOIN o ON o.id = j.id
+                WHERE j.status = 'in_progress' AND (@owner::text IS NULL OR j.lease_owner = @owner::text)
+                ORDER BY j.seq FOR UPDATE OF j)
+            UPDATE jobs j SET status = mine.status, result = mine.result, error = mine.error, finished_at = @now,
+                progress = CASE WHEN mine.status = 'completed' THEN 100 ELSE j.progress END,
+                lease_owner = NULL, lease_expires_at = NULL
+            FROM mine WHERE j.seq = mine.seq
+            RETURNING j.id, j.tenant_id, j.kind, j.callback_url, j.started_at, j.progress
+            """, ("ids", byId.Keys.ToArray()), ("statuses", byId.Values.Select(o => o.Status).ToArray()),
+            ("results", byId.Values.Select(o => o.ResultJson).ToArray()), ("errors", byId.Values.Select(o => o.Error).ToArray()),
+            ("owner", owner), ("now", now)))
+        await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var id = r.GetString(0);
+                finished.Add(id);
+                if (r.NullableString(3) is { } url)
+                {
+                    var outcome = byId[id];
+                    var @event = CallbackEvent.ForStatus(outcome.Status);
+                    var payload = CallbackEvent.Serialize(@event, id, r.GetString(1), r.GetString(2), outcome.Status, r.GetInt32(5),
+                        r.NullableDouble(4), now, outcome.ResultJson, outcome.Error);
+                    deliveries.Add(id, r.GetString(1), @event, terminal: true, url, payload, now);
+                }
+            }
+        }
+        // The outbox rows, the active count and the hint go in one round trip.
+        var rest = new List<(string, (string, object?)[])>(3);
+        if (deliveries.Count > 0)
+        {
+            rest.Add(deliveries.InsertStatement(now));
+            rest.Add(NotifyStatement(PostgresListener.DeliveriesHint));
+        }
+        if (finished.Count > 0)
+        {
+            rest.Add(RetireStatement(finished.Count));
+        }
+        if (rest.Count > 0)
+        {
+            await using var batch = c.Batch(rest);
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        // Only the first outcome for a job can take effect, as if they had been written one after another.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return outcomes.Select(o => seen.Add(o.JobId) && finished.Contains(o.JobId)).ToList();
+    }
+}

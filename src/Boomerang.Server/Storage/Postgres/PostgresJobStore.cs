@@ -1,0 +1,168 @@
+using Boomerang.Jobs;
+using Npgsql;
+
+namespace Boomerang.Server.Storage.Postgres;
+
+/// <summary>
+/// The shared store: one PostgreSQL database for many API, worker and dispatcher processes. Claims are batched with
+/// <c>FOR UPDATE SKIP LOCKED</c>, every claim is a lease, and commits that make work for other processes send a
+/// NOTIFY on the schema's channel (a hint; <see cref="PostgresListener"/> turns it into local wake-ups).
+/// </summary>
+internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSchema schema, TimeProvider time) : IJobStore
+{
+    // The jobs are picked (and limited) first, then each meets its terminal delivery by index: a plan that cannot
+    // turn into "join everything, then sort" when a young table has no statistics yet.
+    private const string JobColumns = """
+        j.seq, j.id, j.tenant_id, j.kind, j.status, j.created_at, j.started_at, j.finished_at, j.attempt, j.progress,
+        j.result, j.error, j.callback_url,
+        d.status, d.attempts, d.http_status, d.finished_at, d.last_error, d.next_attempt_at
+        """;
+
+    private const string TerminalDelivery = """
+        LEFT JOIN LATERAL (
+            SELECT status, attempts, http_status, finished_at, last_error, next_attempt_at
+            FROM deliveries WHERE job_id = j.id AND terminal LIMIT 1) d ON true
+        """;
+
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(3);
+
+    private double Now => time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+
+    public Task MigrateAsync(CancellationToken ct) => RunAsync(async c =>
+    {
+        await PostgresMigrations.ApplyAsync(c, schema, ct).ConfigureAwait(false);
+        return 0;
+    }, ct);
+
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(PingTimeout);
+        return await RunAsync(async c =>
+            await c.ScalarAsync<int>("SELECT max(version) FROM schema_migrations", timeout.Token).ConfigureAwait(false)
+                >= PostgresMigrations.Latest, timeout.Token).ConfigureAwait(false);
+    }
+
+    public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => RunAsync(async c =>
+    {
+        await using var command = c.Command($"SELECT {JobColumns} FROM jobs j {TerminalDelivery} WHERE j.id = @id", ("id", jobId));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? JobRecordReader.Read(r) : null;
+    }, ct);
+
+    public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => RunAsync(async c =>
+    {
+        var sql = $"""
+            SELECT {JobColumns} FROM (
+                SELECT * FROM jobs WHERE tenant_id = @t
+                {(status is null ? "" : "AND status = @s")} {(beforeSeq is null ? "" : "AND seq < @before")}
+                ORDER BY seq DESC LIMIT @limit) j
+            {TerminalDelivery}
+            ORDER BY j.seq DESC
+            """;
+        await using var command = c.Command(sql, ("t", tenantId), ("s", status), ("before", beforeSeq), ("limit", limit + 1));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var jobs = new List<JobRecord>(limit + 1);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            jobs.Add(JobRecordReader.Read(r));
+        }
+        long? next = null;
+        if (jobs.Count > limit)
+        {
+            jobs.RemoveAt(limit);
+            next = jobs[^1].Seq;
+        }
+        return new JobPage(jobs, next);
+    }, ct);
+
+    public Task<CancelResult> CancelAsync(string jobId, CancellationToken ct) => InTransactionAsync(async c =>
+    {
+        var status = await c.ScalarAsync<string?>("SELECT status FROM jobs WHERE id = @id FOR UPDATE", ct, ("id", jobId)).ConfigureAwait(false);
+        switch (status)
+        {
+            case null:
+                return CancelResult.NotFound;
+            case JobStatus.Pending:
+                var now = Now;
+                var deliveries = new DeliveryRows();
+                await using (var command = c.Command("""
+                    UPDATE jobs SET status = 'canceled', cancel_requested = true, finished_at = @now
+                    WHERE id = @id AND status = 'pending' RETURNING tenant_id, callback_url, kind
+                    """, ("id", jobId), ("now", now)))
+                await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+                {
+                    if (await r.ReadAsync(ct).ConfigureAwait(false) && r.NullableString(1) is { } url)
+                    {
+                        // Not sent (the seed's behaviour), but kept complete so a redelivery can send it.
+                        var payload = CallbackEvent.Serialize(CallbackEvent.Canceled, jobId, r.GetString(0), r.GetString(2),
+                            JobStatus.Canceled, 0, null, now, null, null);
+                        deliveries.Add(jobId, r.GetString(0), CallbackEvent.Canceled, terminal: true, url, payload, now,
+                            skippedBecause: "canceled_before_start");
+                    }
+                }
+                await deliveries.InsertAsync(c, now, ct).ConfigureAwait(false);
+                await RetireAsync(c, 1, ct).ConfigureAwait(false);
+                return CancelResult.Canceled;
+            case JobStatus.InProgress:
+                await c.RunAsync("UPDATE jobs SET cancel_requested = true WHERE id = @id", ct, ("id", jobId)).ConfigureAwait(false);
+                // The worker holding the job may be on another machine: tell it now rather than at its next heartbeat.
+                await NotifyAsync(c, PostgresListener.CancelPrefix + jobId, ct).ConfigureAwait(false);
+                return CancelResult.CancelRequested;
+            default:
+                return CancelResult.AlreadyFinished;
+        }
+    }, ct);
+
+    /// <summary>Takes finished jobs off the active count, on one of 16 slots so concurrent finishes rarely share a row.</summary>
+    private static Task RetireAsync(NpgsqlConnection c, int count, CancellationToken ct)
+    {
+        var (sql, parameters) = RetireStatement(count);
+        return count == 0 ? Task.CompletedTask : c.RunAsync(sql, ct, parameters);
+    }
+
+    private static (string Sql, (string, object?)[] Parameters) RetireStatement(int count) =>
+        ("UPDATE active_jobs SET n = n - @k WHERE slot = @slot", [("k", (long)count), ("slot", Random.Shared.Next(1, 17))]);
+
+    /// <summary>Queued in the transaction, delivered to listeners on commit; identical hints in one transaction fold into one.</summary>
+    private Task NotifyAsync(NpgsqlConnection c, string hint, CancellationToken ct)
+    {
+        var (sql, parameters) = NotifyStatement(hint);
+        return c.RunAsync(sql, ct, parameters);
+    }
+
+    private (string Sql, (string, object?)[] Parameters) NotifyStatement(string hint) =>
+        ("SELECT pg_notify(@channel, @hint)", [("channel", schema.Channel), ("hint", hint)]);
+
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnavailable(e) && !ct.IsCancellationRequested)
+        {
+            // Pooled connections to a restarted server are dead; drop the idle ones rather than fail on each in turn.
+            db.Clear();
+            throw new StoreUnavailableException("PostgreSQL is unavailable: " + e.Message, e);
+        }
+    }
+
+    private Task<T> InTransactionAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken ct) => RunAsync(async c =>
+    {
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var result = await work(c).ConfigureAwait(false);
+        // Not cancellable: a commit cut short leaves the caller unsure whether it happened.
+        await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return result;
+    }, ct);
+
+    private static bool IsUnavailable(Exception e) => e switch
+    {
+        PostgresException p => p.IsTransient || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException n => n.IsTransient || n.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
+        System.Net.Sockets.SocketException or IOException or TimeoutException => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,108 @@
+using Npgsql;
+
+namespace Boomerang.Server.Storage.Postgres;
+
+/// <summary>
+/// Versioned schema changes, each run once and in order, all in one transaction under a transaction-level advisory
+/// lock: when ten processes start together, one migrates and the others wait, then find nothing left to do.
+/// </summary>
+internal static class PostgresMigrations
+{
+    // Times are epoch seconds from the store's clock, as in the SQLite store; slot 0 of active_jobs counts admitted
+    // jobs, slots 1..16 (spread to avoid one hot row) subtract the ones that finished: their sum is the active count.
+    private static readonly (int Version, string Sql)[] Steps =
+    [
+        (1, """
+            CREATE TABLE jobs (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
+                tenant_id text NOT NULL,
+                kind text NOT NULL,
+                status text NOT NULL,
+                input text NOT NULL,
+                result text,
+                error text,
+                progress integer NOT NULL DEFAULT 0,
+                attempt integer NOT NULL DEFAULT 0,
+                idempotency_key text,
+                callback_url text,
+                wants_progress boolean NOT NULL DEFAULT false,
+                cancel_requested boolean NOT NULL DEFAULT false,
+                lease_owner text,
+                lease_expires_at double precision,
+                created_at double precision NOT NULL,
+                started_at double precision,
+                finished_at double precision
+            );
+            CREATE UNIQUE INDEX jobs_idempotency ON jobs (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+            CREATE INDEX jobs_tenant ON jobs (tenant_id, seq);
+            CREATE INDEX jobs_tenant_status ON jobs (tenant_id, status, seq);
+            CREATE INDEX jobs_pending ON jobs (seq) WHERE status = 'pending';
+            CREATE INDEX jobs_running ON jobs (lease_expires_at) WHERE status = 'in_progress';
+
+            CREATE TABLE active_jobs (slot integer PRIMARY KEY, n bigint NOT NULL);
+            INSERT INTO active_jobs SELECT s, 0 FROM generate_series(0, 16) s;
+
+            CREATE TABLE deliveries (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                webhook_id text NOT NULL UNIQUE,
+                job_id text NOT NULL,
+                tenant_id text NOT NULL,
+                event text NOT NULL,
+                terminal boolean NOT NULL,
+                url text NOT NULL,
+                host text NOT NULL,
+                payload bytea NOT NULL,
+                status text NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                http_status integer,
+                last_error text,
+                next_attempt_at double precision,
+                finished_at double precision,
+                lease_owner text,
+                lease_expires_at double precision,
+                created_at double precision NOT NULL
+            );
+            CREATE UNIQUE INDEX deliveries_terminal ON deliveries (job_id) WHERE terminal;
+            CREATE INDEX deliveries_job ON deliveries (job_id, seq);
+            CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+
+            CREATE TABLE delivery_attempts (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                delivery_seq bigint NOT NULL,
+                job_id text NOT NULL,
+                webhook_id text NOT NULL,
+                event text NOT NULL,
+                attempt integer NOT NULL,
+                started_at double precision NOT NULL,
+                duration_ms double precision NOT NULL,
+                http_status integer,
+                error text,
+                response_body text
+            );
+            CREATE INDEX delivery_attempts_job ON delivery_attempts (job_id, seq);
+            """),
+    ];
+
+    public static int Latest => Steps[^1].Version;
+
+    public static async Task ApplyAsync(NpgsqlConnection connection, PostgresSchema schema, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        await connection.RunAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", ct,
+            ("key", $"boomerang.migrate.{schema.Name}")).ConfigureAwait(false);
+        await connection.RunAsync($"""
+            CREATE SCHEMA IF NOT EXISTS {schema.Quoted};
+            CREATE TABLE IF NOT EXISTS {schema.Quoted}.schema_migrations (
+                version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+            """, ct).ConfigureAwait(false);
+        var current = await connection.ScalarAsync<int>(
+            $"SELECT COALESCE(max(version), 0) FROM {schema.Quoted}.schema_migrations", ct).ConfigureAwait(false);
+        foreach (var (version, sql) in Steps.Where(s => s.Version > current))
+        {
+            await connection.RunAsync(sql, ct).ConfigureAwait(false);
+            await connection.RunAsync("INSERT INTO schema_migrations (version) VALUES (@v)", ct, ("v", version)).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+}

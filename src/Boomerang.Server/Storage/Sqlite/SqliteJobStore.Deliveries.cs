@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Boomerang.Jobs;
+using Microsoft.Data.Sqlite;
+
+namespace Boomerang.Server.Storage.Sqlite;
+
+internal sealed partial class SqliteJobStore
+{
+    public Task<IReadOnlyList<DueDelivery>> ClaimDeliveriesAsync(string owner, int max, TimeSpan lease,
+        IReadOnlyCollection<string> excludedHosts, CancellationToken ct) =>
+        _writer.WriteAsync<IReadOnlyList<DueDelivery>>(c =>
+        {
+            var now = Now;
+            using var r = c.Command("""
+                UPDATE deliveries SET lease_owner = $owner, lease_expires_at = $until
+                WHERE seq IN (
+                    SELECT seq FROM deliveries
+                    WHERE status = 'pending' AND next_attempt_at <= $now
+                      AND (lease_expires_at IS NULL OR lease_expires_at < $now)
+                      AND host NOT IN (SELECT value FROM json_each($hosts))
+                    ORDER BY next_attempt_at LIMIT $max)
+                RETURNING seq, webhook_id, job_id, tenant_id, event, url, host, payload, attempts
+                """, ("$owner", owner), ("$until", now + lease.TotalSeconds), ("$now", now),
+                ("$hosts", JsonSerializer.Serialize(excludedHosts)), ("$max", max)).ExecuteReader();
+            var due = new List<DueDelivery>();
+            while (r.Read())
+            {
+                due.Add(new DueDelivery(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                    r.GetString(5), r.GetString(6), (byte[])r.GetValue(7), r.GetInt32(8)));
+            }
+            return due;
+        }, ct);
+
+    public Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct) =>
+        _writer.WriteAsync<IReadOnlyList<bool>>(c =>
+        {
+            using var log = c.Command("""
+                INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
+                    http_status, error, response_body)
+                VALUES ($seq, $job, $wid, $event, $attempt, $started, $duration, $http, $error, $body)
+                """, ("$seq", 0L), ("$job", ""), ("$wid", ""), ("$event", ""), ("$attempt", 0), ("$started", 0.0),
+                ("$duration", 0.0), ("$http", null), ("$error", null), ("$body", null));
+            using var move = c.Command("""
+                UPDATE deliveries SET status = $status, attempts = attempts + 1, http_status = $http, last_error = $error,
+                    next_attempt_at = $next, finished_at = $finished, lease_owner = NULL, lease_expires_at = NULL
+                WHERE seq = $seq AND lease_owner = $owner
+                """, ("$status", ""), ("$http", null), ("$error", null), ("$next", null), ("$finished", null), ("$seq", 0L),
+                ("$owner", owner));
+            var now = Now;
+            var held = new List<bool>(attempts.Count);
+            foreach (var a in attempts)
+            {
+                var d = a.Delivery;
+                Bind(log, ("$seq", d.Seq), ("$job", d.JobId), ("$wid", d.WebhookId), ("$event", d.Event), ("$attempt", d.Attempts + 1),
+                    ("$started", a.StartedAt), ("$duration", a.DurationMs), ("$http", a.HttpStatus), ("$error", a.Error),
+                    ("$body", a.ResponseBody));
+                log.ExecuteNonQuery();
+                var finished = a.NewStatus is CallbackStatus.Success or CallbackStatus.Failed;
+                Bind(move, ("$status", a.NewStatus), ("$http", a.HttpStatus), ("$error", a.Error),
+                    ("$next", finished ? null : a.NextAttemptAt), ("$finished", finished ? now : null), ("$seq", d.Seq));
+                held.Add(move.ExecuteNonQuery() == 1);
+            }
+            return held;
+        }, ct);
+
+    private static void Bind(SqliteCommand command, params ReadOnlySpan<(string Name, object? Value)> values)
+    {
+        foreach (var (name, value) in values)
+        {
+            command.Parameters[name].Value = value ?? DBNull.Value;
+        }
+    }
+
+    public Task ReleaseDeliveryAsync(string owner, long seq, CancellationToken ct) =>
+        _writer.WriteAsync(c => c.Run(
+            "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE seq = $seq AND lease_owner = $owner",
+            ("$seq", seq), ("$owner", owner)), ct);
+
+    public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
+        Read<IReadOnlyList<DeliveryAttemptRecord>>(c =>
+        {
+            using var r = c.Command("""
+                SELECT webhook_id, event, attempt, started_at, duration_ms, http_status, error, response_body
+                FROM delivery_attempts WHERE job_id = $job ORDER BY seq
+                """, ("$job", jobId)).ExecuteReader();
+            var attempts = new List<DeliveryAttemptRecord>();
+            while (r.Read())
+            {
+                attempts.Add(new DeliveryAttemptRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetDouble(3),
+                    r.GetDouble(4), r.NullableInt(5), r.NullableString(6), r.NullableString(7)));
+            }
+            return attempts;
+        });
+
+    public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) =>
+        _writer.WriteAsync(c =>
+        {
+            using var r = c.Command("""
+                SELECT j.status, j.callback_url, d.seq, d.webhook_id
+                FROM jobs j LEFT JOIN deliveries d ON d.job_id = j.id AND d.terminal = 1 WHERE j.id = $id
+                """, ("$id", jobId)).ExecuteReader();
+            if (!r.Read())
+            {
+                return new RedeliverOutcome(RedeliverResult.NotFound);
+            }
+            if (r.IsDBNull(1))
+            {
+                return new RedeliverOutcome(RedeliverResult.NoCallback);
+            }
+            if (!JobStatus.IsFinished(r.GetString(0)) || r.IsDBNull(2))
+            {
+                return new RedeliverOutcome(RedeliverResult.NotFinished);
+            }
+            c.Run("""
+                UPDATE deliveries SET status = 'pending', attempts = 0, http_status = NULL, last_error = NULL,
+                    next_attempt_at = $now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+                WHERE seq = $seq
+                """, ("$now", Now), ("$seq", r.GetInt64(2)));
+            return new RedeliverOutcome(RedeliverResult.Queued, r.GetString(3));
+        }, ct);
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Boomerang.Jobs;
+using Microsoft.Data.Sqlite;
+
+namespace Boomerang.Server.Storage.Sqlite;
+
+internal sealed partial class SqliteJobStore
+{
+    public Task<IReadOnlyList<ClaimedJob>> ClaimAsync(string owner, int max, TimeSpan lease, CancellationToken ct) =>
+        _writer.WriteAsync<IReadOnlyList<ClaimedJob>>(c =>
+        {
+            var now = Now;
+            using var r = c.Command("""
+                UPDATE jobs SET status = 'in_progress', lease_owner = $owner, lease_expires_at = $until,
+                    attempt = attempt + 1, started_at = COALESCE(started_at, $now)
+                WHERE seq IN (SELECT seq FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT $max)
+                RETURNING id, tenant_id, kind, input, attempt, callback_url, wants_progress, seq
+                """, ("$owner", owner), ("$until", now + lease.TotalSeconds), ("$now", now), ("$max", max)).ExecuteReader();
+            var claimed = new List<(long Seq, ClaimedJob Job)>();
+            while (r.Read())
+            {
+                claimed.Add((r.GetInt64(7), new ClaimedJob(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
+                    r.GetInt32(4), r.NullableString(5), r.GetInt32(6) == 1)));
+            }
+            return claimed.OrderBy(x => x.Seq).Select(x => x.Job).ToList();
+        }, ct);
+
+    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct) =>
+        _writer.WriteAsync(c =>
+        {
+            using var r = c.Command("""
+                UPDATE jobs SET lease_expires_at = $until
+                WHERE lease_owner = $owner AND status = 'in_progress' AND id IN (SELECT value FROM json_each($ids))
+                RETURNING id, cancel_requested
+                """, ("$owner", owner), ("$until", Now + lease.TotalSeconds), ("$ids", JsonSerializer.Serialize(jobIds))).ExecuteReader();
+            var held = new HashSet<string>(StringComparer.Ordinal);
+            var cancel = new List<string>();
+            while (r.Read())
+            {
+                held.Add(r.GetString(0));
+                if (r.GetInt32(1) == 1)
+                {
+                    cancel.Add(r.GetString(0));
+                }
+            }
+            return new HeartbeatResult(cancel, jobIds.Where(id => !held.Contains(id)).ToList());
+        }, ct);
+
+    public Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct) =>
+        _writer.WriteAsync(c =>
+        {
+            using var r = c.Command("""
+                UPDATE jobs SET progress = $p WHERE id = $id AND lease_owner = $owner AND status = 'in_progress'
+                RETURNING tenant_id, kind, callback_url, wants_progress, started_at
+                """, ("$p", progress), ("$id", jobId), ("$owner", owner)).ExecuteReader();
+            if (r.Read() && r.NullableString(2) is { } url && r.GetInt32(3) == 1)
+            {
+                var payload = CallbackEvent.Serialize(CallbackEvent.Progress, jobId, r.GetString(0), r.GetString(1),
+                    JobStatus.InProgress, progress, r.NullableDouble(4), null, null, null);
+                InsertDelivery(c, jobId, r.GetString(0), CallbackEvent.Progress, terminal: false, url, payload, Now);
+            }
+            return 0;
+        }, ct);
+
+    public Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct) =>
+        _writer.WriteAsync<IReadOnlyList<bool>>(c =>
+        {
+            using var finish = FinishCommand(c, owner);
+            return outcomes.Select(o => FinishRow(c, finish, o)).ToList();
+        }, ct);
+
+    public Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct) =>
+        _writer.WriteAsync(c =>
+        {
+            var ids = JsonSerializer.Serialize(jobIds);
+            // Not counted as an attempt: the job did not fail, this process is stopping.
+            c.Run("""
+                UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt = attempt - 1
+                WHERE lease_owner = $owner AND status = 'in_progress' AND cancel_requested = 0
+                  AND id IN (SELECT value FROM json_each($ids))
+                """, ("$owner", owner), ("$ids", ids));
+            // A job asked to cancel is left with an expired lease: the rescuer ends it as canceled, with its callback.
+            c.Run("""
+                UPDATE jobs SET lease_expires_at = 0
+                WHERE lease_owner = $owner AND status = 'in_progress' AND id IN (SELECT value FROM json_each($ids))
+                """, ("$owner", owner), ("$ids", ids));
+            return 0;
+        }, ct);
+
+    public Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct) =>
+        _writer.WriteAsync(c =>
+        {
+            var expired = new List<(string Id, int Attempt, bool Cancel)>();
+            using (var r = c.Command("""
+                SELECT id, attempt, cancel_requested FROM jobs WHERE status = 'in_progress' AND lease_expires_at < $now
+                """, ("$now", Now)).ExecuteReader())
+            {
+                while (r.Read())
+                {
+                    expired.Add((r.GetString(0), r.GetInt32(1), r.GetInt32(2) == 1));
+                }
+            }
+            foreach (var (id, attempt, cancel) in expired)
+            {
+                if (cancel)
+                {
+                    using var finish = FinishCommand(c, owner: null);
+                    FinishRow(c, finish, new JobOutcome(id, JobStatus.Canceled, null, null));
+                }
+                else if (attempt >= maxAttempts)
+                {
+                    using var finish = FinishCommand(c, owner: null);
+                    FinishRow(c, finish, new JobOutcome(id, JobStatus.Failed, null,
+                        $"worker lost: lease expired on attempt {attempt} of {maxAttempts}"));
+                }
+                else
+                {
+                    c.Run("UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE id = $id",
+                        ("$id", id));
+                }
+            }
+            return expired.Count;
+        }, ct);
+
+    /// <summary>The terminal-state UPDATE, prepared once per transaction and bound per job. Without an owner
+    /// (the rescuer) it finishes whoever held the job.</summary>
+    private static SqliteCommand FinishCommand(SqliteConnection c, string? owner) => c.Command($"""
+        UPDATE jobs SET status = $s, result = $result, error = $error, finished_at = $now,
+            progress = CASE WHEN $s = 'completed' THEN 100 ELSE progress END,
+            lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = $id AND status = 'in_progress' {(owner is null ? "" : "AND lease_owner = $owner")}
+        RETURNING tenant_id, kind, callback_url, started_at, progress
+        """, ("$s", ""), ("$result", null), ("$error", null), ("$now", 0.0), ("$id", ""), ("$owner", owner));
+
+    /// <summary>Terminal state plus outbox row, inside the caller's transaction.</summary>
+    private bool FinishRow(SqliteConnection c, SqliteCommand finish, JobOutcome outcome)
+    {
+        var now = Now;
+        finish.Parameters["$s"].Value = outcome.Status;
+        finish.Parameters["$result"].Value = (object?)outcome.ResultJson ?? DBNull.Value;
+        finish.Parameters["$error"].Value = (object?)outcome.Error ?? DBNull.Value;
+        finish.Parameters["$now"].Value = now;
+        finish.Parameters["$id"].Value = outcome.JobId;
+        using var r = finish.ExecuteReader();
+        if (!r.Read())
+        {
+            return false;
+        }
+        if (r.NullableString(2) is { } url)
+        {
+            var payload = CallbackEvent.Serialize(CallbackEvent.ForStatus(outcome.Status), outcome.JobId, r.GetString(0),
+                r.GetString(1), outcome.Status, r.GetInt32(4), r.NullableDouble(3), now, outcome.ResultJson, outcome.Error);
+            InsertDelivery(c, outcome.JobId, r.GetString(0), CallbackEvent.ForStatus(outcome.Status), terminal: true, url, payload, now);
+        }
+        return true;
+    }
+
+    private static void InsertDelivery(SqliteConnection c, string jobId, string tenantId, string @event, bool terminal,
+        string url, byte[] payload, double now, string? skippedBecause = null) => c.Run("""
+            INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
+                last_error, next_attempt_at, finished_at, created_at)
+            VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now)
+            """, ("$wid", NewWebhookId()), ("$job", jobId), ("$t", tenantId), ("$event", @event), ("$terminal", terminal ? 1 : 0),
+            ("$url", url), ("$host", DeliveryHost.Of(url)), ("$payload", payload),
+            ("$status", skippedBecause is null ? "pending" : "skipped"), ("$reason", skippedBecause),
+            ("$next", skippedBecause is null ? now : null), ("$finished", skippedBecause is null ? null : now), ("$now", now));
+
+    private static string NewWebhookId() => "msg_" + Guid.CreateVersion7().ToString("N");
+}

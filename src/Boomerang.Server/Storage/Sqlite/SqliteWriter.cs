@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Boomerang.Server.Storage.Sqlite;
+
+/// <summary>
+/// The one connection that writes. Callers queue work; the loop runs everything queued so far in one
+/// transaction (group commit), each piece inside its own savepoint so one failure spoils only itself,
+/// and completes the callers' tasks after COMMIT, so an acknowledged write is on disk.
+/// </summary>
+internal sealed class SqliteWriter : IAsyncDisposable
+{
+    private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new() { SingleReader = true });
+    private readonly SqliteConnection _connection;
+    private readonly int _maxGroup;
+    private readonly Task _loop;
+    private readonly Dictionary<string, SqliteCommand> _control = new(StringComparer.Ordinal);
+
+    public SqliteWriter(string connectionString, int maxGroup, string synchronous)
+    {
+        _connection = new SqliteConnection(connectionString);
+        _connection.Open();
+        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000;");
+        _maxGroup = maxGroup;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var write = new Write<T>(work);
+        if (!_queue.Writer.TryWrite(write))
+        {
+            throw new ObjectDisposedException(nameof(SqliteWriter));
+        }
+        return write.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<IWrite>(_maxGroup);
+        var done = new List<IWrite>(_maxGroup);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            done.Clear();
+            while (group.Count < _maxGroup && _queue.Reader.TryRead(out var write))
+            {
+                group.Add(write);
+            }
+            try
+            {
+                Execute("BEGIN IMMEDIATE");
+                foreach (var write in group)
+                {
+                    Execute("SAVEPOINT w");
+                    try
+                    {
+                        write.Run(_connection);
+                        Execute("RELEASE w");
+                        done.Add(write);
+                    }
+                    catch (Exception e)
+                    {
+                        // Fail it first: if the rollback throws too, the whole group fails below.
+                        write.Fail(e);
+                        Execute("ROLLBACK TO w; RELEASE w");
+                    }
+                }
+                Execute("COMMIT");
+                foreach (var write in done)
+                {
+                    write.Complete();
+                }
+            }
+            catch (Exception e)
+            {
+                // BEGIN, a savepoint or COMMIT failed (busy, disk full, I/O): nothing of the group is on disk, and every
+                // caller hears so. Failing a write twice is harmless.
+                TryRollback();
+                foreach (var write in group)
+                {
+                    write.Fail(e);
+                }
+            }
+        }
+    }
+
+    // Transaction control runs several times per group; its statements are prepared once.
+    private void Execute(string sql)
+    {
+        if (!_control.TryGetValue(sql, out var command))
+        {
+            _control[sql] = command = _connection.CreateCommand();
+            command.CommandText = sql;
+        }
+        command.ExecuteNonQuery();
+    }
+
+    private void TryRollback()
+    {
+        try { Execute("ROLLBACK"); } catch (SqliteException) { /* no transaction was open */ }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        foreach (var command in _control.Values)
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+        }
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private interface IWrite
+    {
+        void Run(SqliteConnection connection);
+        void Complete();
+        void Fail(Exception e);
+    }
+
+    private sealed class Write<T>(Func<SqliteConnection, T> work) : IWrite
+    {
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+        public Task<T> Task => _done.Task;
+        public void Run(SqliteConnection connection) => _result = work(connection);
+        public void Complete() => _done.TrySetResult(_result);
+        public void Fail(Exception e) => _done.TrySetException(e);
+    }
+}
