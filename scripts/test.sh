@@ -29,6 +29,13 @@ else
     redis_server_bin >/dev/null
 fi
 
+# The drawing engine's tests rasterise PDFs with poppler's pdftoppm and write reference DXF files with ezdxf.
+if ! command -v pdftoppm >/dev/null || ! /usr/bin/python3 -c 'import ezdxf' 2>/dev/null; then
+    echo "installing poppler-utils and python3-ezdxf (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq poppler-utils python3-ezdxf
+fi
+
 dotnet build Boomerang.sln -c Release -v q -nologo
 status=0
 dotnet test Boomerang.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?

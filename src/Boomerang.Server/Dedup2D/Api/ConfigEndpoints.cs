@@ -17,8 +17,8 @@ internal static class ConfigEndpoints
     public static void MapDedup2DConfig(this RouteGroupBuilder group)
     {
         group.MapGet("/config", GetAsync).Errors(401);
-        group.MapPut("/config", PutAsync).Accepts<Dedup2DTenantConfig>("application/json").RequireAdmin().Errors(400, 401, 403, 422);
-        group.MapDelete("/config", DeleteAsync).RequireAdmin().Errors(401, 403);
+        group.MapPut("/config", PutAsync).Accepts<Dedup2DTenantConfig>("application/json").RequireAdminToken().Errors(400, 401, 403, 422);
+        group.MapDelete("/config", DeleteAsync).RequireAdminToken().Errors(401, 403);
     }
 
     private static async Task<JsonHttpResult<Dedup2DTenantConfigResponse>> GetAsync(HttpContext http, Dedup2DStore store, CancellationToken ct)
