@@ -13,8 +13,8 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
     {
         if (await InfoAsync(db, "cluster").ConfigureAwait(false) is { } cluster && cluster.Contains("cluster_enabled:1", StringComparison.Ordinal))
         {
-            throw new InvalidOperationException(
-                "Redis configuration: Redis Cluster is not supported (each change is one script over several keys, which must sit in "
+            throw new Hosting.BoomerangConfigurationException(
+                "Redis: Redis Cluster is not supported (each change is one script over several keys, which must sit in "
                 + "one hash slot); point Boomerang:Storage:Redis:Configuration at a standalone primary or a Sentinel-managed one");
         }
         var assumed = options.Persistence.Trim().ToLowerInvariant();
@@ -35,14 +35,14 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
         }
         catch (RedisServerException e)
         {
-            throw new InvalidOperationException(
-                $"Redis configuration: CONFIG GET is refused ({e.Message}), so Boomerang cannot tell what an acknowledged job survives; "
+            throw new Hosting.BoomerangConfigurationException(
+                $"Redis: CONFIG GET is refused ({e.Message}), so Boomerang cannot tell what an acknowledged job survives; "
                 + "set Boomerang:Storage:Redis:Persistence to the server's persistence (aof-always, aof-everysec, aof-no, rdb or none)");
         }
         if (mode == "none" && !options.AllowVolatile)
         {
-            throw new InvalidOperationException(
-                "Redis configuration: the server has no persistence (appendonly no, no save points), so a Redis restart loses every job; "
+            throw new Hosting.BoomerangConfigurationException(
+                "Redis: the server has no persistence (appendonly no, no save points), so a Redis restart loses every job; "
                 + "turn on AOF (appendonly yes, appendfsync always or everysec) or set Boomerang:Storage:Redis:AllowVolatile=true");
         }
         if (mode is "aof-always" or "aof-everysec")

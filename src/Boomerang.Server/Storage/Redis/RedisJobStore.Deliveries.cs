@@ -46,7 +46,7 @@ internal sealed partial class RedisJobStore
         RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.ReleaseDelivery, null, [keys.Prefix, owner, seq]));
 
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
-        RunAsync<IReadOnlyList<DeliveryAttemptRecord>>(async db =>
+        ReadAsync<IReadOnlyList<DeliveryAttemptRecord>>(async db =>
         {
             var entries = await db.ListRangeAsync(keys.Attempts(jobId)).ConfigureAwait(false);
             var records = new List<DeliveryAttemptRecord>(entries.Length);
@@ -66,7 +66,7 @@ internal sealed partial class RedisJobStore
                 }
             }
             return records;
-        });
+        }, ct);
 
     public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
     {

@@ -37,15 +37,15 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
         return await read.ConfigureAwait(false) >= SchemaVersion;
     }
 
-    public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
+    public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => ReadAsync(async db =>
     {
         var hash = db.HashGetAllAsync(keys.Job(jobId));
         var result = db.StringGetAsync(keys.Result(jobId));
         return RedisJobRecord.From(jobId, await hash.ConfigureAwait(false), await result.ConfigureAwait(false));
-    });
+    }, ct);
 
     /// <summary>Newest first from the tenant's sorted set (scored by seq), a chunk at a time, filtering on status.</summary>
-    public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => RunAsync(async db =>
+    public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => ReadAsync(async db =>
     {
         var fetch = JobLifecycle.PageFetch(limit);
         var picked = new List<string>(fetch);
@@ -79,7 +79,7 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
         })).ConfigureAwait(false);
         // A job hash deleted by hand (or expired by a seed-era TTL) is skipped, not an error.
         return JobLifecycle.Page(records.Where(r => r is not null).Select(r => r!).ToList(), limit);
-    });
+    }, ct);
 
     public Task<CancelResult> CancelAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
     {
@@ -124,6 +124,13 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
     internal static RedisValue Num(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     internal static string? Text(RedisValue value) => value.IsNullOrEmpty ? null : (string?)value;
+
+    /// <summary>A read: it gives up when <paramref name="ct"/> fires (a write never does, so its caller knows it was sent).</summary>
+    private Task<T> ReadAsync<T>(Func<IDatabase, Task<T>> read, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return RunAsync(read).WaitAsync(ct);
+    }
 
     private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> work)
     {
