@@ -57,8 +57,8 @@ internal static class JobLifecycle
     /// <summary>An expired lease: a job asked to cancel ends canceled; one whose attempts are used up fails with the
     /// reason; any other goes back to pending (null).</summary>
     public static JobOutcome? Rescue(ExpiredLease lease, int maxAttempts) =>
-        lease.CancelRequested ? new JobOutcome(lease.JobId, JobStatus.Canceled, null, null)
-        : lease.Attempt >= maxAttempts ? new JobOutcome(lease.JobId, JobStatus.Failed, null, WorkerLost(lease.Attempt, maxAttempts))
+        lease.CancelRequested ? new JobOutcome(lease.JobId, lease.Attempt, JobStatus.Canceled, null, null)
+        : lease.Attempt >= maxAttempts ? new JobOutcome(lease.JobId, lease.Attempt, JobStatus.Failed, null, WorkerLost(lease.Attempt, maxAttempts))
         : null;
 
     public static string WorkerLost(int attempt, int maxAttempts) => $"worker lost: lease expired on attempt {attempt} of {maxAttempts}";
@@ -79,8 +79,8 @@ internal static class JobLifecycle
     }
 
     /// <summary>A heartbeat's answer: the jobs the owner still holds that were asked to cancel, and the ones it lost.</summary>
-    public static HeartbeatResult Heartbeat(IReadOnlyCollection<string> asked, IReadOnlySet<string> held, IReadOnlyList<string> cancelRequested) =>
-        new(cancelRequested, asked.Where(id => !held.Contains(id)).ToList());
+    public static HeartbeatResult Heartbeat(IReadOnlyCollection<LeasedJob> asked, IReadOnlySet<string> held, IReadOnlyList<string> cancelRequested) =>
+        new(cancelRequested, asked.Select(j => j.JobId).Where(id => !held.Contains(id)).ToList());
 
     /// <summary>Whether a terminal callback may be queued again: the job must exist, have a callback URL, be finished
     /// and have its terminal delivery. Queued (with the delivery's webhook id) tells the store to reset it now.</summary>
