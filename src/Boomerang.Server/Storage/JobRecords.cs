@@ -4,7 +4,9 @@ internal sealed record NewJob(
     string Id, string TenantId, string Kind, string InputJson,
     string? IdempotencyKey, string? CallbackUrl, bool WantsProgressCallbacks);
 
-internal enum SubmitResult { Created, Existing, QueueFull }
+/// <summary>Created; Existing (the idempotency key's job, same request); KeyReused (the key is taken by a different
+/// request: nothing is created); QueueFull.</summary>
+internal enum SubmitResult { Created, Existing, QueueFull, KeyReused }
 
 internal sealed record SubmitOutcome(SubmitResult Result, string? JobId, string? Status, long ActiveJobs = 0);
 

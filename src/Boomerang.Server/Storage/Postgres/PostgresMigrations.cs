@@ -82,6 +82,8 @@ internal static class PostgresMigrations
             );
             CREATE INDEX delivery_attempts_job ON delivery_attempts (job_id, seq);
             """),
+        // What an idempotency key was taken by, so the same key with a different request is refused.
+        (2, "ALTER TABLE jobs ADD COLUMN request_fingerprint text"),
     ];
 
     public static int Latest => Steps[^1].Version;
