@@ -26,6 +26,7 @@ internal static class ServiceRegistration
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton<AdminToken>();
         services.AddSingleton<AdminTokenFilter>();
+        services.AddBoomerangRateLimiting();
         services.AddJobHandler<EchoHandler>("echo");
         services.AddJobHandler<SleepHandler>("sleep");
         if (roles.Worker)
