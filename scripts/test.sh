@@ -16,6 +16,13 @@ if [[ -z "${BOOMERANG_TEST_POSTGRES:-}" ]]; then
     echo "PostgreSQL: throw-away cluster on ${PG_CLUSTER_URL}"
 fi
 
+# The dashboard tests drive Debian's Chromium through Playwright (Playwright's own browser download does not work here).
+if [[ -z "${BOOMERANG_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null; then
+    echo "Installing chromium for the dashboard browser tests"
+    sudo_cmd=""; [[ $(id -u) -ne 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
 dotnet build Boomerang.sln -c Release -v q -nologo
 status=0
 dotnet test Boomerang.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
