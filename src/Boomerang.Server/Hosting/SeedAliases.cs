@@ -24,6 +24,25 @@ internal static class SeedAliases
         ("DEDUP2D_CALLBACK_BACKOFF_BASE_SECONDS", "Boomerang:Callbacks:BackoffBaseSeconds", AliasKind.Text),
         ("DEDUP2D_CALLBACK_BACKOFF_MAX_SECONDS", "Boomerang:Callbacks:BackoffMaxSeconds", AliasKind.Text),
         ("ADMIN_TOKEN", "Boomerang:Auth:AdminToken", AliasKind.Text),
+        ("DEDUPCAD_VISION_URL", "Boomerang:Dedup2D:VisionUrl", AliasKind.Text),
+        ("DEDUPCAD_VISION_TIMEOUT_SECONDS", "Boomerang:Dedup2D:Vision:TimeoutSeconds", AliasKind.Text),
+        ("DEDUPCAD_VISION_RETRY_MAX_ATTEMPTS", "Boomerang:Dedup2D:Vision:RetryMaxAttempts", AliasKind.Text),
+        ("DEDUPCAD_VISION_RETRY_BASE_DELAY_SECONDS", "Boomerang:Dedup2D:Vision:RetryBaseDelaySeconds", AliasKind.Text),
+        ("DEDUPCAD_VISION_RETRY_MAX_DELAY_SECONDS", "Boomerang:Dedup2D:Vision:RetryMaxDelaySeconds", AliasKind.Text),
+        ("DEDUPCAD_VISION_CIRCUIT_ENABLED", "Boomerang:Dedup2D:Vision:CircuitEnabled", AliasKind.Bool),
+        ("DEDUPCAD_VISION_CIRCUIT_FAILURE_THRESHOLD", "Boomerang:Dedup2D:Vision:CircuitFailureThreshold", AliasKind.Text),
+        ("DEDUPCAD_VISION_CIRCUIT_RECOVERY_TIMEOUT_SECONDS", "Boomerang:Dedup2D:Vision:CircuitRecoveryTimeoutSeconds", AliasKind.Text),
+        ("DEDUP2D_FORCED_ASYNC_FILE_SIZE_BYTES", "Boomerang:Dedup2D:ForcedAsyncFileSizeBytes", AliasKind.Text),
+        ("DEDUP2D_FORCED_ASYNC_ON_PRECISION", "Boomerang:Dedup2D:ForcedAsyncOnPrecision", AliasKind.Bool),
+        ("DEDUP2D_FORCED_ASYNC_ON_MODE_PRECISE", "Boomerang:Dedup2D:ForcedAsyncOnModePrecise", AliasKind.Bool),
+        ("DEDUP2D_FILE_STORAGE_DIR", "Boomerang:Dedup2D:UploadDir", AliasKind.Text),
+        ("DEDUP2D_FILE_STORAGE_RETENTION_SECONDS", "Boomerang:Dedup2D:UploadRetentionSeconds", AliasKind.Text),
+        ("DEDUPCAD2_W_ENTITIES", "Boomerang:Dedup2D:SectionWeights:entities", AliasKind.Text),
+        ("DEDUPCAD2_W_LAYERS", "Boomerang:Dedup2D:SectionWeights:layers", AliasKind.Text),
+        ("DEDUPCAD2_W_DIMENSIONS", "Boomerang:Dedup2D:SectionWeights:dimensions", AliasKind.Text),
+        ("DEDUPCAD2_W_TEXT", "Boomerang:Dedup2D:SectionWeights:text", AliasKind.Text),
+        ("DEDUPCAD2_W_BLOCKS", "Boomerang:Dedup2D:SectionWeights:blocks", AliasKind.Text),
+        ("CAD_ML_PLATFORM_L4_ENTITIES_GEOM_HASH", "Boomerang:Dedup2D:StrictEntitiesGeomHash", AliasKind.Bool),
         ("BOOMERANG_POSTGRES", "Boomerang:Storage:Postgres:ConnectionString", AliasKind.Text),
     ];
 
@@ -50,7 +69,7 @@ internal static class SeedAliases
                     break;
                 case AliasKind.Bool:
                     values[key] = ParseBool(raw) is { } b ? (b ? "true" : "false")
-                        : throw new InvalidOperationException($"{name}: '{raw}' is not a boolean (use 1/0, true/false, yes/no, on/off)");
+                        : throw new BoomerangConfigurationException($"{name}: '{raw}' is not a boolean (use 1/0, true/false, yes/no, on/off)");
                     break;
                 default:
                     values[key] = raw.Trim();

@@ -3,6 +3,7 @@ using Boomerang.Server.Api;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
+using Boomerang.Server.Dedup2D;
 using Boomerang.Server.Dashboard;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Metrics;
@@ -24,12 +25,13 @@ internal static class ServiceRegistration
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobHandlers>();
         services.AddBoomerangCallbacks(roles.Dispatcher);
-        services.AddSingleton<JobSubmission>();
+        services.AddBoomerangApi();
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton<AdminToken>();
         services.AddSingleton<AdminTokenFilter>();
         services.AddJobHandler<EchoHandler>("echo");
         services.AddJobHandler<SleepHandler>("sleep");
+        services.AddDedup2D(configuration);
         if (roles.Worker)
         {
             services.AddHostedService<JobWorker>();
