@@ -4,21 +4,22 @@ namespace Boomerang.Server.Storage.Sqlite;
 
 internal sealed partial class SqliteJobStore : IDashboardStore
 {
-    public Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(string? tenantId, CancellationToken ct) => Read(c =>
+    public Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(string? tenantId, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
         // Per tenant this reads the (tenant_id, status, seq) index only.
-        using var r = c.Command(tenantId is null
+        await using var command = c.Command(tenantId is null
             ? "SELECT status, COUNT(*) FROM jobs GROUP BY status"
-            : "SELECT status, COUNT(*) FROM jobs WHERE tenant_id = $t GROUP BY status", ("$t", tenantId)).ExecuteReader();
+            : "SELECT status, COUNT(*) FROM jobs WHERE tenant_id = $t GROUP BY status", ("$t", tenantId));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        while (r.Read())
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             counts[r.GetString(0)] = r.GetInt64(1);
         }
         return (IReadOnlyDictionary<string, long>)counts;
-    });
+    }, ct);
 
-    public Task<JobPage> SearchAsync(DashboardQuery q, CancellationToken ct) => Read(c =>
+    public Task<JobPage> SearchAsync(DashboardQuery q, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
         var sql = $"SELECT {JobColumns} WHERE 1 = 1"
             + (q.TenantId is null ? "" : " AND j.tenant_id = $t")
@@ -27,10 +28,11 @@ internal sealed partial class SqliteJobStore : IDashboardStore
             + (q.Search is null ? "" : " AND (j.id = $q OR j.idempotency_key = $q)")
             + (q.BeforeSeq is null ? "" : " AND j.seq < $before")
             + " ORDER BY j.seq DESC LIMIT $limit";
-        using var r = c.Command(sql, ("$t", q.TenantId), ("$s", q.Status), ("$k", q.Kind), ("$q", q.Search), ("$before", q.BeforeSeq),
-            ("$limit", q.Limit + 1)).ExecuteReader();
+        await using var command = c.Command(sql, ("$t", q.TenantId), ("$s", q.Status), ("$k", q.Kind), ("$q", q.Search),
+            ("$before", q.BeforeSeq), ("$limit", q.Limit + 1));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var jobs = new List<JobRecord>(q.Limit + 1);
-        while (r.Read())
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             jobs.Add(JobRecordReader.Read(r));
         }
@@ -41,15 +43,16 @@ internal sealed partial class SqliteJobStore : IDashboardStore
             next = jobs[^1].Seq;
         }
         return new JobPage(jobs, next);
-    });
+    }, ct);
 
-    public Task<JobDetail?> GetDetailAsync(string jobId, CancellationToken ct) => Read(c =>
+    public Task<JobDetail?> GetDetailAsync(string jobId, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
-        using var r = c.Command("SELECT input, idempotency_key, wants_progress FROM jobs WHERE id = $id", ("$id", jobId)).ExecuteReader();
-        return r.Read() ? new JobDetail(r.GetString(0), r.NullableString(1), r.GetInt64(2) != 0) : null;
-    });
+        await using var command = c.Command("SELECT input, idempotency_key, wants_progress FROM jobs WHERE id = $id", ("$id", jobId));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? new JobDetail(r.GetString(0), r.NullableString(1), r.GetInt64(2) != 0) : null;
+    }, ct);
 
-    public Task<IReadOnlyList<HostErrors>> HostErrorsAsync(string? tenantId, int window, CancellationToken ct) => Read(c =>
+    public Task<IReadOnlyList<HostErrors>> HostErrorsAsync(string? tenantId, int window, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
         var sql = $"""
             WITH recent AS (
@@ -62,12 +65,13 @@ internal sealed partial class SqliteJobStore : IDashboardStore
                    MAX(CASE WHEN n = 1 THEN last_error END), MAX(CASE WHEN n = 1 THEN http_status END)
             FROM failing GROUP BY host ORDER BY MAX(seq) DESC
             """;
-        using var r = c.Command(sql, ("$t", tenantId), ("$window", window)).ExecuteReader();
+        await using var command = c.Command(sql, ("$t", tenantId), ("$window", window));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var hosts = new List<HostErrors>();
-        while (r.Read())
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             hosts.Add(new HostErrors(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.NullableString(3), r.NullableInt(4)));
         }
         return (IReadOnlyList<HostErrors>)hosts;
-    });
+    }, ct);
 }
