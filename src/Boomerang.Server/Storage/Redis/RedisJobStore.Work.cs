@@ -22,19 +22,19 @@ internal sealed partial class RedisJobStore
                 var known = new Dictionary<(string Tenant, string Key), KnownKey>();
                 for (var i = 0; i < keyed.Count; i++)
                 {
-                    if (Text((RedisValue)read[1 + 2 * i]) is { } id)
+                    if (Text((RedisValue)read[1 + 3 * i]) is { } id)
                     {
-                        known[keyed[i]] = new KnownKey(id, (string)read[2 + 2 * i]!);
+                        known[keyed[i]] = new KnownKey(id, (string)read[2 + 3 * i]!, Text((RedisValue)read[3 + 3 * i]));
                     }
                 }
                 var admission = JobLifecycle.Admit(jobs, active, maxActive, known);
                 var refused = admission.Outcomes.Any(o => o.Result == SubmitResult.QueueFull);
-                var args = new List<RedisValue>(6 + admission.Created.Count * 8)
+                var args = new List<RedisValue>(6 + admission.Created.Count * 9)
                     { keys.Prefix, Num(Now), maxActive, active, refused ? "1" : "0", admission.Created.Count };
-                foreach (var j in admission.Created)
+                foreach (var (j, fingerprint) in admission.Created)
                 {
                     args.AddRange([j.Id, j.TenantId, j.Kind, j.InputJson, j.IdempotencyKey is { } k ? IdempotencyField(j.TenantId, k) : "",
-                        j.IdempotencyKey ?? "", j.CallbackUrl ?? "", j.WantsProgressCallbacks ? "1" : "0"]);
+                        j.IdempotencyKey ?? "", j.CallbackUrl ?? "", j.WantsProgressCallbacks ? "1" : "0", fingerprint ?? ""]);
                 }
                 if (admission.Created.Count == 0 || (int)await db.ScriptEvaluateAsync(RedisScripts.Submit, null, [.. args]).ConfigureAwait(false) == 1)
                 {
@@ -64,23 +64,24 @@ internal sealed partial class RedisJobStore
             }).ToList();
         });
 
-    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct) =>
+    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, TimeSpan lease, CancellationToken ct) =>
         RunAsync(async db =>
         {
-            if (jobIds.Count == 0)
+            if (jobs.Count == 0)
             {
                 return new HeartbeatResult([], []);
             }
-            var ids = jobIds.ToList();
+            var ids = jobs.ToList();
             var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Heartbeat, null,
-                [keys.Prefix, owner, Num(Now + lease.TotalSeconds), .. ids.Select(id => (RedisValue)id)]).ConfigureAwait(false))!;
+                [keys.Prefix, owner, Num(Now + lease.TotalSeconds), .. Fences(ids)]).ConfigureAwait(false))!;
             var codes = r.Select(x => (string)x!).ToList();
-            var held = ids.Where((_, i) => codes[i] != "l").ToHashSet(StringComparer.Ordinal);
-            return JobLifecycle.Heartbeat(jobIds, held, ids.Where((_, i) => codes[i] == "c").ToList());
+            var held = ids.Where((_, i) => codes[i] != "l").Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
+            return JobLifecycle.Heartbeat(jobs, held, ids.Where((_, i) => codes[i] == "c").Select(j => j.JobId).ToList());
         });
 
-    public Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct) => RunAsync(async db =>
+    public Task SetProgressAsync(string owner, LeasedJob leased, int progress, CancellationToken ct) => RunAsync(async db =>
     {
+        var jobId = leased.JobId;
         var f = await db.HashGetAsync(keys.Job(jobId),
             ["status", "lease_owner", "attempt", "tenant_id", "kind", "callback_url", "wants_progress", "started_at"]).ConfigureAwait(false);
         if ((string?)f[0] != JobStatus.InProgress || (string?)f[1] != owner)
@@ -88,7 +89,7 @@ internal sealed partial class RedisJobStore
             return 0;
         }
         var now = Now;
-        var args = new List<RedisValue> { keys.Prefix, Num(now), owner, jobId, f[2], progress };
+        var args = new List<RedisValue> { keys.Prefix, Num(now), owner, jobId, leased.Attempt, progress };
         var job = new ProgressingJob(jobId, (string)f[3]!, (string)f[4]!, Text(f[5]), (string?)f[6] == "1", Parse(f[7]));
         if (Outbox.Progress(job, progress, now) is { } entry)
         {
@@ -122,12 +123,12 @@ internal sealed partial class RedisJobStore
         for (var i = 0; i < unique.Count; i++)
         {
             var (o, f) = (unique[i], rows[i]);
-            if ((string?)f[0] != JobStatus.InProgress || (owner is not null && (string?)f[1] != owner))
+            if ((string?)f[0] != JobStatus.InProgress || (owner is not null && (string?)f[1] != owner) || (string?)f[2] != Attempt(o.Attempt))
             {
                 continue;
             }
             sent.Add(i);
-            args.AddRange([o.JobId, f[2], o.Status, o.ResultJson ?? "", o.ResultJson is null ? "0" : "1", o.Error ?? "",
+            args.AddRange([o.JobId, o.Attempt, o.Status, o.ResultJson ?? "", o.ResultJson is null ? "0" : "1", o.Error ?? "",
                 expectedCancel is null ? "" : expectedCancel[o.JobId] ? "1" : "0"]);
             var job = new FinishingJob(o.JobId, (string)f[3]!, (string)f[4]!, Text(f[5]), Parse(f[6]), (int?)Parse(f[7]) ?? 0);
             if (Outbox.Terminal(job, o, now) is { } entry)
@@ -152,14 +153,19 @@ internal sealed partial class RedisJobStore
         return JobLifecycle.FirstOutcomeWins(outcomes, unique.Where((_, i) => done[i]).Select(o => o.JobId).ToHashSet(StringComparer.Ordinal));
     }
 
-    public Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct) => RunAsync(async db =>
+    public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) => RunAsync(async db =>
     {
-        if (jobIds.Count > 0)
+        if (jobs.Count > 0)
         {
-            await db.ScriptEvaluateAsync(RedisScripts.Release, null, [keys.Prefix, owner, .. jobIds.Select(id => (RedisValue)id)]).ConfigureAwait(false);
+            await db.ScriptEvaluateAsync(RedisScripts.Release, null, [keys.Prefix, owner, .. Fences(jobs)]).ConfigureAwait(false);
         }
         return 0;
     });
+
+    /// <summary>Id and attempt of each job, the fence the scripts check.</summary>
+    private static IEnumerable<RedisValue> Fences(IEnumerable<LeasedJob> jobs) => jobs.SelectMany(j => new RedisValue[] { j.JobId, j.Attempt });
+
+    private static string Attempt(int attempt) => attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Any process may run this; the scripts re-check each expiry, so of concurrent rescuers one moves each job.</summary>
     public Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct) => RunAsync(async db =>

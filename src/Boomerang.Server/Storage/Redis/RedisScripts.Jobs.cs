@@ -33,15 +33,18 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>What a submit decides on. ARGV: prefix, then idempotency-key fields. Returns the active count, then per
-    /// field the job id and its status ('' and '' when the key is free).</summary>
+    /// field the job id, its status and its request fingerprint ('' for each when the key is free).</summary>
     public const string SubmitRead = Prelude + """
         local out = { redis.call('SCARD', p .. ':active') }
         for i = 2, #ARGV do
           local id = redis.call('HGET', p .. ':idem', ARGV[i])
           if id then
+            local f = redis.call('HMGET', job(id), 'status', 'idempotency_fingerprint')
             out[#out + 1] = id
-            out[#out + 1] = redis.call('HGET', job(id), 'status') or 'pending'
+            out[#out + 1] = f[1] or 'pending'
+            out[#out + 1] = f[2] or ''
           else
+            out[#out + 1] = ''
             out[#out + 1] = ''
             out[#out + 1] = ''
           end
@@ -54,19 +57,19 @@ internal static partial class RedisScripts
     /// when nothing was refused, still leaves room for every created job) and no created job's key was taken meanwhile.
     /// Returns 1, or 0 and writes nothing (the caller reads and decides again). ARGV: prefix, now, max active, active
     /// read, anything refused (1/0), count, then per created job id, tenant, kind, input, idempotency field or '',
-    /// idempotency key or '', callback URL or '', wants progress (1/0).
+    /// idempotency key or '', callback URL or '', wants progress (1/0), request fingerprint or ''.
     /// </summary>
     public const string Submit = Prelude + """
         local now, max, seen, refused, n = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
         local active = redis.call('SCARD', p .. ':active')
         if active ~= seen and not (refused == '0' and active + n <= max) then return 0 end
         for i = 0, n - 1 do
-          local field = ARGV[7 + i * 8 + 4]
+          local field = ARGV[7 + i * 9 + 4]
           if field ~= '' and redis.call('HEXISTS', p .. ':idem', field) == 1 then return 0 end
         end
         for i = 0, n - 1 do
-          local b = 7 + i * 8
-          local id, tenant, kind, input, field, key, url, wants = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
+          local b = 7 + i * 9
+          local id, tenant, kind, input, field, key, url, wants, fp = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
           local seq = redis.call('INCR', p .. ':seq')
           local cbs = ''
           if url ~= '' then cbs = 'pending' end
@@ -74,7 +77,7 @@ internal static partial class RedisScripts
             'started_at', '', 'finished_at', '', 'error', '', 'cancel_requested', '0', 'callback_url', url,
             'callback_status', cbs, 'callback_attempts', '0', 'callback_http_status', '', 'callback_finished_at', '',
             'callback_last_error', '', 'seq', seq, 'kind', kind, 'input', input, 'idempotency_key', key,
-            'wants_progress', wants, 'attempt', 0, 'progress', 0)
+            'wants_progress', wants, 'attempt', 0, 'progress', 0, 'idempotency_fingerprint', fp)
           redis.call('ZADD', p .. ':pending', seq, id)
           redis.call('SADD', p .. ':active', id)
           redis.call('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
@@ -107,14 +110,15 @@ internal static partial class RedisScripts
         return out
         """;
 
-    /// <summary>ARGV: prefix, owner, lease expires, ids. Per id: h (held), c (held, cancel requested) or l (lost).</summary>
+    /// <summary>ARGV: prefix, owner, lease expires, then pairs of id and attempt. Per job: h (held), c (held, cancel
+    /// requested) or l (lost: another owner, or this owner under another attempt).</summary>
     public const string Heartbeat = Prelude + """
         local owner, expires = ARGV[2], ARGV[3]
         local out = {}
-        for i = 4, #ARGV do
-          local id = ARGV[i]
-          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested')
-          if f[1] == 'in_progress' and f[2] == owner then
+        for i = 4, #ARGV, 2 do
+          local id, attempt = ARGV[i], ARGV[i + 1]
+          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested', 'attempt')
+          if f[1] == 'in_progress' and f[2] == owner and f[4] == attempt then
             redis.call('HSET', job(id), 'lease_expires_at', expires)
             redis.call('ZADD', p .. ':running', expires, id)
             if f[3] == '1' then out[#out + 1] = 'c' else out[#out + 1] = 'h' end
@@ -195,15 +199,15 @@ internal static partial class RedisScripts
         return moved
         """;
 
-    /// <summary>ARGV: prefix, owner, ids. Held jobs go back to pending without using the attempt; one asked to cancel
+    /// <summary>ARGV: prefix, owner, then pairs of id and attempt. Held jobs go back to pending without using the attempt; one asked to cancel
     /// keeps its state with an expired lease, so the rescuer ends it canceled with its callback.</summary>
     public const string Release = Prelude + """
         local owner = ARGV[2]
         local released = 0
-        for i = 3, #ARGV do
-          local id = ARGV[i]
-          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested', 'seq')
-          if f[1] == 'in_progress' and f[2] == owner then
+        for i = 3, #ARGV, 2 do
+          local id, attempt = ARGV[i], ARGV[i + 1]
+          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested', 'seq', 'attempt')
+          if f[1] == 'in_progress' and f[2] == owner and f[5] == attempt then
             if f[3] == '1' then
               redis.call('HSET', job(id), 'lease_expires_at', 0)
               redis.call('ZADD', p .. ':running', 0, id)
