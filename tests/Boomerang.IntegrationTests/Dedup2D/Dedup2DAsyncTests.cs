@@ -197,4 +197,23 @@ public sealed class Dedup2DAsyncTests
         Assert.Equal(422, badLimit);
         Assert.Equal("limit", limitError!["detail"]![0]!["loc"]![1]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task The_seed_metric_names_count_searches_jobs_and_denied_access()
+    {
+        await using var vision = await FakeVision.StartAsync();
+        await using var server = await StartAsync(vision, ("Boomerang:Metrics:Public", "true"));
+        var (_, body, _) = await server.Client.SearchAsync("?async=true&mode=fast", Upload(Png));
+        var jobId = body!["job_id"]!.GetValue<string>();
+        await server.Client.WaitForJobAsync(jobId, "completed");
+        await server.CreateClient(TestServer.KeyB).SendAsync(HttpMethod.Post, $"/jobs/{jobId}/cancel");
+
+        var metrics = await Eventually.GetAsync(() => server.Client.GetStringAsync("/metrics"),
+            m => m.Contains("dedup2d_jobs_completed_total 1", StringComparison.Ordinal), "the completed job in /metrics");
+
+        Assert.Contains("dedup2d_search_mode_total{mode=\"fast\"} 1", metrics);
+        Assert.Contains("dedup2d_jobs_submitted_total 1", metrics);
+        Assert.Contains("dedup2d_cancel_total{result=\"forbidden\"} 1", metrics);
+        Assert.Contains("dedup2d_tenant_access_denied_total{operation=\"cancel\"} 1", metrics);
+    }
 }
