@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -17,7 +18,7 @@ internal static class MetricsRegistration
 
     public static IServiceCollection AddBoomerangMetrics(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
+        services.AddBoomerangSection<MetricsOptions>(MetricsOptions.Section);
         services.AddSingleton<BoomerangMetrics>();
         services.AddSingleton<StoreGauges>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreGauges>());
