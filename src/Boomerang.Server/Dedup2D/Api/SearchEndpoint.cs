@@ -115,7 +115,7 @@ internal static class SearchEndpoint
             new SubmitJobRequest(Dedup2DSearchHandler.Kind, CallbackUrl: callbackUrl), tenant, ct);
         if (invalid is not null)
         {
-            return Replies.Error(invalid.Status, JsonSerializer.SerializeToNode(invalid.Detail));
+            return Replies.Error(invalid.Status, JsonSerializer.SerializeToNode(invalid.Detail, BoomerangJson.Options));
         }
         var key = await uploads.SaveAsync(job!.Id, file.FileName, file.Bytes, ct);
         SubmitOutcome outcome;
@@ -135,7 +135,7 @@ internal static class SearchEndpoint
             metrics.QueueFull();
             var full = submission.QueueFull(outcome);
             http.Response.Headers.RetryAfter = "5";
-            return Replies.Error(429, JsonSerializer.SerializeToNode(full.Detail));
+            return Replies.Error(429, JsonSerializer.SerializeToNode(full.Detail, BoomerangJson.Options));
         }
         if (outcome.Result == SubmitResult.Created)
         {
