@@ -4,6 +4,7 @@ using Boomerang.Server.Dedup2D.Jobs;
 using Boomerang.Server.Dedup2D.Precision;
 using Boomerang.Server.Dedup2D.Search;
 using Boomerang.Server.Dedup2D.Storage;
+using Boomerang.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Dedup2D;
@@ -14,7 +15,7 @@ internal static class Dedup2DRegistration
 
     public static IServiceCollection AddDedup2D(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<Dedup2DOptions>().BindConfiguration(Dedup2DOptions.Section)
+        services.AddBoomerangSection<Dedup2DOptions>(Dedup2DOptions.Section)
             .Validate(o => o.EffectiveEngine is "builtin" or "dedupcad-vision", "Boomerang:Dedup2D:Engine must be 'builtin' or 'dedupcad-vision'")
             .Validate(o => o.EffectiveEngine != "dedupcad-vision" || Uri.TryCreate(o.VisionUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https",
                 "Boomerang:Dedup2D:VisionUrl (DEDUPCAD_VISION_URL) must be an absolute http(s) URL when the engine is dedupcad-vision")
@@ -27,8 +28,7 @@ internal static class Dedup2DRegistration
             .Validate(o => !string.IsNullOrWhiteSpace(o.UploadDir), "Boomerang:Dedup2D:UploadDir must not be empty")
             .Validate(o => o.UploadRetentionSeconds >= 0, "Boomerang:Dedup2D:UploadRetentionSeconds must not be negative")
             .Validate(o => o.SectionWeights.All(w => SectionWeightNames.Contains(w.Key, StringComparer.OrdinalIgnoreCase) && w.Value >= 0),
-                $"Boomerang:Dedup2D:SectionWeights keys must be {string.Join(", ", SectionWeightNames)} with values >= 0")
-            .ValidateOnStart();
+                $"Boomerang:Dedup2D:SectionWeights keys must be {string.Join(", ", SectionWeightNames)} with values >= 0");
 
         var options = configuration.GetSection(Dedup2DOptions.Section).Get<Dedup2DOptions>() ?? new Dedup2DOptions();
         if (options.EffectiveEngine == "dedupcad-vision")

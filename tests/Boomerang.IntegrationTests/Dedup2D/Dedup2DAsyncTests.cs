@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Boomerang.IntegrationTests.Callbacks;
 using Boomerang.IntegrationTests.Infrastructure;
 using static Boomerang.IntegrationTests.Dedup2D.Dedup2DHarness;
@@ -197,4 +198,27 @@ public sealed class Dedup2DAsyncTests
         Assert.Equal(422, badLimit);
         Assert.Equal("limit", limitError!["detail"]![0]!["loc"]![1]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task The_seed_metric_names_count_searches_jobs_and_denied_access()
+    {
+        await using var vision = await FakeVision.StartAsync();
+        await using var server = await StartAsync(vision, ("Boomerang:Metrics:Public", "true"));
+        var (_, body, _) = await server.Client.SearchAsync("?async=true&mode=fast", Upload(Png));
+        var jobId = body!["job_id"]!.GetValue<string>();
+        await server.Client.WaitForJobAsync(jobId, "completed");
+        await server.CreateClient(TestServer.KeyB).SendAsync(HttpMethod.Post, $"/jobs/{jobId}/cancel");
+
+        var metrics = await Eventually.GetAsync(() => server.Client.GetStringAsync("/metrics"),
+            m => Has(m, "dedup2d_jobs_completed_total", ""), "the completed job in /metrics");
+
+        Assert.True(Has(metrics, "dedup2d_search_mode_total", "mode=\"fast\""), metrics);
+        Assert.True(Has(metrics, "dedup2d_jobs_submitted_total", ""), metrics);
+        Assert.True(Has(metrics, "dedup2d_cancel_total", "result=\"forbidden\""), metrics);
+        Assert.True(Has(metrics, "dedup2d_tenant_access_denied_total", "operation=\"cancel\""), metrics);
+    }
+
+    /// <summary>A sample of <paramref name="name"/> with value 1 whose labels include <paramref name="label"/>.</summary>
+    private static bool Has(string metrics, string name, string label) =>
+        Regex.IsMatch(metrics, $@"^{name}\{{[^}}]*{Regex.Escape(label)}[^}}]*\}} 1$", RegexOptions.Multiline);
 }

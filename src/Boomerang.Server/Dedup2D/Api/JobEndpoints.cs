@@ -6,6 +6,7 @@ using Boomerang.Server.Auth;
 using Boomerang.Server.Background;
 using Boomerang.Server.Dedup2D.Jobs;
 using Boomerang.Server.Jobs;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,20 +22,35 @@ internal static class JobEndpoints
         group.MapGet("/jobs", ListAsync).Errors(400, 401, 422);
     }
 
-    private static async Task<(JobRecord? Job, JsonHttpResult<Dedup2DError>? Error)> FindAsync(string jobId, HttpContext http, IJobStore store, CancellationToken ct)
+    private static async Task<(JobRecord? Job, JsonHttpResult<Dedup2DError>? Error)> FindAsync(string jobId, string operation,
+        HttpContext http, IJobStore store, Dedup2DMetrics metrics, CancellationToken ct)
     {
         var job = await store.GetAsync(jobId, ct);
-        return job is null || job.Kind != Dedup2DSearchHandler.Kind
-                ? (null, Replies.Error(404, new JsonObject { ["error"] = "JOB_NOT_FOUND", ["job_id"] = jobId }))
-            : job.TenantId != ApiKeyFilter.TenantOf(http)
-                ? (null, Replies.Error(403, new JsonObject { ["error"] = "JOB_FORBIDDEN", ["job_id"] = jobId }))
-            : (job, null);
+        if (job is null || job.Kind != Dedup2DSearchHandler.Kind)
+        {
+            if (operation == "cancel")
+            {
+                metrics.Cancel("not_found");
+            }
+            return (null, Replies.Error(404, new JsonObject { ["error"] = "JOB_NOT_FOUND", ["job_id"] = jobId }));
+        }
+        if (job.TenantId != ApiKeyFilter.TenantOf(http))
+        {
+            metrics.TenantAccessDenied(operation);
+            if (operation == "cancel")
+            {
+                metrics.Cancel("forbidden");
+            }
+            return (null, Replies.Error(403, new JsonObject { ["error"] = "JOB_FORBIDDEN", ["job_id"] = jobId }));
+        }
+        return (job, null);
     }
 
     private static async Task<Results<JsonHttpResult<Dedup2DSearchJobResponse>, JsonHttpResult<Dedup2DError>>> GetAsync(
-        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "job_id")] string jobId, HttpContext http, IJobStore store, CancellationToken ct)
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "job_id")] string jobId, HttpContext http, IJobStore store, BoomerangMetrics metrics,
+        CancellationToken ct)
     {
-        var (job, error) = await FindAsync(jobId, http, store, ct);
+        var (job, error) = await FindAsync(jobId, "get", http, store, metrics.Dedup2D, ct);
         if (error is not null)
         {
             return error;
@@ -58,9 +74,9 @@ internal static class JobEndpoints
 
     private static async Task<Results<JsonHttpResult<Dedup2DCancelResponse>, JsonHttpResult<Dedup2DError>>> CancelAsync(
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "job_id")] string jobId, HttpContext http, IJobStore store, JobSignals signals,
-        CancellationToken ct)
+        BoomerangMetrics metrics, CancellationToken ct)
     {
-        var (job, error) = await FindAsync(jobId, http, store, ct);
+        var (job, error) = await FindAsync(jobId, "cancel", http, store, metrics.Dedup2D, ct);
         if (error is not null)
         {
             return error;
@@ -69,6 +85,7 @@ internal static class JobEndpoints
         {
             signals.RequestCancel(jobId);
         }
+        metrics.Dedup2D.Cancel("success");
         return Replies.Ok(new Dedup2DCancelResponse(jobId, job!.TenantId, true));
     }
 

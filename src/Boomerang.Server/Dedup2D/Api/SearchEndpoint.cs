@@ -7,6 +7,7 @@ using Boomerang.Server.Dedup2D.Engine;
 using Boomerang.Server.Dedup2D.Jobs;
 using Boomerang.Server.Dedup2D.Search;
 using Boomerang.Server.Dedup2D.Storage;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ internal static class SearchEndpoint
 
     private static async Task<Results<JsonHttpResult<JsonObject>, JsonHttpResult<Dedup2DSearchAsyncResponse>, JsonHttpResult<Dedup2DError>>> SearchAsync(
         HttpContext http, UploadReader reader, Dedup2DStore store, SearchPipeline pipeline, JobSubmission submission,
-        UploadStorage uploads, IOptions<Dedup2DOptions> options, CancellationToken ct)
+        UploadStorage uploads, IOptions<Dedup2DOptions> options, BoomerangMetrics metrics, CancellationToken ct)
     {
         var q = new QueryReader(http.Request.Query);
         var runAsync = q.Bool("async", false);
@@ -85,10 +86,11 @@ internal static class SearchEndpoint
             return Replies.Error(400, e.Message);
         }
 
+        metrics.Dedup2D.SearchMode(effective.Mode);
         var reason = ForcedAsync.Reason(options.Value, file!.Bytes.Length, effective.EnablePrecision, geom is not null, effective.Mode);
         if (runAsync || reason is not null)
         {
-            return await SubmitAsync(http, tenant, file, geom, effective, reason, callbackUrl, submission, uploads, ct);
+            return await SubmitAsync(http, tenant, file, geom, effective, reason, callbackUrl, submission, uploads, metrics.Dedup2D, ct);
         }
         try
         {
@@ -107,13 +109,13 @@ internal static class SearchEndpoint
 
     private static async Task<Results<JsonHttpResult<JsonObject>, JsonHttpResult<Dedup2DSearchAsyncResponse>, JsonHttpResult<Dedup2DError>>> SubmitAsync(
         HttpContext http, string tenant, DrawingFile file, JsonObject? geom, SearchParameters p, string? reason, string? callbackUrl,
-        JobSubmission submission, UploadStorage uploads, CancellationToken ct)
+        JobSubmission submission, UploadStorage uploads, Dedup2DMetrics metrics, CancellationToken ct)
     {
         var (job, invalid) = await submission.PrepareAsync(
             new SubmitJobRequest(Dedup2DSearchHandler.Kind, CallbackUrl: callbackUrl), tenant, ct);
         if (invalid is not null)
         {
-            return Replies.Error(invalid.Status, JsonSerializer.SerializeToNode(invalid.Detail));
+            return Replies.Error(invalid.Status, JsonSerializer.SerializeToNode(invalid.Detail, BoomerangJson.Options));
         }
         var key = await uploads.SaveAsync(job!.Id, file.FileName, file.Bytes, ct);
         SubmitOutcome outcome;
@@ -130,9 +132,14 @@ internal static class SearchEndpoint
         if (outcome.Result == SubmitResult.QueueFull)
         {
             uploads.DeleteJob(job.Id);
+            metrics.QueueFull();
             var full = submission.QueueFull(outcome);
             http.Response.Headers.RetryAfter = "5";
-            return Replies.Error(429, JsonSerializer.SerializeToNode(full.Detail));
+            return Replies.Error(429, JsonSerializer.SerializeToNode(full.Detail, BoomerangJson.Options));
+        }
+        if (outcome.Result == SubmitResult.Created)
+        {
+            metrics.JobSubmitted();
         }
         return Replies.Ok(new Dedup2DSearchAsyncResponse(outcome.JobId!, JobStatus.Pending, $"{Dedup2DApi.Prefix}/jobs/{outcome.JobId}", reason));
     }

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Boomerang.Jobs;
 using Boomerang.Server.Dedup2D.Engine;
 using Boomerang.Server.Dedup2D.Search;
 using Boomerang.Server.Dedup2D.Storage;
+using Boomerang.Server.Metrics;
 
 namespace Boomerang.Server.Dedup2D.Jobs;
 
@@ -12,7 +14,7 @@ namespace Boomerang.Server.Dedup2D.Jobs;
 /// an error; an interrupted run keeps it (the job may run again after a restart) and the sweep removes it once the
 /// job is finished.
 /// </summary>
-internal sealed class Dedup2DSearchHandler(SearchPipeline pipeline, UploadStorage uploads) : IJobHandler
+internal sealed class Dedup2DSearchHandler(SearchPipeline pipeline, UploadStorage uploads, BoomerangMetrics metrics) : IJobHandler
 {
     public const string Kind = "dedup2d.search";
 
@@ -20,8 +22,11 @@ internal sealed class Dedup2DSearchHandler(SearchPipeline pipeline, UploadStorag
     {
         var input = context.Input.Deserialize<Dedup2DJobInput>(Dedup2DJson.Options)
             ?? throw new InvalidOperationException("job input is not a Dedup2D search");
+        var clock = Stopwatch.StartNew();
+        string? status = JobStatus.Failed;
         try
         {
+            metrics.Dedup2D.PayloadFormat("file_ref_only");
             if (input.FileRef.Backend != "local")
             {
                 throw new InvalidOperationException($"unsupported file_ref backend: {input.FileRef.Backend}");
@@ -39,7 +44,13 @@ internal sealed class Dedup2DSearchHandler(SearchPipeline pipeline, UploadStorag
             var result = await pipeline.RunAsync(context.TenantId, file, input.QueryGeom, input.RequestParams, cancellationToken)
                 .ConfigureAwait(false);
             uploads.DeleteJob(context.JobId);
+            status = JobStatus.Completed;
             return JsonSerializer.SerializeToElement(result, Dedup2DJson.Options);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            status = null; // canceled, timed out or shut down: the worker decides what the job becomes
+            throw;
         }
         catch (DrawingEngineException e)
         {
@@ -50,6 +61,13 @@ internal sealed class Dedup2DSearchHandler(SearchPipeline pipeline, UploadStorag
         {
             uploads.DeleteJob(context.JobId);
             throw;
+        }
+        finally
+        {
+            if (status is not null)
+            {
+                metrics.Dedup2D.JobFinished(status, clock.Elapsed.TotalSeconds);
+            }
         }
     }
 }
