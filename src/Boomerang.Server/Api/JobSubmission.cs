@@ -4,6 +4,7 @@ using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Jobs;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ namespace Boomerang.Server.Api;
 
 /// <summary>Validates submitted jobs (kind, callback URL, options) and stores them; shared by single and batch submit.</summary>
 internal sealed class JobSubmission(
-    IJobStore store, JobHandlers handlers, CallbackIntake callbacks, JobSignals signals, IOptions<JobsOptions> options)
+    IJobStore store, JobHandlers handlers, CallbackIntake callbacks, JobSignals signals, IOptions<JobsOptions> options,
+    BoomerangMetrics metrics)
 {
     public const int MaxIdempotencyKeyLength = 200;
     public const int MaxKindLength = 100;
@@ -63,10 +65,21 @@ internal sealed class JobSubmission(
         }
         var outcomes = await store.SubmitAsync(jobs, options.Value.MaxActive, ct).ConfigureAwait(false);
         signals.Jobs.Set();
+        metrics.JobsSubmitted(jobs, outcomes);
         return outcomes;
     }
 
     public ApiError QueueFull(SubmitOutcome outcome) => ApiErrors.QueueFull(outcome.ActiveJobs, options.Value.MaxActive);
 
-    public static JsonElement ToElement(ApiError error) => JsonSerializer.SerializeToElement(error.Detail);
+    /// <summary>The error for an outcome that stored nothing: the queue is full (429), or the idempotency key was taken
+    /// by a different request (409, as Stripe answers); null when the job was created or found.</summary>
+    public ApiError? Refusal(SubmitOutcome outcome) => outcome.Result switch
+    {
+        SubmitResult.QueueFull => QueueFull(outcome),
+        SubmitResult.KeyReused => ApiErrors.Of(409, "IDEMPOTENCY_KEY_REUSED",
+            "idempotency_key was already used with a different request; use a new key for a new request"),
+        _ => null,
+    };
+
+    public static JsonElement ToElement(ApiError error) => JsonSerializer.SerializeToElement(error.Detail, BoomerangJson.Options);
 }

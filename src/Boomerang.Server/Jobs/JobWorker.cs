@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Boomerang.Jobs;
 using Boomerang.Server.Background;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace Boomerang.Server.Jobs;
 /// </summary>
 internal sealed partial class JobWorker(
     IJobStore store, JobHandlers handlers, JobSignals signals, IOptions<JobsOptions> options,
-    IServiceScopeFactory scopes, TimeProvider time, ILogger<JobWorker> log) : BackgroundService
+    IServiceScopeFactory scopes, TimeProvider time, ILogger<JobWorker> log, BoomerangMetrics metrics) : BackgroundService
 {
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
@@ -58,6 +59,7 @@ internal sealed partial class JobWorker(
             catch (Exception e)
             {
                 LogLoopFailed(log, "claim", e);
+                metrics.StoreError("worker", e);
                 await backoff.WaitAsync(time, stopping).ConfigureAwait(false);
             }
         }
@@ -87,6 +89,8 @@ internal sealed partial class JobWorker(
     private async Task RunAsync(RunningJob run)
     {
         var job = run.Job;
+        var started = metrics.JobStarted(job.Kind);
+        string? finished = null;
         try
         {
             JobOutcome outcome;
@@ -95,10 +99,10 @@ internal sealed partial class JobWorker(
                 await using var scope = scopes.CreateAsyncScope();
                 using var input = JsonDocument.Parse(job.InputJson);
                 var context = new JobContext(job.Id, job.TenantId, job.Kind, input.RootElement, job.Attempt,
-                    (p, ct) => store.SetProgressAsync(_owner, job.Id, p, ct));
+                    (p, ct) => store.SetProgressAsync(_owner, run.Lease, p, ct));
                 var handler = handlers.Resolve(scope.ServiceProvider, job.Kind);
                 var result = await handler.RunAsync(context, run.Token).ConfigureAwait(false);
-                outcome = new JobOutcome(job.Id, JobStatus.Completed, result?.GetRawText(), null);
+                outcome = new JobOutcome(job.Id, job.Attempt, JobStatus.Completed, result?.GetRawText(), null);
             }
             catch (Exception) when (run.Token.IsCancellationRequested)
             {
@@ -110,22 +114,23 @@ internal sealed partial class JobWorker(
                         LogLeaseLost(log, job.Id);
                         return;
                     case StopReason.Canceled:
-                        outcome = new JobOutcome(job.Id, JobStatus.Canceled, null, null);
+                        outcome = new JobOutcome(job.Id, job.Attempt, JobStatus.Canceled, null, null);
                         break;
                     default:
-                        outcome = new JobOutcome(job.Id, JobStatus.Failed, null,
+                        outcome = new JobOutcome(job.Id, job.Attempt, JobStatus.Failed, null,
                             $"timeout after {run.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
                         break;
                 }
             }
             catch (Exception e)
             {
-                outcome = new JobOutcome(job.Id, JobStatus.Failed, null, string.IsNullOrEmpty(e.Message) ? e.GetType().Name : e.Message);
+                outcome = new JobOutcome(job.Id, job.Attempt, JobStatus.Failed, null, string.IsNullOrEmpty(e.Message) ? e.GetType().Name : e.Message);
             }
             if (await _outcomes!.AddAsync(outcome).ConfigureAwait(false))
             {
                 signals.Deliveries.Set();
             }
+            finished = outcome.Status;
             LogFinished(log, job.Id, job.Kind, outcome.Status);
         }
         catch (Exception e)
@@ -135,6 +140,7 @@ internal sealed partial class JobWorker(
         }
         finally
         {
+            metrics.JobEnded(job.Kind, finished, started);
             _running.TryRemove(new KeyValuePair<string, RunningJob>(job.Id, run));
             run.Dispose();
             signals.Jobs.Set();
@@ -151,12 +157,12 @@ internal sealed partial class JobWorker(
 
     private async Task HeartbeatAsync(CancellationToken ct)
     {
-        var ids = _running.Keys.ToArray();
-        if (ids.Length == 0)
+        var leased = _running.Values.Select(r => r.Lease).ToArray();
+        if (leased.Length == 0)
         {
             return;
         }
-        var beat = await store.HeartbeatAsync(_owner, ids, _options.Lease, ct).ConfigureAwait(false);
+        var beat = await store.HeartbeatAsync(_owner, leased, _options.Lease, ct).ConfigureAwait(false);
         foreach (var id in beat.CancelRequested)
         {
             OnCancelRequested(id);
@@ -195,7 +201,7 @@ internal sealed partial class JobWorker(
             run.Stop(StopReason.Shutdown);
         }
         await Task.WhenAny(Task.WhenAll(left.Select(r => r.Task)), Task.Delay(TimeSpan.FromSeconds(5), time)).ConfigureAwait(false);
-        await store.ReleaseAsync(_owner, left.Select(r => r.Job.Id).ToArray(), CancellationToken.None).ConfigureAwait(false);
+        await store.ReleaseAsync(_owner, left.Select(r => r.Lease).ToArray(), CancellationToken.None).ConfigureAwait(false);
         LogReleased(log, left.Length);
     }
 

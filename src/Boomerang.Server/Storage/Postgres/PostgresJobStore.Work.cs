@@ -1,4 +1,3 @@
-using Boomerang.Jobs;
 using Npgsql;
 
 namespace Boomerang.Server.Storage.Postgres;
@@ -29,16 +28,14 @@ internal sealed partial class PostgresJobStore
             return claimed.OrderBy(x => x.Seq).Select(x => x.Job).ToList();
         }, ct);
 
-    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct) =>
+    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, TimeSpan lease, CancellationToken ct) =>
         RunAsync(async c =>
         {
-            await using var command = c.Command("""
-                WITH mine AS (
-                    SELECT seq FROM jobs WHERE id = ANY(@ids) AND lease_owner = @owner AND status = 'in_progress'
-                    ORDER BY seq FOR UPDATE)
+            await using var command = c.Command($"""
+                WITH mine AS ({Mine})
                 UPDATE jobs j SET lease_expires_at = @until FROM mine WHERE j.seq = mine.seq
                 RETURNING j.id, j.cancel_requested
-                """, ("owner", owner), ("until", Now + lease.TotalSeconds), ("ids", jobIds.ToArray()));
+                """, ("owner", owner), ("until", Now + lease.TotalSeconds), ("ids", Ids(jobs)), ("attempts", Attempts(jobs)));
             await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var held = new HashSet<string>(StringComparer.Ordinal);
             var cancel = new List<string>();
@@ -50,30 +47,30 @@ internal sealed partial class PostgresJobStore
                     cancel.Add(r.GetString(0));
                 }
             }
-            return new HeartbeatResult(cancel, jobIds.Where(id => !held.Contains(id)).ToList());
+            return JobLifecycle.Heartbeat(jobs, held, cancel);
         }, ct);
 
-    public Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct) =>
+    public Task SetProgressAsync(string owner, LeasedJob job, int progress, CancellationToken ct) =>
         InTransactionAsync(async c =>
         {
             var now = Now;
             var deliveries = new DeliveryRows();
             await using (var command = c.Command("""
-                UPDATE jobs SET progress = @p WHERE id = @id AND lease_owner = @owner AND status = 'in_progress'
+                UPDATE jobs SET progress = @p
+                WHERE id = @id AND attempt = @attempt AND lease_owner = @owner AND status = 'in_progress'
                 RETURNING tenant_id, kind, callback_url, wants_progress, started_at
-                """, ("p", progress), ("id", jobId), ("owner", owner)))
+                """, ("p", progress), ("id", job.JobId), ("attempt", job.Attempt), ("owner", owner)))
             await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
-                if (await r.ReadAsync(ct).ConfigureAwait(false) && r.NullableString(2) is { } url && r.GetBoolean(3))
+                if (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    var payload = CallbackEvent.Serialize(CallbackEvent.Progress, jobId, r.GetString(0), r.GetString(1),
-                        JobStatus.InProgress, progress, r.NullableDouble(4), null, null, null);
-                    deliveries.Add(jobId, r.GetString(0), CallbackEvent.Progress, terminal: false, url, payload, now);
+                    deliveries.Add(Outbox.Progress(new ProgressingJob(job.JobId, r.GetString(0), r.GetString(1), r.NullableString(2),
+                        r.GetBoolean(3), r.NullableDouble(4)), progress, now));
                 }
             }
             if (deliveries.Count > 0)
             {
-                await deliveries.InsertAsync(c, now, ct).ConfigureAwait(false);
+                await deliveries.InsertAsync(c, ct).ConfigureAwait(false);
                 await NotifyAsync(c, PostgresListener.DeliveriesHint, ct).ConfigureAwait(false);
             }
             return 0;
@@ -82,20 +79,21 @@ internal sealed partial class PostgresJobStore
     public Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct) =>
         InTransactionAsync(c => FinishRowsAsync(c, owner, outcomes, ct), ct);
 
-    public Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct) =>
+    public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) =>
         InTransactionAsync(async c =>
         {
-            var ids = jobIds.ToArray();
+            (string, object?)[] parameters = [("owner", owner), ("ids", Ids(jobs)), ("attempts", Attempts(jobs))];
             // Not counted as an attempt: the job did not fail, this process is stopping.
-            var released = await c.RunAsync("""
-                UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt = attempt - 1
-                WHERE id = ANY(@ids) AND lease_owner = @owner AND status = 'in_progress' AND NOT cancel_requested
-                """, ct, ("owner", owner), ("ids", ids)).ConfigureAwait(false);
+            var released = await c.RunAsync($"""
+                WITH mine AS ({Mine})
+                UPDATE jobs j SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt = j.attempt - 1
+                FROM mine WHERE j.seq = mine.seq AND NOT j.cancel_requested
+                """, ct, parameters).ConfigureAwait(false);
             // A job asked to cancel is left with an expired lease: the rescuer ends it as canceled, with its callback.
-            await c.RunAsync("""
-                UPDATE jobs SET lease_expires_at = 0
-                WHERE id = ANY(@ids) AND lease_owner = @owner AND status = 'in_progress'
-                """, ct, ("owner", owner), ("ids", ids)).ConfigureAwait(false);
+            await c.RunAsync($"""
+                WITH mine AS ({Mine})
+                UPDATE jobs j SET lease_expires_at = 0 FROM mine WHERE j.seq = mine.seq
+                """, ct, parameters).ConfigureAwait(false);
             if (released > 0)
             {
                 await NotifyAsync(c, PostgresListener.JobsHint, ct).ConfigureAwait(false);
@@ -103,11 +101,22 @@ internal sealed partial class PostgresJobStore
             return 0;
         }, ct);
 
+    /// <summary>The rows of @ids/@attempts this @owner still holds under those attempts, locked in seq order.</summary>
+    private const string Mine = """
+        SELECT j.seq FROM jobs j JOIN unnest(@ids::text[], @attempts::integer[]) AS l(id, attempt)
+            ON l.id = j.id AND l.attempt = j.attempt
+        WHERE j.lease_owner = @owner AND j.status = 'in_progress'
+        ORDER BY j.seq FOR UPDATE OF j
+        """;
+
+    private static string[] Ids(IReadOnlyCollection<LeasedJob> jobs) => jobs.Select(j => j.JobId).ToArray();
+    private static int[] Attempts(IReadOnlyCollection<LeasedJob> jobs) => jobs.Select(j => j.Attempt).ToArray();
+
     /// <summary>Any process may run this; each expired row is locked by one rescuer, the others skip it.</summary>
     public Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct) =>
         InTransactionAsync(async c =>
         {
-            var expired = new List<(long Seq, string Id, int Attempt, bool Cancel)>();
+            var expired = new List<(long Seq, ExpiredLease Lease)>();
             await using (var command = c.Command("""
                 SELECT seq, id, attempt, cancel_requested FROM jobs
                 WHERE status = 'in_progress' AND lease_expires_at < @now
@@ -117,19 +126,17 @@ internal sealed partial class PostgresJobStore
             {
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    expired.Add((r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetBoolean(3)));
+                    expired.Add((r.GetInt64(0), new ExpiredLease(r.GetString(1), r.GetInt32(2), r.GetBoolean(3))));
                 }
             }
             if (expired.Count == 0)
             {
                 return 0;
             }
-            var ended = expired.Where(e => e.Cancel || e.Attempt >= maxAttempts)
-                .Select(e => e.Cancel ? new JobOutcome(e.Id, JobStatus.Canceled, null, null)
-                    : new JobOutcome(e.Id, JobStatus.Failed, null, $"worker lost: lease expired on attempt {e.Attempt} of {maxAttempts}"))
-                .ToList();
-            await FinishRowsAsync(c, owner: null, ended, ct).ConfigureAwait(false);
-            var requeue = expired.Where(e => !e.Cancel && e.Attempt < maxAttempts).Select(e => e.Seq).ToArray();
+            var decided = expired.Select(e => (e.Seq, Outcome: JobLifecycle.Rescue(e.Lease, maxAttempts))).ToList();
+            await FinishRowsAsync(c, owner: null, decided.Where(d => d.Outcome is not null).Select(d => d.Outcome!).ToList(), ct)
+                .ConfigureAwait(false);
+            var requeue = decided.Where(d => d.Outcome is null).Select(d => d.Seq).ToArray();
             if (requeue.Length > 0)
             {
                 await c.RunAsync("UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE seq = ANY(@seqs)",
@@ -139,8 +146,8 @@ internal sealed partial class PostgresJobStore
             return expired.Count;
         }, ct);
 
-    /// <summary>Terminal states plus their outbox rows, inside the caller's transaction. Without an owner (the rescuer)
-    /// it finishes whoever held the job.</summary>
+    /// <summary>Terminal states plus their outbox rows, inside the caller's transaction, fenced by attempt and owner.
+    /// Without an owner (the rescuer) it finishes whoever held that attempt.</summary>
     private async Task<IReadOnlyList<bool>> FinishRowsAsync(NpgsqlConnection c, string? owner, IReadOnlyList<JobOutcome> outcomes,
         CancellationToken ct)
     {
@@ -151,12 +158,13 @@ internal sealed partial class PostgresJobStore
         var now = Now;
         var finished = new HashSet<string>(StringComparer.Ordinal);
         var deliveries = new DeliveryRows();
-        var byId = outcomes.GroupBy(o => o.JobId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var byId = JobLifecycle.FirstPerJob(outcomes).ToDictionary(o => o.JobId, StringComparer.Ordinal);
         await using (var command = c.Command("""
             WITH o AS (
-                SELECT * FROM unnest(@ids::text[], @statuses::text[], @results::text[], @errors::text[]) AS o(id, status, result, error)),
+                SELECT * FROM unnest(@ids::text[], @attempts::integer[], @statuses::text[], @results::text[], @errors::text[])
+                    AS o(id, attempt, status, result, error)),
             mine AS (
-                SELECT j.seq, o.status, o.result, o.error FROM jobs j JOIN o ON o.id = j.id
+                SELECT j.seq, o.status, o.result, o.error FROM jobs j JOIN o ON o.id = j.id AND o.attempt = j.attempt
                 WHERE j.status = 'in_progress' AND (@owner::text IS NULL OR j.lease_owner = @owner::text)
                 ORDER BY j.seq FOR UPDATE OF j)
             UPDATE jobs j SET status = mine.status, result = mine.result, error = mine.error, finished_at = @now,
@@ -164,7 +172,7 @@ internal sealed partial class PostgresJobStore
                 lease_owner = NULL, lease_expires_at = NULL
             FROM mine WHERE j.seq = mine.seq
             RETURNING j.id, j.tenant_id, j.kind, j.callback_url, j.started_at, j.progress
-            """, ("ids", byId.Keys.ToArray()), ("statuses", byId.Values.Select(o => o.Status).ToArray()),
+            """, ("ids", byId.Keys.ToArray()), ("attempts", byId.Values.Select(o => o.Attempt).ToArray()), ("statuses", byId.Values.Select(o => o.Status).ToArray()),
             ("results", byId.Values.Select(o => o.ResultJson).ToArray()), ("errors", byId.Values.Select(o => o.Error).ToArray()),
             ("owner", owner), ("now", now)))
         await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
@@ -173,21 +181,15 @@ internal sealed partial class PostgresJobStore
             {
                 var id = r.GetString(0);
                 finished.Add(id);
-                if (r.NullableString(3) is { } url)
-                {
-                    var outcome = byId[id];
-                    var @event = CallbackEvent.ForStatus(outcome.Status);
-                    var payload = CallbackEvent.Serialize(@event, id, r.GetString(1), r.GetString(2), outcome.Status, r.GetInt32(5),
-                        r.NullableDouble(4), now, outcome.ResultJson, outcome.Error);
-                    deliveries.Add(id, r.GetString(1), @event, terminal: true, url, payload, now);
-                }
+                var job = new FinishingJob(id, r.GetString(1), r.GetString(2), r.NullableString(3), r.NullableDouble(4), r.GetInt32(5));
+                deliveries.Add(Outbox.Terminal(job, byId[id], now));
             }
         }
         // The outbox rows, the active count and the hint go in one round trip.
         var rest = new List<(string, (string, object?)[])>(3);
         if (deliveries.Count > 0)
         {
-            rest.Add(deliveries.InsertStatement(now));
+            rest.Add(deliveries.InsertStatement());
             rest.Add(NotifyStatement(PostgresListener.DeliveriesHint));
         }
         if (finished.Count > 0)
@@ -199,8 +201,6 @@ internal sealed partial class PostgresJobStore
             await using var batch = c.Batch(rest);
             await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
-        // Only the first outcome for a job can take effect, as if they had been written one after another.
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        return outcomes.Select(o => seen.Add(o.JobId) && finished.Contains(o.JobId)).ToList();
+        return JobLifecycle.FirstOutcomeWins(outcomes, finished);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Boomerang.Jobs;
 using Microsoft.Data.Sqlite;
 
 namespace Boomerang.Server.Storage.Sqlite;
@@ -25,14 +24,14 @@ internal sealed partial class SqliteJobStore
             return claimed.OrderBy(x => x.Seq).Select(x => x.Job).ToList();
         }, ct);
 
-    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct) =>
+    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, TimeSpan lease, CancellationToken ct) =>
         _writer.WriteAsync(c =>
         {
-            using var r = c.Command("""
+            using var r = c.Command($"""
                 UPDATE jobs SET lease_expires_at = $until
-                WHERE lease_owner = $owner AND status = 'in_progress' AND id IN (SELECT value FROM json_each($ids))
+                WHERE lease_owner = $owner AND status = 'in_progress' AND {Leased}
                 RETURNING id, cancel_requested
-                """, ("$owner", owner), ("$until", Now + lease.TotalSeconds), ("$ids", JsonSerializer.Serialize(jobIds))).ExecuteReader();
+                """, ("$owner", owner), ("$until", Now + lease.TotalSeconds), ("$jobs", LeasedJson(jobs))).ExecuteReader();
             var held = new HashSet<string>(StringComparer.Ordinal);
             var cancel = new List<string>();
             while (r.Read())
@@ -43,21 +42,21 @@ internal sealed partial class SqliteJobStore
                     cancel.Add(r.GetString(0));
                 }
             }
-            return new HeartbeatResult(cancel, jobIds.Where(id => !held.Contains(id)).ToList());
+            return JobLifecycle.Heartbeat(jobs, held, cancel);
         }, ct);
 
-    public Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct) =>
+    public Task SetProgressAsync(string owner, LeasedJob job, int progress, CancellationToken ct) =>
         _writer.WriteAsync(c =>
         {
             using var r = c.Command("""
-                UPDATE jobs SET progress = $p WHERE id = $id AND lease_owner = $owner AND status = 'in_progress'
+                UPDATE jobs SET progress = $p
+                WHERE id = $id AND attempt = $attempt AND lease_owner = $owner AND status = 'in_progress'
                 RETURNING tenant_id, kind, callback_url, wants_progress, started_at
-                """, ("$p", progress), ("$id", jobId), ("$owner", owner)).ExecuteReader();
-            if (r.Read() && r.NullableString(2) is { } url && r.GetInt32(3) == 1)
+                """, ("$p", progress), ("$id", job.JobId), ("$attempt", job.Attempt), ("$owner", owner)).ExecuteReader();
+            if (r.Read() && Outbox.Progress(new ProgressingJob(job.JobId, r.GetString(0), r.GetString(1), r.NullableString(2),
+                    r.GetInt32(3) == 1, r.NullableDouble(4)), progress, Now) is { } entry)
             {
-                var payload = CallbackEvent.Serialize(CallbackEvent.Progress, jobId, r.GetString(0), r.GetString(1),
-                    JobStatus.InProgress, progress, r.NullableDouble(4), null, null, null);
-                InsertDelivery(c, jobId, r.GetString(0), CallbackEvent.Progress, terminal: false, url, payload, Now);
+                InsertDelivery(c, entry);
             }
             return 0;
         }, ct);
@@ -66,71 +65,75 @@ internal sealed partial class SqliteJobStore
         _writer.WriteAsync<IReadOnlyList<bool>>(c =>
         {
             using var finish = FinishCommand(c, owner);
-            return outcomes.Select(o => FinishRow(c, finish, o)).ToList();
+            var finished = JobLifecycle.FirstPerJob(outcomes).Where(o => FinishRow(c, finish, o)).Select(o => o.JobId)
+                .ToHashSet(StringComparer.Ordinal);
+            return JobLifecycle.FirstOutcomeWins(outcomes, finished);
         }, ct);
 
-    public Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct) =>
+    public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) =>
         _writer.WriteAsync(c =>
         {
-            var ids = JsonSerializer.Serialize(jobIds);
+            var leased = LeasedJson(jobs);
             // Not counted as an attempt: the job did not fail, this process is stopping.
-            c.Run("""
+            c.Run($"""
                 UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt = attempt - 1
-                WHERE lease_owner = $owner AND status = 'in_progress' AND cancel_requested = 0
-                  AND id IN (SELECT value FROM json_each($ids))
-                """, ("$owner", owner), ("$ids", ids));
+                WHERE lease_owner = $owner AND status = 'in_progress' AND cancel_requested = 0 AND {Leased}
+                """, ("$owner", owner), ("$jobs", leased));
             // A job asked to cancel is left with an expired lease: the rescuer ends it as canceled, with its callback.
-            c.Run("""
+            c.Run($"""
                 UPDATE jobs SET lease_expires_at = 0
-                WHERE lease_owner = $owner AND status = 'in_progress' AND id IN (SELECT value FROM json_each($ids))
-                """, ("$owner", owner), ("$ids", ids));
+                WHERE lease_owner = $owner AND status = 'in_progress' AND {Leased}
+                """, ("$owner", owner), ("$jobs", leased));
             return 0;
         }, ct);
+
+    // The rows named by $jobs, a JSON array of {"id", "attempt"}: the id finds the row by its index, the pair fences it.
+    private const string Leased = """
+        id IN (SELECT json_extract(value, '$.id') FROM json_each($jobs))
+        AND (id, attempt) IN (SELECT json_extract(value, '$.id'), json_extract(value, '$.attempt') FROM json_each($jobs))
+        """;
+
+    private static string LeasedJson(IReadOnlyCollection<LeasedJob> jobs) =>
+        JsonSerializer.Serialize(jobs.Select(j => new { id = j.JobId, attempt = j.Attempt }));
 
     public Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct) =>
         _writer.WriteAsync(c =>
         {
-            var expired = new List<(string Id, int Attempt, bool Cancel)>();
+            var expired = new List<ExpiredLease>();
             using (var r = c.Command("""
                 SELECT id, attempt, cancel_requested FROM jobs WHERE status = 'in_progress' AND lease_expires_at < $now
                 """, ("$now", Now)).ExecuteReader())
             {
                 while (r.Read())
                 {
-                    expired.Add((r.GetString(0), r.GetInt32(1), r.GetInt32(2) == 1));
+                    expired.Add(new ExpiredLease(r.GetString(0), r.GetInt32(1), r.GetInt32(2) == 1));
                 }
             }
-            foreach (var (id, attempt, cancel) in expired)
+            using var finish = FinishCommand(c, owner: null);
+            foreach (var lease in expired)
             {
-                if (cancel)
+                if (JobLifecycle.Rescue(lease, maxAttempts) is { } outcome)
                 {
-                    using var finish = FinishCommand(c, owner: null);
-                    FinishRow(c, finish, new JobOutcome(id, JobStatus.Canceled, null, null));
-                }
-                else if (attempt >= maxAttempts)
-                {
-                    using var finish = FinishCommand(c, owner: null);
-                    FinishRow(c, finish, new JobOutcome(id, JobStatus.Failed, null,
-                        $"worker lost: lease expired on attempt {attempt} of {maxAttempts}"));
+                    FinishRow(c, finish, outcome);
                 }
                 else
                 {
                     c.Run("UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE id = $id",
-                        ("$id", id));
+                        ("$id", lease.JobId));
                 }
             }
             return expired.Count;
         }, ct);
 
-    /// <summary>The terminal-state UPDATE, prepared once per transaction and bound per job. Without an owner
-    /// (the rescuer) it finishes whoever held the job.</summary>
+    /// <summary>The terminal-state UPDATE, prepared once per transaction and bound per job, fenced by attempt and
+    /// owner. Without an owner (the rescuer) it finishes whoever held that attempt.</summary>
     private static SqliteCommand FinishCommand(SqliteConnection c, string? owner) => c.Command($"""
         UPDATE jobs SET status = $s, result = $result, error = $error, finished_at = $now,
             progress = CASE WHEN $s = 'completed' THEN 100 ELSE progress END,
             lease_owner = NULL, lease_expires_at = NULL
-        WHERE id = $id AND status = 'in_progress' {(owner is null ? "" : "AND lease_owner = $owner")}
+        WHERE id = $id AND attempt = $attempt AND status = 'in_progress' {(owner is null ? "" : "AND lease_owner = $owner")}
         RETURNING tenant_id, kind, callback_url, started_at, progress
-        """, ("$s", ""), ("$result", null), ("$error", null), ("$now", 0.0), ("$id", ""), ("$owner", owner));
+        """, ("$s", ""), ("$result", null), ("$error", null), ("$now", 0.0), ("$id", ""), ("$attempt", 0), ("$owner", owner));
 
     /// <summary>Terminal state plus outbox row, inside the caller's transaction.</summary>
     private bool FinishRow(SqliteConnection c, SqliteCommand finish, JobOutcome outcome)
@@ -141,29 +144,25 @@ internal sealed partial class SqliteJobStore
         finish.Parameters["$error"].Value = (object?)outcome.Error ?? DBNull.Value;
         finish.Parameters["$now"].Value = now;
         finish.Parameters["$id"].Value = outcome.JobId;
+        finish.Parameters["$attempt"].Value = outcome.Attempt;
         using var r = finish.ExecuteReader();
         if (!r.Read())
         {
             return false;
         }
-        if (r.NullableString(2) is { } url)
+        var job = new FinishingJob(outcome.JobId, r.GetString(0), r.GetString(1), r.NullableString(2), r.NullableDouble(3), r.GetInt32(4));
+        if (Outbox.Terminal(job, outcome, now) is { } entry)
         {
-            var payload = CallbackEvent.Serialize(CallbackEvent.ForStatus(outcome.Status), outcome.JobId, r.GetString(0),
-                r.GetString(1), outcome.Status, r.GetInt32(4), r.NullableDouble(3), now, outcome.ResultJson, outcome.Error);
-            InsertDelivery(c, outcome.JobId, r.GetString(0), CallbackEvent.ForStatus(outcome.Status), terminal: true, url, payload, now);
+            InsertDelivery(c, entry);
         }
         return true;
     }
 
-    private static void InsertDelivery(SqliteConnection c, string jobId, string tenantId, string @event, bool terminal,
-        string url, byte[] payload, double now, string? skippedBecause = null) => c.Run("""
-            INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
-                last_error, next_attempt_at, finished_at, created_at)
-            VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now)
-            """, ("$wid", NewWebhookId()), ("$job", jobId), ("$t", tenantId), ("$event", @event), ("$terminal", terminal ? 1 : 0),
-            ("$url", url), ("$host", DeliveryHost.Of(url)), ("$payload", payload),
-            ("$status", skippedBecause is null ? "pending" : "skipped"), ("$reason", skippedBecause),
-            ("$next", skippedBecause is null ? now : null), ("$finished", skippedBecause is null ? null : now), ("$now", now));
-
-    private static string NewWebhookId() => "msg_" + Guid.CreateVersion7().ToString("N");
+    private static void InsertDelivery(SqliteConnection c, OutboxEntry e) => c.Run("""
+        INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
+            last_error, next_attempt_at, finished_at, created_at)
+        VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now)
+        """, ("$wid", e.WebhookId), ("$job", e.JobId), ("$t", e.TenantId), ("$event", e.Event), ("$terminal", e.Terminal ? 1 : 0),
+        ("$url", e.Url), ("$host", e.Host), ("$payload", e.Payload), ("$status", e.Status), ("$reason", e.LastError),
+        ("$next", e.NextAttemptAt), ("$finished", e.FinishedAt), ("$now", e.CreatedAt));
 }
