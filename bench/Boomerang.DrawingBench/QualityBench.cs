@@ -20,7 +20,8 @@ internal static class QualityBench
     public static async Task RunAsync(int n, string mode)
     {
         var watch = Stopwatch.StartNew();
-        var decoder = new DrawingDecoder(new DrawingLimits());
+        // A generous converter timeout: this measures quality, and a loaded machine must not turn a slow pdftoppm into a miss.
+        var decoder = new DrawingDecoder(new DrawingLimits { ConverterTimeout = TimeSpan.FromMinutes(5) });
         var engine = new DrawingSearchEngine();
         var tenant = engine.Tenant("eval");
         var bases = new DrawingGen[n];

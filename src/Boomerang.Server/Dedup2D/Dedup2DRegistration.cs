@@ -1,4 +1,5 @@
 using Boomerang.Server.Dedup2D.Api;
+using Boomerang.Server.Dedup2D.BuiltIn;
 using Boomerang.Server.Dedup2D.Engine;
 using Boomerang.Server.Dedup2D.Jobs;
 using Boomerang.Server.Dedup2D.Precision;
@@ -35,6 +36,7 @@ internal static class Dedup2DRegistration
         {
             services.AddDedupcadVision();
         }
+        services.AddBuiltInDrawingEngine();
         services.AddSingleton<EngineSelector>();
         services.AddSingleton<Dedup2DStore>();
         services.AddSingleton<UploadStorage>();
