@@ -47,6 +47,7 @@ public static class BoomerangServer
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         app.UseMiddleware<ErrorHandling>();
         app.UseBoomerangMetrics();
+        app.UseRateLimiter();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
         app.MapGet("/readyz", ReadyAsync).WithTags("Health");
         app.MapOpenApi();
@@ -87,10 +88,10 @@ public static class BoomerangServer
 
     private static ApiKeyRing CreateKeyRing(IServiceProvider sp, IConfiguration configuration)
     {
-        var keys = sp.GetRequiredService<IOptions<AuthOptions>>().Value.ApiKeys;
-        if (keys.Count > 0)
+        var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (auth.HasKeys)
         {
-            return new ApiKeyRing(keys);
+            return ApiKeyRing.From(auth);
         }
         var dbPath = Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite.Path);
         var url = configuration["urls"]?.Split(';')[0] ?? DefaultUrl;

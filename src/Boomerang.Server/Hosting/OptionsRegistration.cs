@@ -23,6 +23,11 @@ internal static class OptionsRegistration
             .ValidateOnStart();
         services.AddBoomerangSection<AuthOptions>(AuthOptions.Section)
             .Validate(o => o.ApiKeys.All(k => !string.IsNullOrWhiteSpace(k)), "Boomerang:Auth:ApiKeys must not contain empty keys")
+            .Validate(o => o.Tenants.Keys.All(NamedTenants.IsValidName), NamedTenants.NameRule)
+            .Validate(o => o.Tenants.Values.All(t => t.Keys.Count > 0), "Boomerang:Auth:Tenants:<name>:Keys must list at least one key")
+            .Validate(o => NamedTenants.RepeatedKey(o) is null, "an API key appears twice in Boomerang:Auth:ApiKeys / Boomerang:Auth:Tenants:<name>:Keys; each key acts for one tenant")
+            .Validate(o => o.RateLimit.RequestsPerSecond is >= 0 and <= 1_000_000, "Boomerang:Auth:RateLimit:RequestsPerSecond must be 0 (off) .. 1000000")
+            .Validate(o => o.RateLimit.Burst is >= 0 and <= 10_000_000, "Boomerang:Auth:RateLimit:Burst must be 0 (twice the rate) .. 10000000")
             .ValidateOnStart();
         services.AddBoomerangSection<ApiOptions>(ApiOptions.Section)
             .Validate(o => o.MaxBodyBytes >= 1024, "Boomerang:Api:MaxBodyBytes must be at least 1024")

@@ -29,6 +29,7 @@ internal static class ServiceRegistration
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton<AdminToken>();
         services.AddSingleton<AdminTokenFilter>();
+        services.AddBoomerangRateLimiting();
         services.AddJobHandler<EchoHandler>("echo");
         services.AddJobHandler<SleepHandler>("sleep");
         services.AddDedup2D(configuration);

@@ -169,3 +169,54 @@ public sealed class SettingFormsTests
         public List<string> Lists { get; set; } = [];
     }
 }
+
+public sealed class NamedTenantSettingsTests
+{
+    private static Exception? Start(params (string Key, string Value)[] values)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(config);
+        services.AddBoomerangOptions();
+        using var sp = services.BuildServiceProvider();
+        return Record.Exception(() => sp.GetRequiredService<IOptions<AuthOptions>>().Value);
+    }
+
+    [Theory]
+    [InlineData("Acme")]
+    [InlineData("has space")]
+    [InlineData("0123456789abcdef")]
+    public void A_bad_tenant_name_is_refused(string name)
+    {
+        var e = Assert.IsType<OptionsValidationException>(Start(($"Boomerang:Auth:Tenants:{name}:Keys", "k")));
+        Assert.Contains("Boomerang:Auth:Tenants:<name>", e.Message);
+    }
+
+    [Fact]
+    public void A_key_listed_for_two_tenants_is_refused_without_showing_it()
+    {
+        var e = Assert.IsType<OptionsValidationException>(Start(
+            ("Boomerang:Auth:Tenants:acme:Keys", "shared-secret-key"), ("Boomerang:Auth:ApiKeys", "shared-secret-key")));
+        Assert.Contains("appears twice", e.Message);
+        Assert.DoesNotContain("shared-secret-key", e.Message);
+    }
+
+    [Fact]
+    public void A_tenant_without_keys_is_refused() =>
+        Assert.IsType<OptionsValidationException>(Start(("Boomerang:Auth:Tenants:acme:Keys", "")));
+
+    [Fact]
+    public void Named_keys_act_for_the_name_and_plain_keys_for_their_hash()
+    {
+        var ring = ApiKeyRing.From(new AuthOptions
+        {
+            ApiKeys = ["plain"],
+            Tenants = new() { ["acme"] = new NamedTenantOptions { Keys = ["k1", "k2"] } },
+        });
+        Assert.Equal("acme", ring.FindTenant("k1"));
+        Assert.Equal("acme", ring.FindTenant("k2"));
+        Assert.Equal(ApiKeyRing.TenantOf("plain"), ring.FindTenant("plain"));
+        Assert.NotEqual(ring.Find("k1")!.KeyId, ring.Find("k2")!.KeyId);
+        Assert.Null(ring.FindTenant("k3"));
+    }
+}
