@@ -20,7 +20,18 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
-        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000;");
+        // Incremental auto-vacuum lets retention hand freed pages back; it takes effect at once on a new file, and a
+        // file made before it is rebuilt once (VACUUM) to switch.
+        Execute("PRAGMA busy_timeout=30000; PRAGMA auto_vacuum=INCREMENTAL;");
+        using (var mode = _connection.CreateCommand())
+        {
+            mode.CommandText = "PRAGMA auto_vacuum";
+            if (Convert.ToInt64(mode.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 2)
+            {
+                Execute("VACUUM");
+            }
+        }
+        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous};");
         _maxGroup = maxGroup;
         _loop = Task.Run(RunAsync);
     }
