@@ -42,7 +42,11 @@ internal interface IJobStore
     Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct);
     /// <summary>Queues the job's terminal callback again, now, with a fresh attempt budget and the same webhook id.</summary>
     Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct);
+}
 
+/// <summary>A store that deletes finished jobs past their retention (SQLite and PostgreSQL; not yet Redis).</summary>
+internal interface IFinishedJobPurge
+{
     /// <summary>Deletes up to <paramref name="batch"/> jobs that finished more than <paramref name="olderThan"/> ago,
     /// with their deliveries and attempts, in one transaction; a job with a callback still pending is kept. Returns how
     /// many jobs went. SQLite also hands freed pages back to the file system.</summary>

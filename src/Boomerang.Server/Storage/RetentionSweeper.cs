@@ -5,7 +5,8 @@ namespace Boomerang.Server.Storage;
 
 /// <summary>
 /// Deletes finished jobs past <see cref="RetentionOptions.FinishedJobsDays"/> in small batches, one transaction each,
-/// so other writes interleave; the store gives the space back. Any number of nodes may sweep at once.
+/// so other writes interleave; the store gives the space back. Any number of nodes may sweep at once. A store without
+/// retention (Redis, for now) is said so at start rather than ignored silently.
 /// </summary>
 internal sealed partial class RetentionSweeper(IJobStore store, IOptions<RetentionOptions> options, TimeProvider time,
     ILogger<RetentionSweeper> log) : BackgroundService
@@ -13,6 +14,11 @@ internal sealed partial class RetentionSweeper(IJobStore store, IOptions<Retenti
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
         var o = options.Value;
+        if (store is not IFinishedJobPurge purge)
+        {
+            LogUnsupported(log, store.GetType().Name);
+            return;
+        }
         var backoff = new Backoff();
         while (!stopping.IsCancellationRequested)
         {
@@ -22,7 +28,7 @@ internal sealed partial class RetentionSweeper(IJobStore store, IOptions<Retenti
                 int purged;
                 do
                 {
-                    purged = await store.PurgeFinishedAsync(o.KeepFor, o.BatchSize, stopping).ConfigureAwait(false);
+                    purged = await purge.PurgeFinishedAsync(o.KeepFor, o.BatchSize, stopping).ConfigureAwait(false);
                     total += purged;
                 }
                 while (purged == o.BatchSize && !stopping.IsCancellationRequested);
@@ -47,6 +53,9 @@ internal sealed partial class RetentionSweeper(IJobStore store, IOptions<Retenti
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Retention: deleted {Count} finished jobs with their deliveries")]
     private static partial void LogPurged(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Retention: {Store} does not delete finished jobs yet; Boomerang:Retention has no effect on it")]
+    private static partial void LogUnsupported(ILogger logger, string store);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Retention sweep failed; retrying")]
     private static partial void LogFailed(ILogger logger, Exception exception);
