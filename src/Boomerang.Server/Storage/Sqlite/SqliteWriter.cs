@@ -124,6 +124,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
+    // A full disk (SQLITE_FULL) or a failing one (SQLITE_IOERR) is the store being unavailable: callers answer 503 with
+    // Retry-After and background writes retry, and nothing of the failed group was committed.
+    private static Exception Unavailable(Exception e) => e is SqliteException { SqliteErrorCode: 13 or 10 } sqlite
+        ? new StoreUnavailableException(sqlite.SqliteErrorCode == 13 ? "SQLite: the disk is full" : "SQLite: disk I/O error", sqlite)
+        : e;
+
     private interface IWrite
     {
         void Run(SqliteConnection connection);
@@ -138,6 +144,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
         public Task<T> Task => _done.Task;
         public void Run(SqliteConnection connection) => _result = work(connection);
         public void Complete() => _done.TrySetResult(_result);
-        public void Fail(Exception e) => _done.TrySetException(e);
+        public void Fail(Exception e) => _done.TrySetException(Unavailable(e));
     }
 }
