@@ -56,10 +56,6 @@ internal static class ContentApi
         {
             return TypedResults.Json(new { detail = new { error = "BOOMERANG_REFUSED", message = e.Message, boomerang_error = e.ErrorCode } }, statusCode: 502);
         }
-        catch (HttpRequestException)
-        {
-            return Detail(503, "Boomerang is unreachable");
-        }
     }
 
     private static async Task<IResult> GetAsync(string taskId, TaskTracker tracker, CancellationToken ct) =>

@@ -11,8 +11,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class BoomerangReceiverServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers callback verification and processing, the SQLite <see cref="ITaskStore"/> (unless another one is
-    /// registered), <see cref="TaskTracker"/> and the polling reconciler. Options are bound from <c>Boomerang:Receiver</c>
+    /// Registers callback verification and processing, the <see cref="ITaskStore"/> (SQLite, or PostgreSQL when
+    /// <c>Boomerang:Tasks:PostgresConnectionString</c> is set; unless another one is registered), <see cref="TaskTracker"/> and the polling reconciler. Options are bound from <c>Boomerang:Receiver</c>
     /// and <c>Boomerang:Tasks</c>, then the actions run; invalid settings stop the host at start. Register a
     /// <see cref="Boomerang.Client.BoomerangClient"/> too (<c>AddBoomerangClient</c>): submission and polling use it.
     /// </summary>
@@ -40,6 +40,8 @@ public static class BoomerangReceiverServiceCollectionExtensions
         }
         tasks
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Boomerang:Tasks:DatabasePath must not be empty")
+            .Validate(o => PostgresTaskStore.IsValidSchema(o.PostgresSchema),
+                "Boomerang:Tasks:PostgresSchema must be a lower-case identifier (a-z, 0-9, _; at most 63 characters)")
             .Validate(o => o.CallbackPath.StartsWith('/') && o.CallbackPath.Contains(TaskTrackingOptions.TaskIdPlaceholder, StringComparison.Ordinal),
                 "Boomerang:Tasks:CallbackPath must start with '/' and contain {task_id}")
             .Validate(ReceiverOptionsValidation.HasUsableBaseUrl, "Boomerang:Tasks:CallbackBaseUrl must be an absolute http(s) URL when callbacks are enabled")
@@ -48,7 +50,10 @@ public static class BoomerangReceiverServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ITaskStore>(sp => new SqliteTaskStore(sp.GetRequiredService<IOptions<TaskTrackingOptions>>().Value.DatabasePath));
+        services.TryAddSingleton<ITaskStore>(sp => sp.GetRequiredService<IOptions<TaskTrackingOptions>>().Value is var o
+            && !string.IsNullOrWhiteSpace(o.PostgresConnectionString)
+                ? new PostgresTaskStore(o.PostgresConnectionString, o.PostgresSchema)
+                : new SqliteTaskStore(o.DatabasePath));
         services.TryAddSingleton<ReceiverSecrets>();
         services.TryAddSingleton<CallbackProcessor>();
         services.TryAddSingleton<CallbackEndpoint>();

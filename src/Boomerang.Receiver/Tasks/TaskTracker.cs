@@ -27,8 +27,11 @@ public sealed partial class TaskTracker
     }
 
     /// <summary>
-    /// Records a task and submits its job. When Boomerang refuses or cannot be reached, the task is recorded as failed
-    /// (settled by <c>submit</c>) and the <see cref="BoomerangApiException"/> or <see cref="HttpRequestException"/> is rethrown.
+    /// Records a task and submits its job. When Boomerang refuses it (a 4xx other than 429), the task is recorded as
+    /// failed (settled by <c>submit</c>) and the <see cref="BoomerangApiException"/> is rethrown. When the outcome is
+    /// unknown (a timeout, a connection error, a 5xx or 429), the task is returned still pending without a job id: the
+    /// reconciler submits it again under the same idempotency key, so the job is created once whether or not the first
+    /// submit arrived.
     /// </summary>
     public async Task<TrackedTask> SubmitAsync(string kind, JsonElement? input, CancellationToken cancellationToken = default)
     {
@@ -43,13 +46,21 @@ public sealed partial class TaskTracker
             var jobId = await SubmitJobAsync(task, input, cancellationToken).ConfigureAwait(false);
             return task with { JobId = jobId };
         }
-        catch (Exception e) when (e is BoomerangApiException or HttpRequestException or TaskCanceledException)
+        catch (BoomerangApiException e) when (IsRefusal(e))
         {
             LogSubmitFailed(_log, taskId, e.Message);
             await FailAsync(taskId, $"submission to Boomerang failed: {e.Message}").ConfigureAwait(false);
             throw;
         }
+        catch (Exception e) when (e is BoomerangApiException or HttpRequestException
+            || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            LogSubmitUnconfirmed(_log, taskId, e.Message);
+            return task;
+        }
     }
+
+    private static bool IsRefusal(BoomerangApiException e) => (int)e.StatusCode is >= 400 and < 500 and not 429;
 
     /// <summary>
     /// Submits a task that never got a job id (the app died before Boomerang answered). The task id is the idempotency
@@ -63,7 +74,7 @@ public sealed partial class TaskTracker
         {
             await SubmitJobAsync(unsubmitted.Task, input?.RootElement, cancellationToken).ConfigureAwait(false);
         }
-        catch (BoomerangApiException e) when ((int)e.StatusCode is >= 400 and < 500 and not 429)
+        catch (BoomerangApiException e) when (IsRefusal(e))
         {
             LogSubmitFailed(_log, unsubmitted.Task.TaskId, e.Message);
             await FailAsync(unsubmitted.Task.TaskId, $"submission to Boomerang failed: {e.Message}").ConfigureAwait(false);
@@ -99,6 +110,9 @@ public sealed partial class TaskTracker
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Task {TaskId} submitted as job {JobId} (callback: {WithCallback})")]
     private static partial void LogSubmitted(ILogger logger, string taskId, string jobId, bool withCallback);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "Task {TaskId}: Boomerang did not confirm the submit ({Reason}); it stays pending and is submitted again")]
+    private static partial void LogSubmitUnconfirmed(ILogger logger, string taskId, string reason);
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Task {TaskId} could not be submitted: {Reason}")]
     private static partial void LogSubmitFailed(ILogger logger, string taskId, string reason);

@@ -12,6 +12,15 @@ public sealed class TaskTrackingOptions
     /// <summary>The SQLite file that holds tasks and processed webhook ids (default <c>data/boomerang-tasks.db</c>).</summary>
     public string DatabasePath { get; set; } = "data/boomerang-tasks.db";
 
+    /// <summary>
+    /// A PostgreSQL connection string: when set, tasks and processed webhook ids live there instead of the SQLite file,
+    /// so every instance of the app shares them.
+    /// </summary>
+    public string? PostgresConnectionString { get; set; }
+
+    /// <summary>The PostgreSQL schema of the task tables (default <c>boomerang_tasks</c>); created if missing.</summary>
+    public string PostgresSchema { get; set; } = "boomerang_tasks";
+
     /// <summary>Ask Boomerang for callbacks (the seed's <c>WEBHOOK_ENABLED</c>); without them tasks settle by polling only.</summary>
     public bool CallbacksEnabled { get; set; }
 

@@ -4,6 +4,7 @@ using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Jobs;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ namespace Boomerang.Server.Api;
 
 /// <summary>Validates submitted jobs (kind, callback URL, options) and stores them; shared by single and batch submit.</summary>
 internal sealed class JobSubmission(
-    IJobStore store, JobHandlers handlers, CallbackIntake callbacks, JobSignals signals, IOptions<JobsOptions> options)
+    IJobStore store, JobHandlers handlers, CallbackIntake callbacks, JobSignals signals, IOptions<JobsOptions> options,
+    BoomerangMetrics metrics)
 {
     public const int MaxIdempotencyKeyLength = 200;
     public const int MaxKindLength = 100;
@@ -63,6 +65,7 @@ internal sealed class JobSubmission(
         }
         var outcomes = await store.SubmitAsync(jobs, options.Value.MaxActive, ct).ConfigureAwait(false);
         signals.Jobs.Set();
+        metrics.JobsSubmitted(jobs, outcomes);
         return outcomes;
     }
 
@@ -78,5 +81,5 @@ internal sealed class JobSubmission(
         _ => null,
     };
 
-    public static JsonElement ToElement(ApiError error) => JsonSerializer.SerializeToElement(error.Detail);
+    public static JsonElement ToElement(ApiError error) => JsonSerializer.SerializeToElement(error.Detail, BoomerangJson.Options);
 }

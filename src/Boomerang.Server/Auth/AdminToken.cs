@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Boomerang.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Auth;

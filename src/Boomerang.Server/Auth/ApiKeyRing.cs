@@ -3,14 +3,25 @@ using System.Text;
 
 namespace Boomerang.Server.Auth;
 
+/// <summary>A key that matched: its tenant, and an id for the key that reveals nothing about it (for rate limits).</summary>
+internal sealed record ApiKeyMatch(string Tenant, string KeyId);
+
 /// <summary>The configured API keys, kept only as SHA-256 digests, and the tenant each one stands for.</summary>
 internal sealed class ApiKeyRing
 {
-    private readonly (byte[] Digest, string Tenant)[] _keys;
+    private readonly (byte[] Digest, ApiKeyMatch Match)[] _keys;
 
-    public ApiKeyRing(IEnumerable<string> keys) =>
-        _keys = keys.Select(k => k.Trim()).Distinct(StringComparer.Ordinal)
-            .Select(k => (SHA256.HashData(Encoding.UTF8.GetBytes(k)), TenantOf(k))).ToArray();
+    /// <summary>Keys whose tenant is derived from the key (the seed's rule).</summary>
+    public ApiKeyRing(IEnumerable<string> keys) : this(keys.Select(k => (k, TenantOf(k)))) { }
+
+    /// <summary>Keys with the tenant each acts for.</summary>
+    public ApiKeyRing(IEnumerable<(string Key, string Tenant)> keys) =>
+        _keys = keys.Select(k => (Key: k.Key.Trim(), k.Tenant)).DistinctBy(k => k.Key, StringComparer.Ordinal)
+            .Select(k =>
+            {
+                var digest = SHA256.HashData(Encoding.UTF8.GetBytes(k.Key));
+                return (digest, new ApiKeyMatch(k.Tenant, Convert.ToHexStringLower(SHA256.HashData(digest))[..16]));
+            }).ToArray();
 
     public int Count => _keys.Length;
 
@@ -18,18 +29,25 @@ internal sealed class ApiKeyRing
     public static string TenantOf(string key) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim())))[..16];
 
+    /// <summary>The named tenants' keys (tenant_id = name) and the plain keys (tenant_id from the key).</summary>
+    public static ApiKeyRing From(AuthOptions options) => new(
+        options.ApiKeys.Select(k => (k, TenantOf(k)))
+            .Concat(options.Tenants.SelectMany(t => t.Value.Keys.Select(k => (k, t.Key)))));
+
+    public string? FindTenant(string candidate) => Find(candidate)?.Tenant;
+
     /// <summary>Compares the candidate with every key in constant time, so timing says nothing about which matched.</summary>
-    public string? FindTenant(string candidate)
+    public ApiKeyMatch? Find(string candidate)
     {
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(candidate.Trim()));
-        string? tenant = null;
-        foreach (var (key, keyTenant) in _keys)
+        ApiKeyMatch? match = null;
+        foreach (var (key, keyMatch) in _keys)
         {
             if (CryptographicOperations.FixedTimeEquals(digest, key))
             {
-                tenant = keyTenant;
+                match = keyMatch;
             }
         }
-        return tenant;
+        return match;
     }
 }

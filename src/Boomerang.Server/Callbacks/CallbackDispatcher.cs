@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Boomerang.Jobs;
 using Boomerang.Server.Background;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace Boomerang.Server.Callbacks;
 /// </summary>
 internal sealed partial class CallbackDispatcher(
     IJobStore store, CallbackSender sender, HostGates gates, JobSignals signals, IOptions<CallbacksOptions> options,
-    TimeProvider time, ILogger<CallbackDispatcher> log) : BackgroundService
+    TimeProvider time, ILogger<CallbackDispatcher> log, BoomerangMetrics metrics) : BackgroundService
 {
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/dispatch/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
@@ -60,6 +61,7 @@ internal sealed partial class CallbackDispatcher(
             catch (Exception e)
             {
                 LogLoopFailed(log, e);
+                metrics.StoreError("dispatcher", e);
                 await backoff.WaitAsync(time, stopping).ConfigureAwait(false);
             }
         }
@@ -92,6 +94,7 @@ internal sealed partial class CallbackDispatcher(
                 _ => CallbackStatus.Failed,
             };
             double? next = decision.RetryIn is { } wait ? started + wait.TotalSeconds : null;
+            metrics.CallbackAttempt(delivery, status, sent.Error, started, sent.DurationMs);
             recorded = _attempts!.AddAsync(new DeliveryAttempt(delivery, started, sent.DurationMs, sent.HttpStatus,
                 sent.Error, sent.ResponseBody, status, next));
         }

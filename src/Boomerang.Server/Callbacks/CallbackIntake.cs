@@ -1,4 +1,5 @@
 using Boomerang.Callbacks;
+using Boomerang.Server.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Callbacks;
@@ -19,7 +20,8 @@ internal sealed record CallbackIntakeCheck(string? Url, CallbackRefusal? Refusal
 }
 
 /// <summary>Checks a submitted callback URL (before the capacity check, as in the seed) and returns the normalised URL to store.</summary>
-internal sealed class CallbackIntake(CallbackUrlPolicy policy, IHostResolver resolver, IOptions<CallbacksOptions> options)
+internal sealed class CallbackIntake(CallbackUrlPolicy policy, IHostResolver resolver, IOptions<CallbacksOptions> options,
+    BoomerangMetrics metrics)
 {
     public async Task<CallbackIntakeCheck> CheckAsync(string? callbackUrl, CancellationToken ct)
     {
@@ -32,6 +34,7 @@ internal sealed class CallbackIntake(CallbackUrlPolicy policy, IHostResolver res
             return new(null, CallbackRefusal.Disabled, "callback_url requires Boomerang:Callbacks:Enabled=true");
         }
         var check = await policy.CheckAsync(callbackUrl, resolver, ct).ConfigureAwait(false);
+        if (!check.IsValid) { metrics.CallbackBlocked("submit"); }
         return check.IsValid ? new(check.NormalizedUrl) : new(null, CallbackRefusal.InvalidUrl, check.Error);
     }
 }

@@ -1,4 +1,5 @@
 using Boomerang.Callbacks;
+using Boomerang.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ internal static class CallbackRegistration
 
     public static IServiceCollection AddBoomerangCallbacks(this IServiceCollection services, bool dispatch)
     {
-        services.AddOptions<CallbacksOptions>().BindConfiguration(CallbacksOptions.Section)
+        services.AddBoomerangSection<CallbacksOptions>(CallbacksOptions.Section)
             .Validate(o => o.TimeoutSeconds is > 0 and <= 300, "Boomerang:Callbacks:TimeoutSeconds must be in (0, 300]")
             .Validate(o => o.MaxAttempts is >= 1 and <= 100, "Boomerang:Callbacks:MaxAttempts must be 1..100")
             .Validate(o => o.BackoffBaseSeconds >= 0, "Boomerang:Callbacks:BackoffBaseSeconds must not be negative")
@@ -25,7 +26,7 @@ internal static class CallbackRegistration
             .Validate(o => o.AllowedNetworks.All(n => IpNetwork.TryParse(n.Trim(), out _)),
                 "Boomerang:Callbacks:AllowedNetworks must be CIDR networks such as 127.0.0.0/8")
             .ValidateOnStart();
-        services.AddOptions<Dictionary<string, TenantSettings>>().BindConfiguration("Boomerang:Tenants");
+        services.AddBoomerangSection<Dictionary<string, TenantSettings>>("Boomerang:Tenants");
         services.TryAddSingleton<IHostResolver, SystemHostResolver>();
         services.AddSingleton(sp =>
         {

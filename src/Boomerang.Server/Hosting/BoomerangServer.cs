@@ -3,6 +3,8 @@ using Boomerang.Server.Api;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Dedup2D;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Dashboard;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -16,21 +18,36 @@ public static class BoomerangServer
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        AddDefaultSettings(builder);
         builder.Configuration.AddSeedAliases(Environment.GetEnvironmentVariable);
+        Storage.Redis.RedisSeedAliases.AddRedisSeedAliases(builder.Configuration, Environment.GetEnvironmentVariable);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(ApiOptions.Section).Get<ApiOptions>()?.MaxBodyBytes
-                ?? new ApiOptions().MaxBodyBytes);
+            kestrel.Limits.MaxRequestBodySize = SectionBinder.Get<ApiOptions>(context.Configuration, ApiOptions.Section).MaxBodyBytes);
         var roles = ServerRoles.From(builder.Configuration);
-        builder.Services.AddBoomerangServer(builder.Configuration, roles);
+        try
+        {
+            builder.Services.AddBoomerangServer(builder.Configuration, roles);
+        }
+        catch (InvalidOperationException e) when (e.Source == typeof(ConfigurationBinder).Assembly.GetName().Name)
+        {
+            // A value the binder cannot convert, read while choosing services (e.g. the store).
+            throw new BoomerangConfigurationException(e.Message, e);
+        }
         builder.Services.AddSingleton(sp => CreateKeyRing(sp, builder.Configuration));
         configure?.Invoke(builder);
 
+        // Every setting is checked before anything is created or printed (a generated API key included): unknown keys
+        // first, so a typo is named rather than the default it fell back to.
+        builder.Services.BoomerangSchema().Check(builder.Configuration);
         var app = builder.Build();
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
         app.UseMiddleware<ErrorHandling>();
+        app.UseBoomerangMetrics();
+        app.UseRateLimiter();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
         app.MapGet("/readyz", ReadyAsync).WithTags("Health");
         app.MapOpenApi();
@@ -38,20 +55,43 @@ public static class BoomerangServer
         {
             app.MapJobsApi().MapDeliveriesApi();
             app.MapDedup2D();
+            app.MapDashboard();
         }
-        // Fail at start, not on the first request or delivery: keys, signing secrets, the callback URL policy.
-        _ = app.Services.GetRequiredService<ApiKeyRing>();
+        // Fail at start, not on the first request or delivery: signing secrets, the callback URL policy, keys. The key
+        // ring comes last because it may generate and print a key, which a bad setting must stop first.
         _ = app.Services.GetRequiredService<CallbackSigning>();
         _ = app.Services.GetRequiredService<CallbackUrlPolicy>();
+        _ = app.Services.GetRequiredService<ApiKeyRing>();
         return app;
+    }
+
+    /// <summary>
+    /// The appsettings.json shipped beside the server (log levels: at most one line per request) is read even when the
+    /// process runs elsewhere, below everything the user sets. A failure to start is printed as one line by
+    /// <c>Program</c>, so the host's own copy of it, with a stack trace, is not logged.
+    /// </summary>
+    private static void AddDefaultSettings(WebApplicationBuilder builder)
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        if (File.Exists(shipped) && !string.Equals(Path.GetFullPath(builder.Environment.ContentRootPath),
+                Path.GetFullPath(AppContext.BaseDirectory), StringComparison.Ordinal))
+        {
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+            {
+                Path = "appsettings.json",
+                Optional = true,
+                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+            });
+        }
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     }
 
     private static ApiKeyRing CreateKeyRing(IServiceProvider sp, IConfiguration configuration)
     {
-        var keys = sp.GetRequiredService<IOptions<AuthOptions>>().Value.ApiKeys;
-        if (keys.Count > 0)
+        var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (auth.HasKeys)
         {
-            return new ApiKeyRing(keys);
+            return ApiKeyRing.From(auth);
         }
         var dbPath = Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite.Path);
         var url = configuration["urls"]?.Split(';')[0] ?? DefaultUrl;

@@ -76,7 +76,7 @@ internal static class SeedAliases
                     break;
                 case AliasKind.Bool:
                     values[key] = ParseBool(raw) is { } b ? (b ? "true" : "false")
-                        : throw new InvalidOperationException($"{name}: '{raw}' is not a boolean (use 1/0, true/false, yes/no, on/off)");
+                        : throw new BoomerangConfigurationException($"{name}: '{raw}' is not a boolean (use 1/0, true/false, yes/no, on/off)");
                     break;
                 default:
                     values[key] = raw.Trim();

@@ -22,6 +22,10 @@ internal static class StorageRegistration
             services.AddHostedService<RetentionSweeper>();
         }
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.UsesRedis)
+        {
+            return Redis.RedisRegistration.AddRedisStorage(services, wakesLoops);
+        }
         if (!storage.UsesPostgres)
         {
             services.AddSingleton<IJobStore>(sp =>

@@ -328,4 +328,19 @@ public sealed class Dedup2DSearchTests
         Assert.Equal("Invalid API Key", body2!["detail"]!.GetValue<string>());
         Assert.Equal(0, vision.Hits("health"));
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_dedup_routes_and_their_bodies()
+    {
+        await using var vision = await FakeVision.StartAsync();
+        await using var server = await StartAsync(vision);
+
+        var doc = JsonNode.Parse(await server.Client.GetStringAsync("/openapi/v1.json"))!;
+
+        var search = doc["paths"]!["/api/v1/dedup/2d/search"]!["post"]!;
+        Assert.NotNull(search["requestBody"]!["content"]!["multipart/form-data"]!["schema"]!["properties"]!["file"]);
+        Assert.NotNull(search["responses"]!["422"]);
+        Assert.NotNull(doc["paths"]!["/api/v1/dedup/2d/jobs/{job_id}"]!["get"]!["responses"]!["404"]);
+        Assert.NotNull(doc["paths"]!["/api/v1/dedup/2d/config"]!["put"]);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Boomerang.Client;
 using Boomerang.Receiver;
 using Boomerang.Receiver.Tasks;
 using Microsoft.AspNetCore.Builder;
@@ -44,7 +45,8 @@ public sealed class ReceiverApp : IAsyncDisposable
         Uri? boomerang = null,
         Action<BoomerangReceiverOptions>? receiver = null,
         Action<TaskTrackingOptions>? tasks = null,
-        TempFolder? folder = null)
+        TempFolder? folder = null,
+        Action<BoomerangClientOptions>? client = null)
     {
         var ownsFolder = folder is null;
         folder ??= new TempFolder();
@@ -55,6 +57,7 @@ public sealed class ReceiverApp : IAsyncDisposable
         {
             o.BaseAddress = boomerang ?? new Uri("http://127.0.0.1:9");
             o.ApiKey = TestServer.KeyA;
+            client?.Invoke(o);
         });
         builder.Services.AddBoomerangReceiver<RecordingHandler>(
             o =>

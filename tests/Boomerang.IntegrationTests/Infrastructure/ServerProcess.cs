@@ -30,8 +30,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
     public bool HasExited => _process.HasExited;
 
+    /// <param name="logLevel">the default log level passed on the command line; null keeps the shipped appsettings.json levels</param>
     public static ServerProcess Start(string workingDirectory, IDictionary<string, string>? settings = null,
-        IDictionary<string, string>? environment = null)
+        IDictionary<string, string>? environment = null, string? logLevel = "Warning", IEnumerable<string>? args = null)
     {
         var port = FreePort();
         var server = Path.Combine(AppContext.BaseDirectory, "Boomerang.Server.dll");
@@ -44,7 +45,14 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(server);
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
-        start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
+        if (logLevel is not null)
+        {
+            start.ArgumentList.Add($"--Logging:LogLevel:Default={logLevel}");
+        }
+        foreach (var arg in args ?? [])
+        {
+            start.ArgumentList.Add(arg);
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.ArgumentList.Add($"--{key}={value}");
@@ -62,9 +70,9 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     public static async Task<ServerProcess> StartReadyAsync(string workingDirectory, IDictionary<string, string>? settings = null,
-        IDictionary<string, string>? environment = null)
+        IDictionary<string, string>? environment = null, string? logLevel = "Warning")
     {
-        var server = Start(workingDirectory, settings, environment);
+        var server = Start(workingDirectory, settings, environment, logLevel);
         await server.WaitReadyAsync();
         return server;
     }
@@ -124,6 +132,9 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The port this process was told to listen on.</summary>
+    public int Port => BaseAddress.Port;
 
     private static int FreePort()
     {

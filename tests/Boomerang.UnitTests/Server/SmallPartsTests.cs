@@ -63,7 +63,7 @@ public sealed class SmallPartsTests
     public void A_seed_boolean_that_is_not_one_names_the_variable()
     {
         var env = new Dictionary<string, string> { ["DEDUP2D_CALLBACK_RESOLVE_DNS"] = "sometimes" };
-        var e = Assert.Throws<InvalidOperationException>(() => new ConfigurationBuilder().AddSeedAliases(n => env.GetValueOrDefault(n)));
+        var e = Assert.Throws<BoomerangConfigurationException>(() => new ConfigurationBuilder().AddSeedAliases(n => env.GetValueOrDefault(n)));
         Assert.StartsWith("DEDUP2D_CALLBACK_RESOLVE_DNS", e.Message);
     }
 

@@ -17,8 +17,8 @@ internal static class ConfigEndpoints
     public static void MapDedup2DConfig(this RouteGroupBuilder group)
     {
         group.MapGet("/config", GetAsync).Errors(401);
-        group.MapPut("/config", PutAsync).Accepts<Dedup2DTenantConfig>("application/json").RequireAdmin().Errors(400, 401, 403, 422);
-        group.MapDelete("/config", DeleteAsync).RequireAdmin().Errors(401, 403);
+        group.MapPut("/config", PutAsync).Accepts<Dedup2DTenantConfig>("application/json").RequireAdminToken().Errors(400, 401, 403, 422);
+        group.MapDelete("/config", DeleteAsync).RequireAdminToken().Errors(401, 403);
     }
 
     private static async Task<JsonHttpResult<Dedup2DTenantConfigResponse>> GetAsync(HttpContext http, Dedup2DStore store, CancellationToken ct)
@@ -72,11 +72,11 @@ internal static class ConfigEndpoints
             {
                 continue;
             }
-            if (input[field] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || !double.IsFinite(v.GetValue<double>()))
+            if (input[field] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || !v.TryGetValue<double>(out var d)
+                || !double.IsFinite(d))
             {
                 return Replies.Invalid("body", field, "float_type", "Input should be a valid number");
             }
-            var d = v.GetValue<double>();
             if (d < 0 || d > max)
             {
                 return Replies.Invalid("body", field, max == 1.0 ? "less_than_equal" : "greater_than_equal",

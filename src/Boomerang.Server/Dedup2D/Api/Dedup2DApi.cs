@@ -20,10 +20,11 @@ internal static class Dedup2DApi
         group.MapGet("/health", HealthAsync).Errors(401, 502, 503);
         group.MapPost("/index/rebuild", RebuildAsync).Errors(401, 503);
         group.MapGet("/presets", () => Replies.Ok(new Dedup2DPresetsResponse(Presets.ToJson()))).Errors(401);
-        group.MapPost("/precision/compare", CompareAsync).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data")
+        group.MapPost("/precision/compare", CompareAsync).DisableAntiforgery()
+            .MultipartBody(["left_geom_json", "right_geom_json"], ["left_geom_json", "right_geom_json"])
             .Errors(400, 401, 413, 422);
         group.MapGet("/geom/{file_hash}/exists", GeomExistsAsync).Errors(400, 401);
-        group.MapPost("/index/add", IndexAddAsync).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data")
+        group.MapPost("/index/add", IndexAddAsync).DisableAntiforgery().MultipartBody(["file", "geom_json"], ["file"])
             .Errors(400, 401, 413, 422, 502, 503);
         group.MapSearch();
         group.MapDedup2DJobs();

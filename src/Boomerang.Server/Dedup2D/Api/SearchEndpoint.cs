@@ -17,7 +17,7 @@ namespace Boomerang.Server.Dedup2D.Api;
 internal static class SearchEndpoint
 {
     public static void MapSearch(this RouteGroupBuilder group) =>
-        group.MapPost("/search", SearchAsync).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data")
+        group.MapPost("/search", SearchAsync).DisableAntiforgery().MultipartBody(["file", "geom_json"], ["file"])
             .Produces<Dedup2DSearchResponse>().Produces<Dedup2DSearchAsyncResponse>()
             .Errors(400, 401, 413, 422, 429, 502, 503);
 

@@ -13,13 +13,11 @@ namespace Boomerang.Server.Dedup2D.Storage;
 
 /// <summary>
 /// The geometry store (v2 JSON by file hash, reference §8.6) and the tenants' search defaults (§3.4), in Boomerang's own
-/// database: the SQLite file or the PostgreSQL schema the job store uses. A row that cannot be read reads as absent.
+/// database: the SQLite file or the PostgreSQL schema the job store uses (tables from the stores' migrations, step 2).
+/// A row that cannot be read reads as absent.
 /// </summary>
 internal sealed partial class Dedup2DStore(IServiceProvider services, IOptions<StorageOptions> storage, TimeProvider time)
 {
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaReady;
-
     public static bool IsSha256(string? hash) => hash is not null && Sha256().IsMatch(hash);
 
     public async Task<JsonObject?> GetGeometryAsync(string fileHash, CancellationToken ct)
@@ -122,37 +120,7 @@ internal sealed partial class Dedup2DStore(IServiceProvider services, IOptions<S
                 DataSource = Path.GetFullPath(storage.Value.Sqlite.Path), Pooling = true, DefaultTimeout = 30,
             }.ToString());
         await connection.OpenAsync(ct).ConfigureAwait(false);
-        if (!_schemaReady)
-        {
-            await EnsureSchemaAsync(connection, ct).ConfigureAwait(false);
-        }
         return connection;
-    }
-
-    // Both tables are the Dedup2D feature's own; created on first use with IF NOT EXISTS, so the job store's migrations
-    // stay untouched and every process can create them safely.
-    private async Task EnsureSchemaAsync(DbConnection connection, CancellationToken ct)
-    {
-        await _schemaLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (_schemaReady)
-            {
-                return;
-            }
-            var real = storage.Value.UsesPostgres ? "double precision" : "REAL";
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                CREATE TABLE IF NOT EXISTS dedup2d_geometry (file_hash TEXT PRIMARY KEY, geom_json TEXT NOT NULL, updated_at {real} NOT NULL);
-                CREATE TABLE IF NOT EXISTS dedup2d_tenant_config (tenant_id TEXT PRIMARY KEY, config_json TEXT NOT NULL, updated_at {real} NOT NULL);
-                """;
-            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            _schemaReady = true;
-        }
-        finally
-        {
-            _schemaLock.Release();
-        }
     }
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
