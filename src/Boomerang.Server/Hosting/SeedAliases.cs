@@ -43,6 +43,7 @@ internal static class SeedAliases
         ("DEDUPCAD2_W_TEXT", "Boomerang:Dedup2D:SectionWeights:text", AliasKind.Text),
         ("DEDUPCAD2_W_BLOCKS", "Boomerang:Dedup2D:SectionWeights:blocks", AliasKind.Text),
         ("CAD_ML_PLATFORM_L4_ENTITIES_GEOM_HASH", "Boomerang:Dedup2D:StrictEntitiesGeomHash", AliasKind.Bool),
+        ("DEDUP2D_ASYNC_TTL_SECONDS", "Boomerang:Retention:FinishedJobsDays", AliasKind.SecondsAsDays),
         ("BOOMERANG_POSTGRES", "Boomerang:Storage:Postgres:ConnectionString", AliasKind.Text),
     ];
 
@@ -67,6 +68,12 @@ internal static class SeedAliases
                         values[$"{key}:{i}"] = items[i];
                     }
                     break;
+                case AliasKind.SecondsAsDays:
+                    values[key] = double.TryParse(raw.Trim(), System.Globalization.NumberStyles.Float,
+                        System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                        ? (seconds / 86400).ToString("R", System.Globalization.CultureInfo.InvariantCulture)
+                        : throw new InvalidOperationException($"{name}: '{raw}' is not a number of seconds");
+                    break;
                 case AliasKind.Bool:
                     values[key] = ParseBool(raw) is { } b ? (b ? "true" : "false")
                         : throw new BoomerangConfigurationException($"{name}: '{raw}' is not a boolean (use 1/0, true/false, yes/no, on/off)");
@@ -87,4 +94,4 @@ internal static class SeedAliases
     };
 }
 
-internal enum AliasKind { Text, Bool, List }
+internal enum AliasKind { Text, Bool, List, SecondsAsDays }

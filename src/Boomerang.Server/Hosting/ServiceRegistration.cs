@@ -20,6 +20,7 @@ internal static class ServiceRegistration
         services.AddBoomerangOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.AddBoomerangStorage(configuration, wakesLoops: roles.Worker || roles.Dispatcher);
+        services.AddBoomerangSetting(RetentionOptions.Section, typeof(RetentionOptions));
         services.AddHostedService<StoreMigrator>();
         services.AddSingleton(roles);
         services.AddSingleton<JobSignals>();

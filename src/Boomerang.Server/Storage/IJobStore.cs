@@ -43,3 +43,12 @@ internal interface IJobStore
     /// <summary>Queues the job's terminal callback again, now, with a fresh attempt budget and the same webhook id.</summary>
     Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct);
 }
+
+/// <summary>A store that deletes finished jobs past their retention (SQLite and PostgreSQL; not yet Redis).</summary>
+internal interface IFinishedJobPurge
+{
+    /// <summary>Deletes up to <paramref name="batch"/> jobs that finished more than <paramref name="olderThan"/> ago,
+    /// with their deliveries and attempts, in one transaction; a job with a callback still pending is kept. Returns how
+    /// many jobs went. SQLite also hands freed pages back to the file system.</summary>
+    Task<int> PurgeFinishedAsync(TimeSpan olderThan, int batch, CancellationToken ct);
+}

@@ -102,11 +102,11 @@ internal static class JobLifecycle
     };
 
     /// <summary>A delivery after an attempt: success and failed are final (finished now, nothing due); pending is due
-    /// at the attempt's next time.</summary>
+    /// at the attempt's next time, kept to the millisecond like every other time.</summary>
     public static DeliveryLanding Land(DeliveryAttempt attempt, double now) =>
         attempt.NewStatus is CallbackStatus.Success or CallbackStatus.Failed
             ? new(attempt.NewStatus, null, now)
-            : new(attempt.NewStatus, attempt.NextAttemptAt, null);
+            : new(attempt.NewStatus, attempt.NextAttemptAt is { } next ? Math.Round(next, 3) : null, null);
 
     /// <summary>How many rows a page read asks for: one more than the page, to know whether another page follows.</summary>
     public static int PageFetch(int limit) => limit + 1;

@@ -7,10 +7,20 @@ namespace Boomerang.Server.Storage;
 
 internal static class StorageRegistration
 {
-    /// <summary>The configured provider's <see cref="IJobStore"/>; with PostgreSQL also the data source and, when
-    /// <paramref name="wakesLoops"/> (the node runs a worker or a dispatcher), the listener that wakes them.</summary>
+    /// <summary>The configured provider's <see cref="IJobStore"/>; with PostgreSQL also the data source. When
+    /// <paramref name="wakesLoops"/> (the node runs a worker or a dispatcher): the retention sweeper and, with
+    /// PostgreSQL, the listener that wakes the loops.</summary>
     public static IServiceCollection AddBoomerangStorage(this IServiceCollection services, IConfiguration configuration, bool wakesLoops)
     {
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section)
+            .Validate(o => o.FinishedJobsDays > 0, "Boomerang:Retention:FinishedJobsDays must be greater than 0")
+            .Validate(o => o.SweepIntervalSeconds is > 0 and <= 86400, "Boomerang:Retention:SweepIntervalSeconds must be in (0, 86400]")
+            .Validate(o => o.BatchSize is >= 1 and <= 10_000, "Boomerang:Retention:BatchSize must be 1..10000")
+            .ValidateOnStart();
+        if (wakesLoops)
+        {
+            services.AddHostedService<RetentionSweeper>();
+        }
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (storage.UsesRedis)
         {

@@ -238,4 +238,19 @@ public abstract partial class JobStoreConformance
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _store.ListAttemptsAsync(job.Id, canceled.Token));
         Assert.NotNull(await _store.GetAsync(job.Id, default));
     }
+
+    [Fact]
+    public async Task The_next_attempt_time_is_kept_to_the_millisecond_like_every_other_time()
+    {
+        var job = Job(url: Hook);
+        await _store.SubmitAsync([job], 10, default);
+        await _store.ClaimAsync("w", 1, Lease, default);
+        await _store.FinishAsync("w", [new JobOutcome(job.Id, 1, JobStatus.Completed, "1", null)], default);
+        var due = Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
+
+        await _store.RecordAttemptsAsync("d", [new DeliveryAttempt(due, Now, 1, 500, "HTTP 500", null, CallbackStatus.Pending,
+            Now + 12.3456789)], default);
+
+        Assert.Equal(Math.Round(Now + 12.3456789, 3), (await _store.GetAsync(job.Id, default))!.CallbackNextAttemptAt);
+    }
 }

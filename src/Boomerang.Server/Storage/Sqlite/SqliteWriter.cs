@@ -20,7 +20,18 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
-        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000;");
+        // Incremental auto-vacuum lets retention hand freed pages back; it takes effect at once on a new file, and a
+        // file made before it is rebuilt once (VACUUM) to switch.
+        Execute("PRAGMA busy_timeout=30000; PRAGMA auto_vacuum=INCREMENTAL;");
+        using (var mode = _connection.CreateCommand())
+        {
+            mode.CommandText = "PRAGMA auto_vacuum";
+            if (Convert.ToInt64(mode.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 2)
+            {
+                Execute("VACUUM");
+            }
+        }
+        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous};");
         _maxGroup = maxGroup;
         _loop = Task.Run(RunAsync);
     }
@@ -113,6 +124,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
+    // A full disk (SQLITE_FULL) or a failing one (SQLITE_IOERR) is the store being unavailable: callers answer 503 with
+    // Retry-After and background writes retry, and nothing of the failed group was committed.
+    private static Exception Unavailable(Exception e) => e is SqliteException { SqliteErrorCode: 13 or 10 } sqlite
+        ? new StoreUnavailableException(sqlite.SqliteErrorCode == 13 ? "SQLite: the disk is full" : "SQLite: disk I/O error", sqlite)
+        : e;
+
     private interface IWrite
     {
         void Run(SqliteConnection connection);
@@ -127,6 +144,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
         public Task<T> Task => _done.Task;
         public void Run(SqliteConnection connection) => _result = work(connection);
         public void Complete() => _done.TrySetResult(_result);
-        public void Fail(Exception e) => _done.TrySetException(e);
+        public void Fail(Exception e) => _done.TrySetException(Unavailable(e));
     }
 }

@@ -1,0 +1,122 @@
+using Boomerang.IntegrationTests.Infrastructure;
+using Boomerang.Jobs;
+using Boomerang.Server.Storage;
+using Boomerang.Server.Storage.Postgres;
+using Boomerang.Server.Storage.Sqlite;
+using Npgsql;
+
+namespace Boomerang.IntegrationTests.Storage;
+
+/// <summary>Retention, on every store that implements it (SQLite and PostgreSQL; the Redis store does not yet, and says
+/// so at start): finished jobs past their time go, with their deliveries and attempts, in small batches.</summary>
+public abstract class RetentionConformance : IAsyncLifetime
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Keep = TimeSpan.FromHours(1);
+    private const string Hook = "https://example.com/hook";
+    private readonly ManualTime Time = new();
+    private IJobStore _store = null!;
+
+    private protected abstract Task<IJobStore> CreateStoreAsync(TimeProvider time);
+    protected abstract Task DestroyStoreAsync();
+
+    public async Task InitializeAsync()
+    {
+        _store = await CreateStoreAsync(Time);
+        await _store.MigrateAsync(default);
+    }
+
+    public Task DisposeAsync() => DestroyStoreAsync();
+
+    private double Now => Time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+
+    private static NewJob Job(string? url = null) => new(Guid.CreateVersion7().ToString(), "t1", "echo", "1", null, url, false);
+
+    private IFinishedJobPurge Purge => (IFinishedJobPurge)_store;
+
+    [Fact]
+    public async Task Finished_jobs_past_retention_go_with_their_deliveries_and_attempts_a_batch_at_a_time()
+    {
+        var delivered = Job(url: Hook);
+        var plain = Job();
+        var stillCalling = Job(url: Hook);
+        var running = Job();
+        var pending = Job();
+        await _store.SubmitAsync([delivered, plain, stillCalling, running], 10, default);
+        await _store.ClaimAsync("w", 4, Lease, default);
+        await _store.FinishAsync("w", new[] { delivered, plain, stillCalling }.Select(j => new JobOutcome(j.Id, 1, JobStatus.Completed, "1", null)).ToList(), default);
+        var due = await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default);
+        var first = due.Single(d => d.JobId == delivered.Id);
+        var retry = due.Single(d => d.JobId == stillCalling.Id);
+        await _store.RecordAttemptsAsync("d", [new DeliveryAttempt(first, Now, 1, 200, null, "ok", CallbackStatus.Success, null),
+            new DeliveryAttempt(retry, Now, 1, 503, "HTTP 503", null, CallbackStatus.Pending, Now + 86400)], default);
+        await _store.SubmitAsync([pending], 10, default);
+        Time.Advance(Keep + TimeSpan.FromMinutes(1));
+        var recent = Job();
+        await _store.SubmitAsync([recent], 10, default);
+        var recentClaim = await _store.ClaimAsync("w", 10, Lease, default);
+        await _store.FinishAsync("w", [new JobOutcome(recent.Id, recentClaim.Single(j => j.Id == recent.Id).Attempt, JobStatus.Failed, null, "x")], default);
+
+        var batches = new[]
+        {
+            await Purge.PurgeFinishedAsync(Keep, 1, default),
+            await Purge.PurgeFinishedAsync(Keep, 1, default),
+            await Purge.PurgeFinishedAsync(Keep, 1, default),
+        };
+
+        Assert.Equal([1, 1, 0], batches);
+        Assert.Null(await _store.GetAsync(delivered.Id, default));
+        Assert.Null(await _store.GetAsync(plain.Id, default));
+        Assert.Empty(await _store.ListAttemptsAsync(delivered.Id, default));
+        foreach (var kept in new[] { stillCalling, running, pending, recent })
+        {
+            Assert.NotNull(await _store.GetAsync(kept.Id, default));
+        }
+        Assert.Single(await _store.ListAttemptsAsync(stillCalling.Id, default));
+        Time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(stillCalling.Id, Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default)).JobId);
+    }
+}
+
+public sealed class SqliteRetentionConformance : RetentionConformance
+{
+    private readonly TempFolder _folder = new();
+    private SqliteJobStore? _store;
+
+    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time)
+    {
+        _store = new SqliteJobStore(Path.Combine(_folder.Path, "store.db"), 500, time);
+        return Task.FromResult<IJobStore>(_store);
+    }
+
+    protected override async Task DestroyStoreAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+        _folder.Dispose();
+    }
+}
+
+public sealed class PostgresRetentionConformance : RetentionConformance
+{
+    private readonly TestSchema _schema = new();
+    private NpgsqlDataSource? _db;
+
+    private protected override async Task<IJobStore> CreateStoreAsync(TimeProvider time)
+    {
+        var schema = new PostgresSchema(_schema.Name);
+        _db = PostgresSchema.CreateDataSource(await TestPostgres.ConnectionStringAsync(), schema);
+        return new PostgresJobStore(_db, schema, time);
+    }
+
+    protected override async Task DestroyStoreAsync()
+    {
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
+        await _schema.DisposeAsync();
+    }
+}
