@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 log=$(mktemp)
 source scripts/pg-cluster.sh
-trap 'rm -f "$log"; pg_cluster_stop' EXIT
+source scripts/redis-server.sh
+trap 'rm -f "$log"; pg_cluster_stop; redis_server_stop' EXIT
 
 # PostgreSQL tests run against BOOMERANG_TEST_POSTGRES (a connection string to a server the tests may create schemas
 # on), or else against a throw-away cluster started here and removed on exit.
@@ -14,6 +15,25 @@ if [[ -z "${BOOMERANG_TEST_POSTGRES:-}" ]]; then
     pg_cluster_start
     export BOOMERANG_TEST_POSTGRES="$PG_CLUSTER_URL"
     echo "PostgreSQL: throw-away cluster on ${PG_CLUSTER_URL}"
+fi
+
+# Redis tests run against BOOMERANG_TEST_REDIS (a StackExchange.Redis configuration string; tests use their own key
+# prefixes), or else against a throw-away redis-server (AOF, appendfsync always) started here and removed on exit.
+# Tests that kill or restart Redis always start servers of their own.
+if [[ -z "${BOOMERANG_TEST_REDIS:-}" ]]; then
+    redis_server_start
+    export BOOMERANG_TEST_REDIS="$REDIS_SERVER_CONFIGURATION"
+    echo "Redis: throw-away server on ${REDIS_SERVER_CONFIGURATION}"
+else
+    # The tests that kill or restart Redis start their own server from the binary.
+    redis_server_bin >/dev/null
+fi
+
+# The drawing engine's tests rasterise PDFs with poppler's pdftoppm and write reference DXF files with ezdxf.
+if ! command -v pdftoppm >/dev/null || ! /usr/bin/python3 -c 'import ezdxf' 2>/dev/null; then
+    echo "installing poppler-utils and python3-ezdxf (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq poppler-utils python3-ezdxf
 fi
 
 dotnet build Boomerang.sln -c Release -v q -nologo

@@ -9,17 +9,26 @@ public static class BoomerangJson
     /// <summary>Options every Boomerang component uses to read and write API bodies.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
+    /// <summary>
+    /// Applies the wire conventions to <paramref name="options"/> (the server's HTTP JSON options take them from here,
+    /// so responses and the OpenAPI document use the same names).
+    /// </summary>
+    /// <param name="options">Options that are not read-only yet.</param>
+    public static void ApplyTo(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+    }
+
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DictionaryKeyPolicy = null,
-            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-            RespectNullableAnnotations = true,
-            RespectRequiredConstructorParameters = true,
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
-        };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApplyTo(options);
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -96,6 +96,13 @@ public sealed class CallbackUrlPolicy(CallbackUrlPolicyOptions options)
             return null;
         }
 
+        // RFC 6761: these names mean loopback, and resolvers answer them so; judged as loopback without asking DNS.
+        if (target.IsLoopbackName && !IsAddressAllowed(IPAddress.Loopback) && !IsAddressAllowed(IPAddress.IPv6Loopback))
+        {
+            error = "callback_url hostname is a name for this machine (loopback), which is blocked";
+            return null;
+        }
+
         return target;
     }
 

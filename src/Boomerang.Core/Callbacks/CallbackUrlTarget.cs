@@ -11,15 +11,32 @@ namespace Boomerang.Callbacks;
 /// <param name="NormalizedUrl">The URL to store and post to.</param>
 /// <param name="Host">The host for allowlist matching: lower-case ASCII (IDNA) name, or canonical address.</param>
 /// <param name="Addresses">The addresses the host denotes when it is an IP literal in any form; empty for a name.</param>
-internal sealed record CallbackUrlTarget(string NormalizedUrl, string Host, IReadOnlyList<IPAddress> Addresses)
+/// <param name="IsLoopbackName">The host is a name that always means this machine (<c>localhost</c>, <c>*.localhost</c>).</param>
+internal sealed record CallbackUrlTarget(string NormalizedUrl, string Host, IReadOnlyList<IPAddress> Addresses, bool IsLoopbackName)
 {
+    /// <summary>Longest callback URL accepted, in characters.</summary>
+    public const int MaxLength = 2048;
+
     /// <summary>Runs the structural rules in order; returns null and the user-facing error on the first failure.</summary>
     public static CallbackUrlTarget? Read(string? url, bool allowHttp, out string? error)
     {
-        error = Structure(url, allowHttp, out var parts, out var rawHost);
+        error = Structure(url, allowHttp, out var parts, out var rawHost, out var port);
         if (error is not null)
         {
             return null;
+        }
+
+        // A non-ASCII host is stored and dialled in the ASCII form it is judged in, so no later parser reads it otherwise.
+        if (!rawHost.StartsWith('[') && rawHost.Any(c => c > '\x7f'))
+        {
+            var ascii = HostNames.ToAscii(rawHost, out var hostError);
+            if (ascii is null)
+            {
+                error = NotValid(hostError!);
+                return null;
+            }
+            rawHost = ascii;
+            parts = parts with { Authority = ascii + port };
         }
 
         var normalized = parts.Normalize();
@@ -60,13 +77,20 @@ internal sealed record CallbackUrlTarget(string NormalizedUrl, string Host, IRea
                 return null;
         }
 
-        return new CallbackUrlTarget(normalized, host, addresses.Distinct().ToArray());
+        return new CallbackUrlTarget(normalized, host, addresses.Distinct().ToArray(),
+            uri.HostNameType == UriHostNameType.Dns && HostNames.IsLoopbackName(host));
     }
 
-    private static string? Structure(string? url, bool allowHttp, out CallbackUrlParts parts, out string rawHost)
+    private static string? Structure(string? url, bool allowHttp, out CallbackUrlParts parts, out string rawHost, out string port)
     {
         rawHost = "";
+        port = "";
         var trimmed = url?.Trim() ?? "";
+        if (trimmed.Length > MaxLength)
+        {
+            parts = new CallbackUrlParts("", "", "", "");
+            return $"callback_url is longer than {MaxLength} characters";
+        }
         if (!CallbackUrlParts.TrySplit(trimmed, out parts))
         {
             return trimmed.Length == 0 ? "callback_url is empty" : NotValid("it has no scheme");
@@ -74,7 +98,7 @@ internal sealed record CallbackUrlTarget(string NormalizedUrl, string Host, IRea
 
         if (parts.Scheme != "https" && !(allowHttp && parts.Scheme == "http"))
         {
-            return $"callback_url scheme not allowed: {parts.Scheme}";
+            return $"callback_url scheme not allowed: {(parts.Scheme.Length <= 20 ? parts.Scheme : parts.Scheme[..20] + "…")}";
         }
 
         if (trimmed.Any(c => c <= ' ' || c == '\x7f'))
@@ -92,7 +116,7 @@ internal sealed record CallbackUrlTarget(string NormalizedUrl, string Host, IRea
             return "callback_url must not include userinfo";
         }
 
-        if (!TrySplitHostPort(parts.Authority, out rawHost, out var port))
+        if (!TrySplitHostPort(parts.Authority, out rawHost, out port))
         {
             return NotValid("its IPv6 host has no closing bracket");
         }
@@ -110,6 +134,11 @@ internal sealed record CallbackUrlTarget(string NormalizedUrl, string Host, IRea
         if (port.Length != 0 && (port[0] != ':' || !port[1..].All(char.IsAsciiDigit)))
         {
             return NotValid("its port is not a number");
+        }
+
+        if (port.Length > 1 && port[1..].All(c => c == '0'))
+        {
+            return NotValid("its port is 0");
         }
 
         return null;

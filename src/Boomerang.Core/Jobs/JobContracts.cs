@@ -27,7 +27,12 @@ public sealed record BatchItemResult(int Status, string? JobId, string? JobStatu
 /// <summary>Answer to a batch submit, one result per item in the order sent.</summary>
 public sealed record SubmitBatchResponse(IReadOnlyList<BatchItemResult> Results);
 
-/// <summary>A job as <c>GET /api/v1/jobs/{job_id}</c> shows it. Times are epoch seconds.</summary>
+/// <summary>
+/// A job as <c>GET /api/v1/jobs/{job_id}</c> shows it. Times are epoch seconds. <c>RenderError</c> is set when a
+/// stored value could not be shown as it is (a result that is not valid JSON text, say): the value is then null (a
+/// result) or has its broken characters replaced by U+FFFD (a text), and it says which and why. It is null for every
+/// job written through the API.
+/// </summary>
 public sealed record JobView(
     string JobId,
     string TenantId,
@@ -46,7 +51,8 @@ public sealed record JobView(
     int? CallbackHttpStatus,
     double? CallbackFinishedAt,
     string? CallbackLastError,
-    double? CallbackNextAttemptAt);
+    double? CallbackNextAttemptAt,
+    string? RenderError = null);
 
 /// <summary>A page of jobs, newest first. Pass <see cref="NextCursor"/> back to get the next page.</summary>
 public sealed record JobListResponse(IReadOnlyList<JobView> Jobs, string? NextCursor);

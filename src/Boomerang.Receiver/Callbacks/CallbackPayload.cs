@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Boomerang.Jobs;
 
 namespace Boomerang.Receiver.Callbacks;
 
@@ -15,6 +16,11 @@ internal sealed record CallbackPayload(CallbackKind Kind, string Event, string? 
         JsonDocument doc;
         try
         {
+            // Boomerang's text rule: a string or field name that is not valid Unicode is refused here, not met later.
+            if (JsonTextRule.FindViolation(body) is { } violation)
+            {
+                return (null, violation);
+            }
             doc = JsonDocument.Parse(body);
         }
         catch (JsonException)
@@ -61,14 +67,15 @@ internal sealed record CallbackPayload(CallbackKind Kind, string Event, string? 
             {
                 return (null, "missing field 'event'");
             }
-            @event = "job." + status;
+            @event = CallbackEvent.ForStatus(status);
         }
+        // Boomerang's event names, and the bare names of ContentHub's task callbacks.
         CallbackKind? kind = @event switch
         {
-            "job.completed" or "completed" => CallbackKind.Completed,
-            "job.failed" or "failed" => CallbackKind.Failed,
-            "job.canceled" => CallbackKind.Canceled,
-            "job.progress" or "progress" => CallbackKind.Progress,
+            CallbackEvent.Completed or "completed" => CallbackKind.Completed,
+            CallbackEvent.Failed or "failed" => CallbackKind.Failed,
+            CallbackEvent.Canceled => CallbackKind.Canceled,
+            CallbackEvent.Progress or "progress" => CallbackKind.Progress,
             _ => null,
         };
         if (kind is null)

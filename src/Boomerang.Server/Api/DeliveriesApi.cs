@@ -1,7 +1,7 @@
 using Boomerang.Jobs;
 using Boomerang.Server.Background;
-using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Boomerang.Server.Api;
 
@@ -10,12 +10,14 @@ internal static class DeliveriesApi
 {
     public static RouteGroupBuilder MapDeliveriesApi(this RouteGroupBuilder jobs)
     {
-        jobs.MapGet("/{jobId}/deliveries", ListAsync);
-        jobs.MapPost("/{jobId}/callback/redeliver", RedeliverAsync);
+        jobs.MapGet("/{jobId}/deliveries", ListAsync).ProducesErrors(403, 404).WithSummary("List every attempt to deliver the job's callbacks");
+        jobs.MapPost("/{jobId}/callback/redeliver", RedeliverAsync).ProducesErrors(403, 404, 409)
+            .WithSummary("Queue the job's terminal callback again");
         return jobs;
     }
 
-    private static async Task<IResult> ListAsync(string jobId, HttpContext http, IJobStore store, CancellationToken ct)
+    private static async Task<Results<Ok<DeliveryListResponse>, ApiErrorResult>> ListAsync(
+        string jobId, HttpContext http, IJobStore store, CancellationToken ct)
     {
         var (_, error) = await JobsApi.FindOwnAsync(jobId, http, store, ct);
         if (error is not null)
@@ -23,12 +25,11 @@ internal static class DeliveriesApi
             return error.ToResult(http);
         }
         var attempts = await store.ListAttemptsAsync(jobId, ct);
-        return TypedResults.Json(new DeliveryListResponse(jobId, attempts.Select(a => new DeliveryAttemptView(
-            a.WebhookId, a.Event, a.Attempt, a.StartedAt, a.DurationMs, a.HttpStatus, a.Error, a.ResponseBody)).ToList()),
-            BoomerangJson.Options);
+        return TypedResults.Ok(new DeliveryListResponse(jobId, attempts.Select(JobViews.ToView).ToList()));
     }
 
-    private static async Task<IResult> RedeliverAsync(string jobId, HttpContext http, IJobStore store, JobSignals signals, CancellationToken ct)
+    private static async Task<Results<Accepted<RedeliverResponse>, ApiErrorResult>> RedeliverAsync(
+        string jobId, HttpContext http, IJobStore store, JobSignals signals, CancellationToken ct)
     {
         var (_, error) = await JobsApi.FindOwnAsync(jobId, http, store, ct);
         if (error is not null)
@@ -40,8 +41,7 @@ internal static class DeliveriesApi
         {
             case RedeliverResult.Queued:
                 signals.Deliveries.Set();
-                return TypedResults.Json(new RedeliverResponse(jobId, outcome.WebhookId!, CallbackStatus.Pending), BoomerangJson.Options,
-                    statusCode: 202);
+                return TypedResults.Accepted((string?)null, new RedeliverResponse(jobId, outcome.WebhookId!, CallbackStatus.Pending));
             case RedeliverResult.NoCallback:
                 return ApiErrors.Of(409, "CALLBACK_NOT_REDELIVERABLE", "job has no callback_url").ToResult(http);
             case RedeliverResult.NotFinished:

@@ -4,6 +4,7 @@ using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Jobs;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -11,9 +12,11 @@ namespace Boomerang.Server.Api;
 
 /// <summary>Validates submitted jobs (kind, callback URL, options) and stores them; shared by single and batch submit.</summary>
 internal sealed class JobSubmission(
-    IJobStore store, JobHandlers handlers, CallbackIntake callbacks, JobSignals signals, IOptions<JobsOptions> options)
+    IJobStore store, JobHandlers handlers, CallbackIntake callbacks, JobSignals signals, IOptions<JobsOptions> options,
+    BoomerangMetrics metrics)
 {
     public const int MaxIdempotencyKeyLength = 200;
+    public const int MaxKindLength = 100;
 
     public async Task<(NewJob? Job, ApiError? Error)> PrepareAsync(SubmitJobRequest? request, string tenantId, CancellationToken ct)
     {
@@ -21,10 +24,14 @@ internal sealed class JobSubmission(
         {
             return (null, ApiErrors.BadRequest("INVALID_REQUEST", "each job must be a JSON object"));
         }
+        if (request.Kind.Length > MaxKindLength)
+        {
+            return (null, ApiErrors.BadRequest("INVALID_REQUEST", $"kind must be at most {MaxKindLength} characters"));
+        }
         if (string.IsNullOrWhiteSpace(request.Kind) || !handlers.IsKnown(request.Kind))
         {
             return (null, ApiErrors.BadRequest("UNKNOWN_JOB_KIND",
-                $"Unknown job kind: {request.Kind}. Known kinds: {string.Join(", ", handlers.Kinds)}"));
+                $"Unknown job kind: {JsonBody.Clip(request.Kind)}. Known kinds: {string.Join(", ", handlers.Kinds)}"));
         }
         if (request.IdempotencyKey is { } key && (key.Length == 0 || key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl)))
         {
@@ -35,15 +42,18 @@ internal sealed class JobSubmission(
         if (events.FirstOrDefault(e => e != CallbackEvent.Progress) is { } unknownEvent)
         {
             return (null, ApiErrors.BadRequest("INVALID_REQUEST",
-                $"callback_events: unknown event '{unknownEvent}'. The terminal events are always sent; the only optional one is {CallbackEvent.Progress}"));
+                $"callback_events: unknown event '{JsonBody.Clip(unknownEvent)}'. The terminal events are always sent; the only optional one is {CallbackEvent.Progress}"));
         }
-        var (url, error) = await callbacks.CheckAsync(request.CallbackUrl, ct).ConfigureAwait(false);
-        if (error is not null)
+        var callback = await callbacks.CheckAsync(request.CallbackUrl, ct).ConfigureAwait(false);
+        switch (callback.Refusal)
         {
-            return (null, error);
+            case CallbackRefusal.Disabled:
+                return (null, ApiErrors.BadRequest("CALLBACK_UNSUPPORTED", callback.Reason!));
+            case CallbackRefusal.InvalidUrl:
+                return (null, ApiErrors.BadRequest("CALLBACK_URL_INVALID", callback.Reason!));
         }
         var input = request.Input is { } element ? element.GetRawText() : "null";
-        return (new NewJob(Guid.CreateVersion7().ToString(), tenantId, request.Kind, input, request.IdempotencyKey, url,
+        return (new NewJob(Guid.CreateVersion7().ToString(), tenantId, request.Kind, input, request.IdempotencyKey, callback.Url,
             events.Contains(CallbackEvent.Progress)), null);
     }
 
@@ -55,10 +65,11 @@ internal sealed class JobSubmission(
         }
         var outcomes = await store.SubmitAsync(jobs, options.Value.MaxActive, ct).ConfigureAwait(false);
         signals.Jobs.Set();
+        metrics.JobsSubmitted(jobs, outcomes);
         return outcomes;
     }
 
     public ApiError QueueFull(SubmitOutcome outcome) => ApiErrors.QueueFull(outcome.ActiveJobs, options.Value.MaxActive);
 
-    public static JsonElement ToElement(ApiError error) => JsonSerializer.SerializeToElement(error.Detail);
+    public static JsonElement ToElement(ApiError error) => JsonSerializer.SerializeToElement(error.Detail, BoomerangJson.Options);
 }

@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
 using Boomerang.Jobs;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Background;
 using Boomerang.Server.Hosting;
-using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Api;
@@ -16,17 +15,20 @@ internal static class JobsApi
     public static RouteGroupBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/jobs").AddEndpointFilter<ApiKeyFilter>().WithTags("Jobs");
-        group.MapPost("/", SubmitAsync);
-        group.MapPost("/batch", SubmitBatchAsync);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{jobId}", GetAsync);
-        group.MapPost("/{jobId}/cancel", CancelAsync);
+        group.MapPost("/", SubmitAsync).Accepts<SubmitJobRequest>("application/json").ProducesErrors(400, 413, 415, 429)
+            .WithSummary("Submit a job (202 new, 200 when the idempotency key matched an existing job)");
+        group.MapPost("/batch", SubmitBatchAsync).Accepts<SubmitBatchRequest>("application/json").ProducesErrors(400, 413, 415)
+            .WithSummary("Submit up to MaxBatchSize jobs; each item gets its own status");
+        group.MapGet("/", ListAsync).ProducesErrors(400).WithSummary("List the caller's jobs, newest first");
+        group.MapGet("/{jobId}", GetAsync).ProducesErrors(403, 404).WithSummary("Get a job");
+        group.MapPost("/{jobId}/cancel", CancelAsync).ProducesErrors(403, 404).WithSummary("Cancel a job");
         return group;
     }
 
     public static string PollUrl(string jobId) => $"/api/v1/jobs/{jobId}";
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, JobSubmission submission, CancellationToken ct)
+    private static async Task<Results<Accepted<SubmitJobResponse>, Ok<SubmitJobResponse>, ApiErrorResult>> SubmitAsync(
+        HttpContext http, JobSubmission submission, CancellationToken ct)
     {
         var (request, error) = await JsonBody.ReadAsync<SubmitJobRequest>(http.Request, ct);
         if (error is not null)
@@ -45,10 +47,11 @@ internal static class JobsApi
         }
         var body = new SubmitJobResponse(outcome.JobId!, outcome.Status!, PollUrl(outcome.JobId!));
         http.Response.Headers.Location = body.PollUrl;
-        return TypedResults.Json(body, BoomerangJson.Options, statusCode: outcome.Result == SubmitResult.Created ? 202 : 200);
+        return outcome.Result == SubmitResult.Created ? TypedResults.Accepted(body.PollUrl, body) : TypedResults.Ok(body);
     }
 
-    private static async Task<IResult> SubmitBatchAsync(HttpContext http, JobSubmission submission, IOptions<ApiOptions> api, CancellationToken ct)
+    private static async Task<Results<Ok<SubmitBatchResponse>, ApiErrorResult>> SubmitBatchAsync(
+        HttpContext http, JobSubmission submission, IOptions<ApiOptions> api, CancellationToken ct)
     {
         var (request, error) = await JsonBody.ReadAsync<SubmitBatchRequest>(http.Request, ct);
         if (error is not null)
@@ -83,49 +86,50 @@ internal static class JobsApi
                 ? new BatchItemResult(429, null, null, null, JobSubmission.ToElement(submission.QueueFull(o)))
                 : new BatchItemResult(o.Result == SubmitResult.Created ? 202 : 200, o.JobId, o.Status, PollUrl(o.JobId!), null);
         }
-        return TypedResults.Json(new SubmitBatchResponse(results!), BoomerangJson.Options);
+        return TypedResults.Ok(new SubmitBatchResponse(results!));
     }
 
-    private static async Task<IResult> GetAsync(string jobId, HttpContext http, IJobStore store, CancellationToken ct)
+    private static async Task<Results<Ok<JobView>, ApiErrorResult>> GetAsync(string jobId, HttpContext http, IJobStore store, CancellationToken ct)
     {
         var (job, error) = await FindOwnAsync(jobId, http, store, ct);
-        return error?.ToResult(http) ?? TypedResults.Json(ToView(job!), BoomerangJson.Options);
+        return error is not null ? error.ToResult(http) : TypedResults.Ok(JobViews.ToView(job!));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IJobStore store, CancellationToken ct)
+    private static async Task<Results<Ok<JobListResponse>, ApiErrorResult>> ListAsync(
+        HttpContext http, IJobStore store, string? status, string? limit, string? cursor, CancellationToken ct)
     {
-        var query = http.Request.Query;
-        string? status = null;
-        if (query["status"].ToString() is { Length: > 0 } raw)
+        string? statusFilter = null;
+        if (status is { Length: > 0 })
         {
-            status = raw.Trim().ToLowerInvariant();
-            if (!JobStatus.All.Contains(status))
+            statusFilter = status.Trim().ToLowerInvariant();
+            if (!JobStatus.All.Contains(statusFilter))
             {
                 return ApiErrors.BadRequest("INVALID_STATUS_FILTER",
-                    $"Invalid status: {raw}. Valid values: {string.Join(", ", JobStatus.All)}").ToResult(http);
+                    $"Invalid status: {JsonBody.Clip(status)}. Valid values: {string.Join(", ", JobStatus.All)}").ToResult(http);
             }
         }
-        var limit = 50;
-        if (query["limit"].ToString() is { Length: > 0 } rawLimit
-            && (!int.TryParse(rawLimit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 200))
+        var pageSize = 50;
+        if (limit is { Length: > 0 }
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 200))
         {
-            return ApiErrors.BadRequest("INVALID_LIMIT", $"Invalid limit: {rawLimit}. Use a whole number from 1 to 200").ToResult(http);
+            return ApiErrors.BadRequest("INVALID_LIMIT", $"Invalid limit: {JsonBody.Clip(limit)}. Use a whole number from 1 to 200").ToResult(http);
         }
-        long? cursor = null;
-        if (query["cursor"].ToString() is { Length: > 0 } rawCursor)
+        long? before = null;
+        if (cursor is { Length: > 0 })
         {
-            if (!long.TryParse(rawCursor, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+            before = await ListCursor.ReadAsync(cursor, ApiKeyFilter.TenantOf(http), store, ct);
+            if (before is null)
             {
                 return ApiErrors.BadRequest("INVALID_CURSOR", "cursor must be a next_cursor value from an earlier page").ToResult(http);
             }
-            cursor = seq;
         }
-        var page = await store.ListAsync(ApiKeyFilter.TenantOf(http), status, limit, cursor, ct);
-        return TypedResults.Json(new JobListResponse(page.Jobs.Select(ToView).ToList(),
-            page.NextCursor?.ToString(CultureInfo.InvariantCulture)), BoomerangJson.Options);
+        var page = await store.ListAsync(ApiKeyFilter.TenantOf(http), statusFilter, pageSize, before, ct);
+        return TypedResults.Ok(new JobListResponse(page.Jobs.Select(JobViews.ToView).ToList(),
+            page.NextCursor is null ? null : ListCursor.After(page.Jobs[^1])));
     }
 
-    private static async Task<IResult> CancelAsync(string jobId, HttpContext http, IJobStore store, JobSignals signals, CancellationToken ct)
+    private static async Task<Results<Ok<CancelJobResponse>, ApiErrorResult>> CancelAsync(
+        string jobId, HttpContext http, IJobStore store, JobSignals signals, CancellationToken ct)
     {
         var (job, error) = await FindOwnAsync(jobId, http, store, ct);
         if (error is not null)
@@ -136,7 +140,7 @@ internal static class JobsApi
         {
             signals.RequestCancel(jobId);
         }
-        return TypedResults.Json(new CancelJobResponse(jobId, job!.TenantId, true), BoomerangJson.Options);
+        return TypedResults.Ok(new CancelJobResponse(jobId, job!.TenantId, true));
     }
 
     public static async Task<(JobRecord? Job, ApiError? Error)> FindOwnAsync(string jobId, HttpContext http, IJobStore store, CancellationToken ct)
@@ -145,17 +149,5 @@ internal static class JobsApi
         return job is null ? (null, ApiErrors.JobNotFound(jobId))
             : job.TenantId != ApiKeyFilter.TenantOf(http) ? (null, ApiErrors.JobForbidden(jobId))
             : (job, null);
-    }
-
-    public static JobView ToView(JobRecord j) => new(
-        j.Id, j.TenantId, j.Kind, j.Status, j.CreatedAt, j.StartedAt, j.FinishedAt, j.Attempt, j.Progress,
-        j.ResultJson is null ? null : ParseElement(j.ResultJson), j.Error, j.CallbackUrl,
-        j.CallbackStatus, j.CallbackAttempts, j.CallbackHttpStatus, j.CallbackFinishedAt, j.CallbackLastError,
-        j.CallbackNextAttemptAt);
-
-    private static JsonElement ParseElement(string json)
-    {
-        using var doc = JsonDocument.Parse(json);
-        return doc.RootElement.Clone();
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Boomerang.Jobs;
 using Boomerang.Server.Background;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace Boomerang.Server.Callbacks;
 /// </summary>
 internal sealed partial class CallbackDispatcher(
     IJobStore store, CallbackSender sender, HostGates gates, JobSignals signals, IOptions<CallbacksOptions> options,
-    TimeProvider time, ILogger<CallbackDispatcher> log) : BackgroundService
+    TimeProvider time, ILogger<CallbackDispatcher> log, BoomerangMetrics metrics) : BackgroundService
 {
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/dispatch/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
@@ -60,6 +61,7 @@ internal sealed partial class CallbackDispatcher(
             catch (Exception e)
             {
                 LogLoopFailed(log, e);
+                metrics.StoreError("dispatcher", e);
                 await backoff.WaitAsync(time, stopping).ConfigureAwait(false);
             }
         }
@@ -76,32 +78,23 @@ internal sealed partial class CallbackDispatcher(
         var attempts = delivery.Attempts + 1;
         string? status = null;
         int? httpStatus = null;
+        VerdictReason? why = null;
         try
         {
             var started = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
             var sent = await sender.SendAsync(delivery, stopping).ConfigureAwait(false);
             httpStatus = sent.HttpStatus;
-            double? next = null;
-            if (sent.HttpStatus is >= 200 and < 300)
+            var decision = RetryPolicy.Decide(sent, attempts, _options, Random.Shared.NextDouble());
+            hostFailed = decision.HostFailed;
+            why = decision.Why;
+            status = decision.Verdict switch
             {
-                status = CallbackStatus.Success;
-                hostFailed = false;
-            }
-            else if (sent.HttpStatus is { } code && !RetryPolicy.IsRetryable(code))
-            {
-                // 3xx (redirects are not followed) and 4xx other than 408/425/429; 410 Gone means "not wanted".
-                status = CallbackStatus.Failed;
-                hostFailed = false;
-            }
-            else if (attempts >= _options.MaxAttempts || sent.Error?.StartsWith("callback_url ", StringComparison.Ordinal) == true)
-            {
-                status = CallbackStatus.Failed;
-            }
-            else
-            {
-                status = CallbackStatus.Pending;
-                next = started + RetryPolicy.NextDelay(_options, attempts, sent.RetryAfter, Random.Shared.NextDouble()).TotalSeconds;
-            }
+                Verdict.Delivered => CallbackStatus.Success,
+                Verdict.RetryLater => CallbackStatus.Pending,
+                _ => CallbackStatus.Failed,
+            };
+            double? next = decision.RetryIn is { } wait ? started + wait.TotalSeconds : null;
+            metrics.CallbackAttempt(delivery, status, sent.Error, started, sent.DurationMs);
             recorded = _attempts!.AddAsync(new DeliveryAttempt(delivery, started, sent.DurationMs, sent.HttpStatus,
                 sent.Error, sent.ResponseBody, status, next));
         }
@@ -123,7 +116,7 @@ internal sealed partial class CallbackDispatcher(
         try
         {
             await recorded.ConfigureAwait(false);
-            LogAttempt(log, delivery.JobId, delivery.Event, attempts, httpStatus, status!);
+            LogAttempt(log, delivery.JobId, delivery.Event, attempts, httpStatus, status!, why);
         }
         catch (Exception e)
         {
@@ -131,8 +124,8 @@ internal sealed partial class CallbackDispatcher(
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Callback for job {JobId} ({Event}) attempt {Attempt}: HTTP {HttpStatus}, now {Status}")]
-    private static partial void LogAttempt(ILogger logger, string jobId, string @event, int attempt, int? httpStatus, string status);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Callback for job {JobId} ({Event}) attempt {Attempt}: HTTP {HttpStatus}, now {Status} ({Why})")]
+    private static partial void LogAttempt(ILogger logger, string jobId, string @event, int attempt, int? httpStatus, string status, VerdictReason? why);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Callback dispatcher loop failed; retrying")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);

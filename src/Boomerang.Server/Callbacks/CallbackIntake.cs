@@ -1,23 +1,40 @@
 using Boomerang.Callbacks;
-using Boomerang.Server.Api;
+using Boomerang.Server.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Callbacks;
 
-/// <summary>Checks a submitted callback URL (before the capacity check, as in the seed) and returns the normalised URL to store.</summary>
-internal sealed class CallbackIntake(CallbackUrlPolicy policy, IHostResolver resolver, IOptions<CallbacksOptions> options)
+/// <summary>Why a submitted callback URL was refused; the API turns it into its error.</summary>
+internal enum CallbackRefusal
 {
-    public async Task<(string? Url, ApiError? Error)> CheckAsync(string? callbackUrl, CancellationToken ct)
+    /// <summary>Callbacks are off on this server.</summary>
+    Disabled,
+    /// <summary>The URL breaks the callback URL policy.</summary>
+    InvalidUrl,
+}
+
+/// <summary>The outcome of <see cref="CallbackIntake.CheckAsync"/>: the URL to store (or none), or why it was refused.</summary>
+internal sealed record CallbackIntakeCheck(string? Url, CallbackRefusal? Refusal = null, string? Reason = null)
+{
+    public static CallbackIntakeCheck NoCallback { get; } = new((string?)null);
+}
+
+/// <summary>Checks a submitted callback URL (before the capacity check, as in the seed) and returns the normalised URL to store.</summary>
+internal sealed class CallbackIntake(CallbackUrlPolicy policy, IHostResolver resolver, IOptions<CallbacksOptions> options,
+    BoomerangMetrics metrics)
+{
+    public async Task<CallbackIntakeCheck> CheckAsync(string? callbackUrl, CancellationToken ct)
     {
         if (callbackUrl is null)
         {
-            return (null, null);
+            return CallbackIntakeCheck.NoCallback;
         }
         if (!options.Value.Enabled)
         {
-            return (null, ApiErrors.BadRequest("CALLBACK_UNSUPPORTED", "callback_url requires Boomerang:Callbacks:Enabled=true"));
+            return new(null, CallbackRefusal.Disabled, "callback_url requires Boomerang:Callbacks:Enabled=true");
         }
         var check = await policy.CheckAsync(callbackUrl, resolver, ct).ConfigureAwait(false);
-        return check.IsValid ? (check.NormalizedUrl, null) : (null, ApiErrors.BadRequest("CALLBACK_URL_INVALID", check.Error!));
+        if (!check.IsValid) { metrics.CallbackBlocked("submit"); }
+        return check.IsValid ? new(check.NormalizedUrl) : new(null, CallbackRefusal.InvalidUrl, check.Error);
     }
 }

@@ -11,7 +11,20 @@ using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Callbacks;
 
-internal sealed record SendResult(int? HttpStatus, string? Error, string? ResponseBody, TimeSpan? RetryAfter, double DurationMs);
+/// <summary>How one attempt ended, as far as the sender can tell.</summary>
+internal enum SendKind
+{
+    /// <summary>The receiver answered with an HTTP status.</summary>
+    Answered,
+    TimedOut,
+    /// <summary>The host did not resolve or would not connect.</summary>
+    Unreachable,
+    /// <summary>The callback URL policy refused the URL or the address it resolved to; nothing was sent.</summary>
+    Refused,
+}
+
+/// <summary>One attempt: its typed outcome, and the text the attempt log shows.</summary>
+internal sealed record SendResult(SendKind Kind, int? HttpStatus, string? Error, string? ResponseBody, TimeSpan? RetryAfter, double DurationMs);
 
 /// <summary>
 /// Makes one delivery attempt: the stored payload bytes, signed now (so a retry hours later still passes a receiver's
@@ -32,7 +45,7 @@ internal sealed class CallbackSender(
         // The policy may have changed since the job was submitted; the stored URL is judged again.
         if (policy.Check(delivery.Url) is { IsValid: false } check)
         {
-            return new SendResult(null, check.Error, null, null, clock.Elapsed.TotalMilliseconds);
+            return new SendResult(SendKind.Refused, null, check.Error, null, null, clock.Elapsed.TotalMilliseconds);
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(delivery.Payload) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -45,17 +58,18 @@ internal sealed class CallbackSender(
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             var body = await ReadCappedAsync(response.Content, timeout.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            return new SendResult(status, status is >= 200 and < 300 ? null : $"http_status:{status}", body,
+            return new SendResult(SendKind.Answered, status, status is >= 200 and < 300 ? null : $"http_status:{status}", body,
                 RetryAfterOf(response), clock.Elapsed.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new SendResult(null, $"timeout after {options.Value.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)}s",
+            return new SendResult(SendKind.TimedOut, null, $"timeout after {options.Value.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)}s",
                 null, null, clock.Elapsed.TotalMilliseconds);
         }
         catch (HttpRequestException e)
         {
-            return new SendResult(null, Describe(e), null, null, clock.Elapsed.TotalMilliseconds);
+            return new SendResult(Refused(e) ? SendKind.Refused : SendKind.Unreachable, null, Describe(e), null, null,
+                clock.Elapsed.TotalMilliseconds);
         }
     }
 
@@ -113,15 +127,20 @@ internal sealed class CallbackSender(
         _ => null,
     };
 
-    private static string Describe(HttpRequestException e)
+    private static string Describe(HttpRequestException e) =>
+        ConnectFailure(e)?.Message ?? (e.InnerException is { } cause ? $"{e.Message} ({cause.Message})" : e.Message);
+
+    private static bool Refused(HttpRequestException e) => ConnectFailure(e)?.RefusedByPolicy == true;
+
+    private static CallbackConnectException? ConnectFailure(HttpRequestException e)
     {
         for (Exception? inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is CallbackConnectException)
+            if (inner is CallbackConnectException connect)
             {
-                return inner.Message;
+                return connect;
             }
         }
-        return e.InnerException is { } cause ? $"{e.Message} ({cause.Message})" : e.Message;
+        return null;
     }
 }

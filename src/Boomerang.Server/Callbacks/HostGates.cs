@@ -69,6 +69,18 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         }
     }
 
+    /// <summary>Hosts being tracked (failing, or with requests in flight), for metrics and the dashboard.</summary>
+    public IReadOnlyList<HostGateState> Snapshot()
+    {
+        var now = time.GetUtcNow();
+        lock (_gates)
+        {
+            return _gates.Select(g => new HostGateState(g.Key,
+                g.Value.OpenUntil is { } until ? (until > now ? CircuitState.Open : CircuitState.HalfOpen) : CircuitState.Closed,
+                g.Value.Failures, g.Value.InFlight, g.Value.OpenUntil)).ToList();
+        }
+    }
+
     private sealed class Gate
     {
         public int InFlight;
@@ -82,3 +94,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
             : InFlight < limit;
     }
 }
+
+internal enum CircuitState { Closed = 0, Open = 1, HalfOpen = 2 }
+
+internal sealed record HostGateState(string Host, CircuitState State, int Failures, int InFlight, DateTimeOffset? OpenUntil);

@@ -1,9 +1,59 @@
 namespace Boomerang.Server.Callbacks;
 
+/// <summary>What becomes of a delivery after one attempt.</summary>
+internal enum Verdict { Delivered, RetryLater, GiveUp }
+
+/// <summary>Why: the attempt's typed outcome, never its error text.</summary>
+internal enum VerdictReason
+{
+    /// <summary>The receiver answered 2xx.</summary>
+    Accepted,
+    /// <summary>The receiver answered with a status that is not retried (3xx, 4xx other than 408/425/429; 410 means "not wanted").</summary>
+    FinalStatus,
+    /// <summary>408, 425, 429 or 5xx.</summary>
+    RetryableStatus,
+    TimedOut,
+    /// <summary>The host did not resolve, or no connection could be made.</summary>
+    Unreachable,
+    /// <summary>The callback URL policy refused the destination: the stored URL judged again, or the address it resolved
+    /// to at connect time. The same policy refuses it at submit, so waiting does not help.</summary>
+    RefusedByPolicy,
+    /// <summary>Worth retrying, but this was the last attempt allowed.</summary>
+    OutOfAttempts,
+}
+
+/// <summary>A delivery's verdict after an attempt; <see cref="RetryIn"/> is set for <see cref="Verdict.RetryLater"/> only.</summary>
+internal sealed record DeliveryDecision(Verdict Verdict, VerdictReason Why, TimeSpan? RetryIn = null)
+{
+    /// <summary>Whether the attempt counts against the host's circuit: anything but an answer that ends the delivery.</summary>
+    public bool HostFailed => Why is not (VerdictReason.Accepted or VerdictReason.FinalStatus);
+}
+
 /// <summary>Which outcomes are retried and when the next attempt is due.</summary>
 internal static class RetryPolicy
 {
     public static bool IsRetryable(int status) => status is 408 or 425 or 429 or >= 500;
+
+    /// <summary>The verdict on attempt number <paramref name="attemptsMade"/> (counting this one).</summary>
+    public static DeliveryDecision Decide(SendResult sent, int attemptsMade, CallbacksOptions options, double jitter01)
+    {
+        var why = sent.Kind switch
+        {
+            SendKind.Answered when sent.HttpStatus is >= 200 and < 300 => VerdictReason.Accepted,
+            SendKind.Answered when sent.HttpStatus is not { } code || !IsRetryable(code) => VerdictReason.FinalStatus,
+            SendKind.Answered => VerdictReason.RetryableStatus,
+            SendKind.TimedOut => VerdictReason.TimedOut,
+            SendKind.Refused => VerdictReason.RefusedByPolicy,
+            _ => VerdictReason.Unreachable,
+        };
+        return why switch
+        {
+            VerdictReason.Accepted => new(Verdict.Delivered, why),
+            VerdictReason.FinalStatus or VerdictReason.RefusedByPolicy => new(Verdict.GiveUp, why),
+            _ when attemptsMade >= options.MaxAttempts => new(Verdict.GiveUp, VerdictReason.OutOfAttempts),
+            _ => new(Verdict.RetryLater, why, NextDelay(options, attemptsMade, sent.RetryAfter, jitter01)),
+        };
+    }
 
     /// <summary>Delay after the n-th failed attempt: base·2^(n−1), capped, times a jitter in [0.9, 1.1];
     /// never less than what a Retry-After asked for (itself capped).</summary>

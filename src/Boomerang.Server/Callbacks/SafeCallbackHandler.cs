@@ -47,9 +47,9 @@ internal static class SafeCallbackHandler
         if (allowed.Length == 0)
         {
             // The addresses stay out of the message: it is shown to the tenant, who must not learn internal DNS from it.
-            throw new CallbackConnectException(addresses.Length == 0
-                ? $"callback host {target.Host} did not resolve"
-                : $"callback host {target.Host} resolves to a blocked address");
+            throw addresses.Length == 0
+                ? new CallbackConnectException($"callback host {target.Host} did not resolve")
+                : new CallbackConnectException($"callback host {target.Host} resolves to a blocked address", refusedByPolicy: true);
         }
         SocketException? last = null;
         foreach (var address in allowed)
@@ -75,5 +75,9 @@ internal static class SafeCallbackHandler
     }
 }
 
-/// <summary>A refused or failed connect; its message is what the attempt log shows.</summary>
-internal sealed class CallbackConnectException(string message) : IOException(message);
+/// <summary>A refused or failed connect; its message is what the attempt log shows. <see cref="RefusedByPolicy"/> when the
+/// host resolved only to addresses the callback URL policy blocks (permanent: the policy that refuses it at submit).</summary>
+internal sealed class CallbackConnectException(string message, bool refusedByPolicy = false) : IOException(message)
+{
+    public bool RefusedByPolicy => refusedByPolicy;
+}

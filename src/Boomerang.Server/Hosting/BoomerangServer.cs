@@ -1,7 +1,10 @@
 using Boomerang.Callbacks;
 using Boomerang.Server.Api;
 using Boomerang.Server.Callbacks;
+using Boomerang.Server.Dedup2D;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Dashboard;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +20,7 @@ public static class BoomerangServer
         var builder = WebApplication.CreateBuilder(args);
         AddDefaultSettings(builder);
         builder.Configuration.AddSeedAliases(Environment.GetEnvironmentVariable);
+        Storage.Redis.RedisSeedAliases.AddRedisSeedAliases(builder.Configuration, Environment.GetEnvironmentVariable);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -42,6 +46,7 @@ public static class BoomerangServer
         var app = builder.Build();
         app.Services.GetRequiredService<IStartupValidator>().Validate();
         app.UseMiddleware<ErrorHandling>();
+        app.UseBoomerangMetrics();
         app.UseRateLimiter();
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
         app.MapGet("/readyz", ReadyAsync).WithTags("Health");
@@ -49,6 +54,8 @@ public static class BoomerangServer
         if (roles.Api)
         {
             app.MapJobsApi().MapDeliveriesApi();
+            app.MapDedup2D();
+            app.MapDashboard();
         }
         // Fail at start, not on the first request or delivery: signing secrets, the callback URL policy, keys. The key
         // ring comes last because it may generate and print a key, which a bad setting must stop first.

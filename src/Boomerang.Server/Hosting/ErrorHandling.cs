@@ -1,3 +1,4 @@
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 
 namespace Boomerang.Server.Hosting;
@@ -8,7 +9,7 @@ namespace Boomerang.Server.Hosting;
 /// </summary>
 internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> log)
 {
-    public async Task InvokeAsync(HttpContext http)
+    public async Task InvokeAsync(HttpContext http, BoomerangMetrics metrics)
     {
         try
         {
@@ -23,6 +24,7 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         {
             // Retrying the same request with its idempotency key once the store is back is safe either way.
             LogStoreUnavailable(log, http.Request.Method, http.Request.Path, e.Message);
+            metrics.StoreError("api", e);
             http.Response.StatusCode = 503;
             http.Response.Headers.RetryAfter = "1";
             await http.Response.WriteAsJsonAsync(new { detail = new { error = "STORE_UNAVAILABLE", message = "The job store is unavailable; retry later" } });

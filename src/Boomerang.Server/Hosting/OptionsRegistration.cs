@@ -11,7 +11,7 @@ internal static class OptionsRegistration
     public static IServiceCollection AddBoomerangOptions(this IServiceCollection services)
     {
         services.AddBoomerangSection<StorageOptions>(StorageOptions.Section)
-            .Validate(o => o.Provider.Trim().ToLowerInvariant() is "" or "sqlite" or "postgres", "Boomerang:Storage:Provider must be 'sqlite' or 'postgres'")
+            .Validate(o => o.Provider.Trim().ToLowerInvariant() is "" or "sqlite" or "postgres" or "redis", "Boomerang:Storage:Provider must be 'sqlite', 'postgres' or 'redis'")
             .Validate(o => !o.UsesPostgres || !string.IsNullOrWhiteSpace(o.Postgres.ConnectionString),
                 "Boomerang:Storage:Postgres:ConnectionString (or BOOMERANG_POSTGRES) is required when Boomerang:Storage:Provider is postgres")
             .Validate(o => !o.UsesPostgres || PostgresSchema.IsValid(o.Postgres.Schema),

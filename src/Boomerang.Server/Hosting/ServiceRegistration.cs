@@ -3,7 +3,10 @@ using Boomerang.Server.Api;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
+using Boomerang.Server.Dedup2D;
+using Boomerang.Server.Dashboard;
 using Boomerang.Server.Jobs;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -22,19 +25,22 @@ internal static class ServiceRegistration
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobHandlers>();
         services.AddBoomerangCallbacks(roles.Dispatcher);
-        services.AddSingleton<JobSubmission>();
+        services.AddBoomerangApi();
         services.AddSingleton<ApiKeyFilter>();
         services.AddSingleton<AdminToken>();
         services.AddSingleton<AdminTokenFilter>();
         services.AddBoomerangRateLimiting();
         services.AddJobHandler<EchoHandler>("echo");
         services.AddJobHandler<SleepHandler>("sleep");
+        services.AddDedup2D(configuration);
         if (roles.Worker)
         {
             services.AddHostedService<JobWorker>();
         }
         services.AddOptions<HostOptions>().Configure<IOptions<JobsOptions>>((host, jobs) =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(jobs.Value.ShutdownGraceSeconds + 10));
+        services.AddBoomerangMetrics(configuration);
+        services.AddBoomerangDashboard();
         services.AddOpenApi();
         return services;
     }

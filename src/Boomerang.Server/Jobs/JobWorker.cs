@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Boomerang.Jobs;
 using Boomerang.Server.Background;
+using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace Boomerang.Server.Jobs;
 /// </summary>
 internal sealed partial class JobWorker(
     IJobStore store, JobHandlers handlers, JobSignals signals, IOptions<JobsOptions> options,
-    IServiceScopeFactory scopes, TimeProvider time, ILogger<JobWorker> log) : BackgroundService
+    IServiceScopeFactory scopes, TimeProvider time, ILogger<JobWorker> log, BoomerangMetrics metrics) : BackgroundService
 {
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
@@ -58,6 +59,7 @@ internal sealed partial class JobWorker(
             catch (Exception e)
             {
                 LogLoopFailed(log, "claim", e);
+                metrics.StoreError("worker", e);
                 await backoff.WaitAsync(time, stopping).ConfigureAwait(false);
             }
         }
@@ -87,6 +89,8 @@ internal sealed partial class JobWorker(
     private async Task RunAsync(RunningJob run)
     {
         var job = run.Job;
+        var started = metrics.JobStarted(job.Kind);
+        string? finished = null;
         try
         {
             JobOutcome outcome;
@@ -126,6 +130,7 @@ internal sealed partial class JobWorker(
             {
                 signals.Deliveries.Set();
             }
+            finished = outcome.Status;
             LogFinished(log, job.Id, job.Kind, outcome.Status);
         }
         catch (Exception e)
@@ -135,6 +140,7 @@ internal sealed partial class JobWorker(
         }
         finally
         {
+            metrics.JobEnded(job.Kind, finished, started);
             _running.TryRemove(new KeyValuePair<string, RunningJob>(job.Id, run));
             run.Dispose();
             signals.Jobs.Set();

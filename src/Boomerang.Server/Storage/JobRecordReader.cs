@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Boomerang.Jobs;
 
 namespace Boomerang.Server.Storage;
 
@@ -13,13 +12,11 @@ internal static class JobRecordReader
     public static JobRecord Read(DbDataReader r)
     {
         var callbackUrl = Text(r, 12);
-        // A job with a callback URL shows "pending" until its delivery row exists (the job has not finished).
+        var (callbackStatus, callbackAttempts) = JobLifecycle.CallbackView(callbackUrl, Text(r, 13), Int(r, 14));
         return new JobRecord(
             r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
             r.GetDouble(5), Number(r, 6), Number(r, 7), r.GetInt32(8), r.GetInt32(9),
-            Text(r, 10), Text(r, 11), callbackUrl,
-            Text(r, 13) ?? (callbackUrl is null ? null : CallbackStatus.Pending),
-            Int(r, 14) ?? (callbackUrl is null ? null : 0),
+            Text(r, 10), Text(r, 11), callbackUrl, callbackStatus, callbackAttempts,
             Int(r, 15), Number(r, 16), Text(r, 17), Number(r, 18));
     }
 

@@ -3,10 +3,13 @@ namespace Boomerang.Server.Storage;
 internal sealed class StorageOptions
 {
     public const string Section = "Boomerang:Storage";
-    /// <summary>sqlite or postgres; empty picks postgres when a PostgreSQL connection string is set, else sqlite.</summary>
+    /// <summary>sqlite, postgres or redis; empty picks postgres when a PostgreSQL connection string is set, else sqlite.</summary>
     public string Provider { get; set; } = "";
     public SqliteStorageOptions Sqlite { get; set; } = new();
     public PostgresStorageOptions Postgres { get; set; } = new();
+    public Redis.RedisStorageOptions Redis { get; set; } = new();
+
+    public bool UsesRedis => Provider.Trim().Equals("redis", StringComparison.OrdinalIgnoreCase);
 
     public bool UsesPostgres => Provider.Trim().ToLowerInvariant() switch
     {

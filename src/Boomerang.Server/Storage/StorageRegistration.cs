@@ -12,6 +12,10 @@ internal static class StorageRegistration
     public static IServiceCollection AddBoomerangStorage(this IServiceCollection services, IConfiguration configuration, bool wakesLoops)
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.UsesRedis)
+        {
+            return Redis.RedisRegistration.AddRedisStorage(services, wakesLoops);
+        }
         if (!storage.UsesPostgres)
         {
             services.AddSingleton<IJobStore>(sp =>

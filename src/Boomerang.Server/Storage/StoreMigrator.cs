@@ -10,7 +10,7 @@ internal sealed partial class StoreMigrator(IJobStore store, IOptions<StorageOpt
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.Postgres.StartupWaitSeconds);
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.UsesRedis ? options.Value.Redis.StartupWaitSeconds : options.Value.Postgres.StartupWaitSeconds);
         var backoff = new Backoff();
         while (true)
         {

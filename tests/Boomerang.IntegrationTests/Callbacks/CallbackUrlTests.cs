@@ -96,20 +96,55 @@ public sealed class CallbackUrlTests
     }
 
     [Fact]
-    public async Task A_name_like_localhost_passes_submit_without_dns_but_is_refused_at_connect()
+    public async Task A_name_that_resolves_to_loopback_passes_submit_without_dns_but_is_refused_at_connect()
     {
         await using var receiver = await CallbackReceiver.StartAsync();
         await using var server = await TestServer.StartAsync(new Dictionary<string, string>
         {
             ["Boomerang:Callbacks:AllowHttp"] = "true",
             ["Boomerang:Callbacks:MaxAttempts"] = "1",
-        });
+        }, services => services.Replace(ServiceDescriptor.Singleton<IHostResolver>(new FixedResolver(IPAddress.Loopback))));
 
-        var job = await server.Client.SubmitAsync(new { kind = "echo", callback_url = $"http://localhost:{receiver.BaseAddress.Port}/hook" });
+        var job = await server.Client.SubmitAsync(new { kind = "echo", callback_url = $"http://hooks.customer.test:{receiver.BaseAddress.Port}/hook" });
         var record = await Eventually.GetAsync(() => server.Client.GetJobAsync(job.JobId), j => j.CallbackStatus == "failed", "refused callback");
 
         Assert.Contains("blocked address", record.CallbackLastError);
         Assert.Empty(receiver.Received);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:{0}/hook")]
+    [InlineData("http://LOCALHOST:{0}/hook")]
+    [InlineData("http://localhost.:{0}/hook")]
+    [InlineData("http://hooks.localhost:{0}/hook")]
+    [InlineData("http://ｌｏｃａｌｈｏｓｔ:{0}/hook")]
+    [InlineData("http://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ:{0}/hook")]
+    [InlineData("http://local\u00adhost:{0}/hook")]
+    [InlineData("http://local\u200bhost:{0}/hook")]
+    [InlineData("http://example.com:0/hook")]
+    public async Task Localhost_its_look_alikes_and_port_0_are_refused_at_submit_with_400(string template)
+    {
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string> { ["Boomerang:Callbacks:AllowHttp"] = "true" });
+        var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, 8080);
+
+        var response = await server.Client.PostJsonAsync("/api/v1/jobs", new { kind = "echo", callback_url = url });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("CALLBACK_URL_INVALID", (await response.ReadJsonAsync()).GetProperty("detail").GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_callback_url_over_2_KiB_is_refused_and_not_echoed()
+    {
+        await using var server = await TestServer.StartAsync();
+        var url = "https://example.com/" + new string('a', 1024 * 1024);
+
+        var response = await server.Client.PostJsonAsync("/api/v1/jobs", new { kind = "echo", callback_url = url });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("longer than 2048 characters", text);
+        Assert.True(text.Length < 500, $"the error echoed {text.Length} characters");
     }
 
     [Fact]

@@ -90,8 +90,9 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 return (await probe.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too slow to answer on a loaded machine: ask again until the deadline.
                 return false;
             }
         }, "the server process to become ready", TimeSpan.FromSeconds(30));

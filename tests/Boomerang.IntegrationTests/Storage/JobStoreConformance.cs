@@ -9,7 +9,7 @@ namespace Boomerang.IntegrationTests.Storage;
 /// The contract every storage provider keeps. Each provider runs this same suite against a real database;
 /// the clock is manual so leases expire exactly when a test says.
 /// </summary>
-public abstract class JobStoreConformance : IAsyncLifetime
+public abstract partial class JobStoreConformance : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     protected ManualTime Time { get; } = new();

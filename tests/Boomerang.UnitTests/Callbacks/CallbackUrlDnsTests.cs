@@ -18,16 +18,29 @@ public sealed class CallbackUrlDnsTests
     }
 
     [Fact]
-    public async Task Localhost_passes_the_sync_check_but_not_CheckAsync_when_it_resolves_to_loopback()
+    public async Task A_name_passes_the_sync_check_but_not_CheckAsync_when_it_resolves_to_loopback()
     {
         var policy = Policy();
         var resolver = new FakeResolver(IPAddress.Loopback);
 
-        Assert.True(policy.Check("https://localhost/cb").IsValid);
-        var check = await policy.CheckAsync("https://localhost/cb", resolver, CancellationToken.None);
+        Assert.True(policy.Check("https://hooks.example/cb").IsValid);
+        var check = await policy.CheckAsync("https://hooks.example/cb", resolver, CancellationToken.None);
 
         Assert.Equal((false, "callback_url hostname resolves to private network"), (check.IsValid, check.Error));
-        Assert.Equal(["localhost"], resolver.Queries);
+        Assert.Equal(["hooks.example"], resolver.Queries);
+    }
+
+    [Fact]
+    public async Task Localhost_is_refused_by_both_checks_without_asking_the_resolver()
+    {
+        var policy = Policy();
+        var resolver = new FakeResolver(IPAddress.Parse("93.184.216.34"));
+
+        Assert.False(policy.Check("https://localhost/cb").IsValid);
+        var check = await policy.CheckAsync("https://localhost/cb", resolver, CancellationToken.None);
+
+        Assert.False(check.IsValid);
+        Assert.Empty(resolver.Queries);
     }
 
     [Fact]
@@ -85,7 +98,7 @@ public sealed class CallbackUrlDnsTests
     {
         var resolver = new FakeResolver(IPAddress.Loopback);
 
-        var check = await Policy(resolveDns, block).CheckAsync("https://localhost/", resolver, CancellationToken.None);
+        var check = await Policy(resolveDns, block).CheckAsync("https://hooks.example/", resolver, CancellationToken.None);
 
         Assert.True(check.IsValid);
         Assert.Empty(resolver.Queries);

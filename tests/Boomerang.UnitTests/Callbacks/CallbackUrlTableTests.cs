@@ -40,9 +40,31 @@ public sealed class CallbackUrlTableTests
     [InlineData("default", "  https://example.com/cb  ", "https://example.com/cb")]
     [InlineData("default", "https://example.com:8443", "https://example.com:8443/")]
     [InlineData("default", "https://example.com/a;p?q", "https://example.com/a;p?q")]
-    [InlineData("default", "https://bücher.example/hook", "https://bücher.example/hook")]
-    [InlineData("default", "https://localhost/cb", "https://localhost/cb")]
-    [InlineData("default", "https://LOCALHOST:8443", "https://LOCALHOST:8443/")]
+    // A non-ASCII host is stored in the ASCII (IDNA) form it is judged in
+    [InlineData("default", "https://bücher.example/hook", "https://xn--bcher-kva.example/hook")]
+    [InlineData("default", "https://ＢÜＣＨＥＲ．example:8443/hook", "https://xn--bcher-kva.example:8443/hook")]
+    // Names for this machine, in any spelling, are loopback (issue 14.3)
+    [InlineData("default", "https://localhost/cb", Loopback)]
+    [InlineData("default", "https://LOCALHOST:8443", Loopback)]
+    [InlineData("default", "https://localhost./cb", Loopback)]
+    [InlineData("default", "https://LocalHost./cb", Loopback)]
+    [InlineData("default", "https://api.localhost/cb", Loopback)]
+    [InlineData("default", "https://a.b.LOCALHOST./cb", Loopback)]
+    [InlineData("default", "https://localhost.localdomain/cb", Loopback)]
+    [InlineData("default", "https://ｌｏｃａｌｈｏｓｔ/cb", Loopback)]
+    [InlineData("default", "https://ＬＯＣＡＬＨＯＳＴ:8443/cb", Loopback)]
+    [InlineData("default", "https://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ/cb", Loopback)]
+    [InlineData("default", "https://localhost。/cb", Loopback)]
+    [InlineData("default", "https://１２７.０.０.１/cb", Private)]
+    [InlineData("default", "https://local\u00adhost/cb", NotValid + "its host contains invisible characters (such as a soft hyphen or a zero-width space)")]
+    [InlineData("default", "https://local\u200bhost/cb", NotValid + "its host contains invisible characters (such as a soft hyphen or a zero-width space)")]
+    [InlineData("default", "https://local\u200dhost/cb", NotValid + "its host contains invisible characters (such as a soft hyphen or a zero-width space)")]
+    [InlineData("default", "https://localhost.example/cb", "https://localhost.example/cb")]
+    [InlineData("loopback-ok", "https://localhost:8443/cb", "https://localhost:8443/cb")]
+    [InlineData("open", "http://localhost/cb", "http://localhost/cb")]
+    // Port 0 is no port a server listens on
+    [InlineData("default", "https://example.com:0/", NotValid + "its port is 0")]
+    [InlineData("default", "https://example.com:000/x", NotValid + "its port is 0")]
     // Not parseable, or parseable differently by different parsers
     [InlineData("default", "https://exa mple.com/", NotValid + "it contains whitespace or control characters")]
     [InlineData("default", "https://example.com/a\nb", NotValid + "it contains whitespace or control characters")]
@@ -148,5 +170,24 @@ public sealed class CallbackUrlTableTests
     public void Null_url_is_empty()
     {
         Assert.Equal("callback_url is empty", Create("default").Check(null).Error);
+    }
+
+    [Fact]
+    public void A_url_longer_than_2_KiB_is_refused_without_echoing_it()
+    {
+        var url = "https://example.com/" + new string('a', 2048);
+
+        var check = Create("default").Check(url);
+
+        Assert.Equal((false, "callback_url is longer than 2048 characters"), (check.IsValid, check.Error));
+        Assert.True(Create("default").Check(url[..2048]).IsValid);
+    }
+
+    [Fact]
+    public void A_long_scheme_is_echoed_only_as_a_short_prefix()
+    {
+        var check = Create("default").Check(new string('x', 1000) + "://example.com/");
+
+        Assert.Equal("callback_url scheme not allowed: " + new string('x', 20) + "…", check.Error);
     }
 }

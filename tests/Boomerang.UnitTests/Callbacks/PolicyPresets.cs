@@ -10,6 +10,7 @@ internal static class PolicyPresets
     public const string Userinfo = "callback_url must not include userinfo";
     public const string MissingHost = "callback_url missing hostname";
     public const string Empty = "callback_url is empty";
+    public const string Loopback = "callback_url hostname is a name for this machine (loopback), which is blocked";
     public const string NotValid = "callback_url is not a valid absolute URL: ";
 
     public static CallbackUrlPolicy Create(string preset)

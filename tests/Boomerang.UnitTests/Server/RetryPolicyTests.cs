@@ -60,3 +60,72 @@ public sealed class RetryPolicyTests
     public void Only_timeouts_throttling_and_server_errors_are_retried(int status, bool retried) =>
         Assert.Equal(retried, RetryPolicy.IsRetryable(status));
 }
+
+public sealed class RetryPolicyVerdictTests
+{
+    private static readonly CallbacksOptions Options = new() { MaxAttempts = 5, BackoffBaseSeconds = 5, BackoffMaxSeconds = 3600, RetryAfterMaxSeconds = 600 };
+
+    private static SendResult Sent(SendKind kind, int? status = null, string? error = null, TimeSpan? retryAfter = null) =>
+        new(kind, status, error, null, retryAfter, 12);
+
+    public static TheoryData<string, string, int?, int, string, string, bool> Rows => new()
+    {
+        // name, how the attempt ended, HTTP status, attempts made, verdict, why, counts against the host
+        { "2xx on the first attempt", "Answered", 200, 1, "Delivered", "Accepted", false },
+        { "2xx on the last attempt", "Answered", 204, 5, "Delivered", "Accepted", false },
+        { "a redirect is not followed", "Answered", 301, 1, "GiveUp", "FinalStatus", false },
+        { "400", "Answered", 400, 1, "GiveUp", "FinalStatus", false },
+        { "410 Gone: not wanted", "Answered", 410, 1, "GiveUp", "FinalStatus", false },
+        { "408", "Answered", 408, 1, "RetryLater", "RetryableStatus", true },
+        { "425", "Answered", 425, 2, "RetryLater", "RetryableStatus", true },
+        { "429", "Answered", 429, 3, "RetryLater", "RetryableStatus", true },
+        { "500", "Answered", 500, 4, "RetryLater", "RetryableStatus", true },
+        { "503 on the last attempt", "Answered", 503, 5, "GiveUp", "OutOfAttempts", true },
+        { "timeout", "TimedOut", null, 1, "RetryLater", "TimedOut", true },
+        { "timeout on the last attempt", "TimedOut", null, 5, "GiveUp", "OutOfAttempts", true },
+        { "no connection", "Unreachable", null, 1, "RetryLater", "Unreachable", true },
+        { "no connection on the last attempt", "Unreachable", null, 5, "GiveUp", "OutOfAttempts", true },
+        { "refused by the URL policy, first attempt", "Refused", null, 1, "GiveUp", "RefusedByPolicy", true },
+        { "refused by the URL policy, last attempt", "Refused", null, 5, "GiveUp", "RefusedByPolicy", true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Every_way_an_attempt_ends_has_one_verdict(string name, string ended, int? status, int attempts, string expected,
+        string because, bool hostFailed)
+    {
+        var decision = RetryPolicy.Decide(Sent(Enum.Parse<SendKind>(ended), status), attempts, Options, jitter01: 0.5);
+        var (verdict, why) = (Enum.Parse<Verdict>(expected), Enum.Parse<VerdictReason>(because));
+
+        Assert.True((verdict, why, hostFailed) == (decision.Verdict, decision.Why, decision.HostFailed), name);
+        Assert.Equal(verdict == Verdict.RetryLater, decision.RetryIn is not null);
+    }
+
+    [Fact]
+    public void A_retry_is_due_after_the_backoff_for_the_attempts_made()
+    {
+        var decision = RetryPolicy.Decide(Sent(SendKind.Answered, 500), 3, Options, jitter01: 0.5);
+
+        Assert.Equal(RetryPolicy.NextDelay(Options, 3, null, 0.5), decision.RetryIn);
+        Assert.Equal(20, decision.RetryIn!.Value.TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void A_retry_after_header_pushes_the_next_attempt_back()
+    {
+        var decision = RetryPolicy.Decide(Sent(SendKind.Answered, 429, retryAfter: TimeSpan.FromSeconds(120)), 1, Options, 0.5);
+
+        Assert.Equal(120, decision.RetryIn!.Value.TotalSeconds, 6);
+    }
+
+    [Theory]
+    [InlineData("callback_url hostname resolves to private network")]
+    [InlineData("callback host evil.test resolves to a blocked address")]
+    [InlineData(null)]
+    public void The_error_text_decides_nothing(string? error)
+    {
+        Assert.Equal(Verdict.RetryLater, RetryPolicy.Decide(Sent(SendKind.Answered, 500, error), 1, Options, 0.5).Verdict);
+        Assert.Equal(Verdict.RetryLater, RetryPolicy.Decide(Sent(SendKind.Unreachable, null, error), 1, Options, 0.5).Verdict);
+        Assert.Equal(Verdict.GiveUp, RetryPolicy.Decide(Sent(SendKind.Refused, null, error), 1, Options, 0.5).Verdict);
+    }
+}

@@ -1,4 +1,3 @@
-using Boomerang.Jobs;
 
 namespace Boomerang.Server.Storage.Postgres;
 
@@ -35,7 +34,7 @@ internal sealed partial class PostgresJobStore
         RunAsync<IReadOnlyList<bool>>(async c =>
         {
             var now = Now;
-            var finished = attempts.Select(a => a.NewStatus is CallbackStatus.Success or CallbackStatus.Failed).ToArray();
+            var landings = attempts.Select(a => JobLifecycle.Land(a, now)).ToArray();
             var seqs = attempts.Select(a => a.Delivery.Seq).ToArray();
             // The UPDATE first: its RETURNING rows are the reader's first result (the INSERT returns none).
             await using var batch = c.Batch(
@@ -51,10 +50,9 @@ internal sealed partial class PostgresJobStore
                 RETURNING d.seq
                 """,
                 [("owner", owner), ("seqs", seqs),
-                ("statuses", attempts.Select(a => a.NewStatus).ToArray()), ("http", attempts.Select(a => a.HttpStatus).ToArray()),
+                ("statuses", landings.Select(l => l.Status).ToArray()), ("http", attempts.Select(a => a.HttpStatus).ToArray()),
                 ("errors", attempts.Select(a => a.Error).ToArray()),
-                ("next", attempts.Select((a, i) => finished[i] ? null : a.NextAttemptAt).ToArray()),
-                ("finished", finished.Select(f => f ? now : (double?)null).ToArray())]),
+                ("next", landings.Select(l => l.NextAttemptAt).ToArray()), ("finished", landings.Select(l => l.FinishedAt).ToArray())]),
                 ("""
                 INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
                     http_status, error, response_body)
@@ -101,37 +99,30 @@ internal sealed partial class PostgresJobStore
     public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) =>
         InTransactionAsync(async c =>
         {
-            string status;
-            long? seq;
-            string? webhookId;
+            RedeliveryTarget? target = null;
+            long? seq = null;
             await using (var command = c.Command("""
                 SELECT j.status, j.callback_url, d.seq, d.webhook_id
                 FROM jobs j LEFT JOIN deliveries d ON d.job_id = j.id AND d.terminal WHERE j.id = @id
                 """, ("id", jobId)))
             await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
-                if (!await r.ReadAsync(ct).ConfigureAwait(false))
+                if (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    return new RedeliverOutcome(RedeliverResult.NotFound);
+                    target = new RedeliveryTarget(r.GetString(0), r.NullableString(1), r.NullableString(3));
+                    seq = r.IsDBNull(2) ? null : r.GetInt64(2);
                 }
-                if (r.IsDBNull(1))
-                {
-                    return new RedeliverOutcome(RedeliverResult.NoCallback);
-                }
-                status = r.GetString(0);
-                seq = r.IsDBNull(2) ? null : r.GetInt64(2);
-                webhookId = r.NullableString(3);
             }
-            if (!JobStatus.IsFinished(status) || seq is null)
+            var outcome = JobLifecycle.Redeliver(target);
+            if (outcome.Result == RedeliverResult.Queued)
             {
-                return new RedeliverOutcome(RedeliverResult.NotFinished);
+                await c.RunAsync("""
+                    UPDATE deliveries SET status = 'pending', attempts = 0, http_status = NULL, last_error = NULL,
+                        next_attempt_at = @now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE seq = @seq
+                    """, ct, ("now", Now), ("seq", seq!.Value)).ConfigureAwait(false);
+                await NotifyAsync(c, PostgresListener.DeliveriesHint, ct).ConfigureAwait(false);
             }
-            await c.RunAsync("""
-                UPDATE deliveries SET status = 'pending', attempts = 0, http_status = NULL, last_error = NULL,
-                    next_attempt_at = @now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL
-                WHERE seq = @seq
-                """, ct, ("now", Now), ("seq", seq.Value)).ConfigureAwait(false);
-            await NotifyAsync(c, PostgresListener.DeliveriesHint, ct).ConfigureAwait(false);
-            return new RedeliverOutcome(RedeliverResult.Queued, webhookId);
+            return outcome;
         }, ct);
 }

@@ -1,4 +1,3 @@
-using Boomerang.Jobs;
 using Npgsql;
 
 namespace Boomerang.Server.Storage.Postgres;
@@ -24,29 +23,8 @@ internal sealed partial class PostgresJobStore
                 await r.ReadAsync(ct).ConfigureAwait(false);
                 active = r.GetInt64(0);
             }
-            var known = await ExistingKeysAsync(c, jobs, ct).ConfigureAwait(false);
-            var outcomes = new List<SubmitOutcome>(jobs.Count);
-            var created = new List<NewJob>(jobs.Count);
-            foreach (var job in jobs)
-            {
-                if (job.IdempotencyKey is { } key && known.TryGetValue((job.TenantId, key), out var existing))
-                {
-                    outcomes.Add(new(SubmitResult.Existing, existing.Id, existing.Status));
-                    continue;
-                }
-                if (active >= maxActive)
-                {
-                    outcomes.Add(new(SubmitResult.QueueFull, null, null, active));
-                    continue;
-                }
-                if (job.IdempotencyKey is { } newKey)
-                {
-                    known[(job.TenantId, newKey)] = (job.Id, JobStatus.Pending);
-                }
-                created.Add(job);
-                active++;
-                outcomes.Add(new(SubmitResult.Created, job.Id, JobStatus.Pending));
-            }
+            var admission = JobLifecycle.Admit(jobs, active, maxActive, await KnownKeysAsync(c, jobs, ct).ConfigureAwait(false));
+            var created = admission.Created;
             if (created.Count > 0)
             {
                 await using var insert = c.Batch(InsertJobs(created),
@@ -54,13 +32,13 @@ internal sealed partial class PostgresJobStore
                     NotifyStatement(PostgresListener.JobsHint));
                 await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-            return outcomes;
+            return admission.Outcomes;
         }, ct);
 
-    private static async Task<Dictionary<(string Tenant, string Key), (string Id, string Status)>> ExistingKeysAsync(
+    private static async Task<Dictionary<(string Tenant, string Key), KnownKey>> KnownKeysAsync(
         NpgsqlConnection c, IReadOnlyList<NewJob> jobs, CancellationToken ct)
     {
-        var known = new Dictionary<(string, string), (string, string)>();
+        var known = new Dictionary<(string Tenant, string Key), KnownKey>();
         var keyed = jobs.Where(j => j.IdempotencyKey is not null).ToList();
         if (keyed.Count == 0)
         {
@@ -74,12 +52,12 @@ internal sealed partial class PostgresJobStore
         await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
-            known[(r.GetString(0), r.GetString(1))] = (r.GetString(2), r.GetString(3));
+            known[(r.GetString(0), r.GetString(1))] = new KnownKey(r.GetString(2), r.GetString(3));
         }
         return known;
     }
 
-    private (string Sql, (string, object?)[] Parameters) InsertJobs(List<NewJob> jobs) => ("""
+    private (string Sql, (string, object?)[] Parameters) InsertJobs(IReadOnlyList<NewJob> jobs) => ("""
         INSERT INTO jobs (id, tenant_id, kind, status, input, idempotency_key, callback_url, wants_progress, created_at)
         SELECT id, tenant_id, kind, 'pending', input, idempotency_key, callback_url, wants_progress, @now
         FROM unnest(@ids::text[], @tenants::text[], @kinds::text[], @inputs::text[], @keys::text[], @urls::text[], @wps::boolean[])

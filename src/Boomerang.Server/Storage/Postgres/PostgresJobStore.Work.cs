@@ -1,4 +1,3 @@
-using Boomerang.Jobs;
 using Npgsql;
 
 namespace Boomerang.Server.Storage.Postgres;
@@ -50,7 +49,7 @@ internal sealed partial class PostgresJobStore
                     cancel.Add(r.GetString(0));
                 }
             }
-            return new HeartbeatResult(cancel, jobIds.Where(id => !held.Contains(id)).ToList());
+            return JobLifecycle.Heartbeat(jobIds, held, cancel);
         }, ct);
 
     public Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct) =>
@@ -64,16 +63,15 @@ internal sealed partial class PostgresJobStore
                 """, ("p", progress), ("id", jobId), ("owner", owner)))
             await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
-                if (await r.ReadAsync(ct).ConfigureAwait(false) && r.NullableString(2) is { } url && r.GetBoolean(3))
+                if (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    var payload = CallbackEvent.Serialize(CallbackEvent.Progress, jobId, r.GetString(0), r.GetString(1),
-                        JobStatus.InProgress, progress, r.NullableDouble(4), null, null, null);
-                    deliveries.Add(jobId, r.GetString(0), CallbackEvent.Progress, terminal: false, url, payload, now);
+                    deliveries.Add(Outbox.Progress(new ProgressingJob(jobId, r.GetString(0), r.GetString(1), r.NullableString(2),
+                        r.GetBoolean(3), r.NullableDouble(4)), progress, now));
                 }
             }
             if (deliveries.Count > 0)
             {
-                await deliveries.InsertAsync(c, now, ct).ConfigureAwait(false);
+                await deliveries.InsertAsync(c, ct).ConfigureAwait(false);
                 await NotifyAsync(c, PostgresListener.DeliveriesHint, ct).ConfigureAwait(false);
             }
             return 0;
@@ -107,7 +105,7 @@ internal sealed partial class PostgresJobStore
     public Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct) =>
         InTransactionAsync(async c =>
         {
-            var expired = new List<(long Seq, string Id, int Attempt, bool Cancel)>();
+            var expired = new List<(long Seq, ExpiredLease Lease)>();
             await using (var command = c.Command("""
                 SELECT seq, id, attempt, cancel_requested FROM jobs
                 WHERE status = 'in_progress' AND lease_expires_at < @now
@@ -117,19 +115,17 @@ internal sealed partial class PostgresJobStore
             {
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    expired.Add((r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetBoolean(3)));
+                    expired.Add((r.GetInt64(0), new ExpiredLease(r.GetString(1), r.GetInt32(2), r.GetBoolean(3))));
                 }
             }
             if (expired.Count == 0)
             {
                 return 0;
             }
-            var ended = expired.Where(e => e.Cancel || e.Attempt >= maxAttempts)
-                .Select(e => e.Cancel ? new JobOutcome(e.Id, JobStatus.Canceled, null, null)
-                    : new JobOutcome(e.Id, JobStatus.Failed, null, $"worker lost: lease expired on attempt {e.Attempt} of {maxAttempts}"))
-                .ToList();
-            await FinishRowsAsync(c, owner: null, ended, ct).ConfigureAwait(false);
-            var requeue = expired.Where(e => !e.Cancel && e.Attempt < maxAttempts).Select(e => e.Seq).ToArray();
+            var decided = expired.Select(e => (e.Seq, Outcome: JobLifecycle.Rescue(e.Lease, maxAttempts))).ToList();
+            await FinishRowsAsync(c, owner: null, decided.Where(d => d.Outcome is not null).Select(d => d.Outcome!).ToList(), ct)
+                .ConfigureAwait(false);
+            var requeue = decided.Where(d => d.Outcome is null).Select(d => d.Seq).ToArray();
             if (requeue.Length > 0)
             {
                 await c.RunAsync("UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE seq = ANY(@seqs)",
@@ -151,7 +147,7 @@ internal sealed partial class PostgresJobStore
         var now = Now;
         var finished = new HashSet<string>(StringComparer.Ordinal);
         var deliveries = new DeliveryRows();
-        var byId = outcomes.GroupBy(o => o.JobId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var byId = JobLifecycle.FirstPerJob(outcomes).ToDictionary(o => o.JobId, StringComparer.Ordinal);
         await using (var command = c.Command("""
             WITH o AS (
                 SELECT * FROM unnest(@ids::text[], @statuses::text[], @results::text[], @errors::text[]) AS o(id, status, result, error)),
@@ -173,21 +169,15 @@ internal sealed partial class PostgresJobStore
             {
                 var id = r.GetString(0);
                 finished.Add(id);
-                if (r.NullableString(3) is { } url)
-                {
-                    var outcome = byId[id];
-                    var @event = CallbackEvent.ForStatus(outcome.Status);
-                    var payload = CallbackEvent.Serialize(@event, id, r.GetString(1), r.GetString(2), outcome.Status, r.GetInt32(5),
-                        r.NullableDouble(4), now, outcome.ResultJson, outcome.Error);
-                    deliveries.Add(id, r.GetString(1), @event, terminal: true, url, payload, now);
-                }
+                var job = new FinishingJob(id, r.GetString(1), r.GetString(2), r.NullableString(3), r.NullableDouble(4), r.GetInt32(5));
+                deliveries.Add(Outbox.Terminal(job, byId[id], now));
             }
         }
         // The outbox rows, the active count and the hint go in one round trip.
         var rest = new List<(string, (string, object?)[])>(3);
         if (deliveries.Count > 0)
         {
-            rest.Add(deliveries.InsertStatement(now));
+            rest.Add(deliveries.InsertStatement());
             rest.Add(NotifyStatement(PostgresListener.DeliveriesHint));
         }
         if (finished.Count > 0)
@@ -199,8 +189,6 @@ internal sealed partial class PostgresJobStore
             await using var batch = c.Batch(rest);
             await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
-        // Only the first outcome for a job can take effect, as if they had been written one after another.
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        return outcomes.Select(o => seen.Add(o.JobId) && finished.Contains(o.JobId)).ToList();
+        return JobLifecycle.FirstOutcomeWins(outcomes, finished);
     }
 }

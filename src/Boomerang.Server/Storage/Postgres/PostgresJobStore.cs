@@ -60,20 +60,15 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
             {TerminalDelivery}
             ORDER BY j.seq DESC
             """;
-        await using var command = c.Command(sql, ("t", tenantId), ("s", status), ("before", beforeSeq), ("limit", limit + 1));
+        await using var command = c.Command(sql, ("t", tenantId), ("s", status), ("before", beforeSeq),
+            ("limit", JobLifecycle.PageFetch(limit)));
         await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var jobs = new List<JobRecord>(limit + 1);
+        var jobs = new List<JobRecord>(JobLifecycle.PageFetch(limit));
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             jobs.Add(JobRecordReader.Read(r));
         }
-        long? next = null;
-        if (jobs.Count > limit)
-        {
-            jobs.RemoveAt(limit);
-            next = jobs[^1].Seq;
-        }
-        return new JobPage(jobs, next);
+        return JobLifecycle.Page(jobs, limit);
     }, ct);
 
     public Task<CancelResult> CancelAsync(string jobId, CancellationToken ct) => InTransactionAsync(async c =>
@@ -92,16 +87,12 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
                     """, ("id", jobId), ("now", now)))
                 await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
                 {
-                    if (await r.ReadAsync(ct).ConfigureAwait(false) && r.NullableString(1) is { } url)
+                    if (await r.ReadAsync(ct).ConfigureAwait(false))
                     {
-                        // Not sent (the seed's behaviour), but kept complete so a redelivery can send it.
-                        var payload = CallbackEvent.Serialize(CallbackEvent.Canceled, jobId, r.GetString(0), r.GetString(2),
-                            JobStatus.Canceled, 0, null, now, null, null);
-                        deliveries.Add(jobId, r.GetString(0), CallbackEvent.Canceled, terminal: true, url, payload, now,
-                            skippedBecause: "canceled_before_start");
+                        deliveries.Add(Outbox.CanceledPending(jobId, r.GetString(0), r.GetString(2), r.NullableString(1), now));
                     }
                 }
-                await deliveries.InsertAsync(c, now, ct).ConfigureAwait(false);
+                await deliveries.InsertAsync(c, ct).ConfigureAwait(false);
                 await RetireAsync(c, 1, ct).ConfigureAwait(false);
                 return CancelResult.Canceled;
             case JobStatus.InProgress:

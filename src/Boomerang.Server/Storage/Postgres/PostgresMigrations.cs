@@ -82,6 +82,19 @@ internal static class PostgresMigrations
             );
             CREATE INDEX delivery_attempts_job ON delivery_attempts (job_id, seq);
             """),
+        // Dedup2D: v2 geometry JSON by file hash (reference §8.6) and each tenant's search defaults (§3.4).
+        (2, """
+            CREATE TABLE dedup2d_geometry (
+                file_hash text PRIMARY KEY,
+                geom_json text NOT NULL,
+                updated_at double precision NOT NULL
+            );
+            CREATE TABLE dedup2d_tenant_config (
+                tenant_id text PRIMARY KEY,
+                config_json text NOT NULL,
+                updated_at double precision NOT NULL
+            );
+            """),
     ];
 
     public static int Latest => Steps[^1].Version;

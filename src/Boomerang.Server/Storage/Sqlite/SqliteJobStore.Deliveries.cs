@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Boomerang.Jobs;
 using Microsoft.Data.Sqlite;
 
 namespace Boomerang.Server.Storage.Sqlite;
@@ -55,9 +54,9 @@ internal sealed partial class SqliteJobStore
                     ("$started", a.StartedAt), ("$duration", a.DurationMs), ("$http", a.HttpStatus), ("$error", a.Error),
                     ("$body", a.ResponseBody));
                 log.ExecuteNonQuery();
-                var finished = a.NewStatus is CallbackStatus.Success or CallbackStatus.Failed;
-                Bind(move, ("$status", a.NewStatus), ("$http", a.HttpStatus), ("$error", a.Error),
-                    ("$next", finished ? null : a.NextAttemptAt), ("$finished", finished ? now : null), ("$seq", d.Seq));
+                var landing = JobLifecycle.Land(a, now);
+                Bind(move, ("$status", landing.Status), ("$http", a.HttpStatus), ("$error", a.Error),
+                    ("$next", landing.NextAttemptAt), ("$finished", landing.FinishedAt), ("$seq", d.Seq));
                 held.Add(move.ExecuteNonQuery() == 1);
             }
             return held;
@@ -77,45 +76,47 @@ internal sealed partial class SqliteJobStore
             ("$seq", seq), ("$owner", owner)), ct);
 
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
-        Read<IReadOnlyList<DeliveryAttemptRecord>>(c =>
+        ReadAsync<IReadOnlyList<DeliveryAttemptRecord>>(async (c, ct) =>
         {
-            using var r = c.Command("""
+            await using var command = c.Command("""
                 SELECT webhook_id, event, attempt, started_at, duration_ms, http_status, error, response_body
                 FROM delivery_attempts WHERE job_id = $job ORDER BY seq
-                """, ("$job", jobId)).ExecuteReader();
+                """, ("$job", jobId));
+            await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var attempts = new List<DeliveryAttemptRecord>();
-            while (r.Read())
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
             {
                 attempts.Add(new DeliveryAttemptRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetDouble(3),
                     r.GetDouble(4), r.NullableInt(5), r.NullableString(6), r.NullableString(7)));
             }
             return attempts;
-        });
+        }, ct);
 
     public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) =>
         _writer.WriteAsync(c =>
         {
-            using var r = c.Command("""
+            RedeliveryTarget? target = null;
+            long? seq = null;
+            using (var r = c.Command("""
                 SELECT j.status, j.callback_url, d.seq, d.webhook_id
                 FROM jobs j LEFT JOIN deliveries d ON d.job_id = j.id AND d.terminal = 1 WHERE j.id = $id
-                """, ("$id", jobId)).ExecuteReader();
-            if (!r.Read())
+                """, ("$id", jobId)).ExecuteReader())
             {
-                return new RedeliverOutcome(RedeliverResult.NotFound);
+                if (r.Read())
+                {
+                    target = new RedeliveryTarget(r.GetString(0), r.NullableString(1), r.NullableString(3));
+                    seq = r.IsDBNull(2) ? null : r.GetInt64(2);
+                }
             }
-            if (r.IsDBNull(1))
+            var outcome = JobLifecycle.Redeliver(target);
+            if (outcome.Result == RedeliverResult.Queued)
             {
-                return new RedeliverOutcome(RedeliverResult.NoCallback);
+                c.Run("""
+                    UPDATE deliveries SET status = 'pending', attempts = 0, http_status = NULL, last_error = NULL,
+                        next_attempt_at = $now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE seq = $seq
+                    """, ("$now", Now), ("$seq", seq!.Value));
             }
-            if (!JobStatus.IsFinished(r.GetString(0)) || r.IsDBNull(2))
-            {
-                return new RedeliverOutcome(RedeliverResult.NotFinished);
-            }
-            c.Run("""
-                UPDATE deliveries SET status = 'pending', attempts = 0, http_status = NULL, last_error = NULL,
-                    next_attempt_at = $now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL
-                WHERE seq = $seq
-                """, ("$now", Now), ("$seq", r.GetInt64(2)));
-            return new RedeliverOutcome(RedeliverResult.Queued, r.GetString(3));
+            return outcome;
         }, ct);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Boomerang.Jobs;
 using Microsoft.Data.Sqlite;
 
 namespace Boomerang.Server.Storage.Sqlite;
@@ -43,7 +42,7 @@ internal sealed partial class SqliteJobStore
                     cancel.Add(r.GetString(0));
                 }
             }
-            return new HeartbeatResult(cancel, jobIds.Where(id => !held.Contains(id)).ToList());
+            return JobLifecycle.Heartbeat(jobIds, held, cancel);
         }, ct);
 
     public Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct) =>
@@ -53,11 +52,10 @@ internal sealed partial class SqliteJobStore
                 UPDATE jobs SET progress = $p WHERE id = $id AND lease_owner = $owner AND status = 'in_progress'
                 RETURNING tenant_id, kind, callback_url, wants_progress, started_at
                 """, ("$p", progress), ("$id", jobId), ("$owner", owner)).ExecuteReader();
-            if (r.Read() && r.NullableString(2) is { } url && r.GetInt32(3) == 1)
+            if (r.Read() && Outbox.Progress(new ProgressingJob(jobId, r.GetString(0), r.GetString(1), r.NullableString(2),
+                    r.GetInt32(3) == 1, r.NullableDouble(4)), progress, Now) is { } entry)
             {
-                var payload = CallbackEvent.Serialize(CallbackEvent.Progress, jobId, r.GetString(0), r.GetString(1),
-                    JobStatus.InProgress, progress, r.NullableDouble(4), null, null, null);
-                InsertDelivery(c, jobId, r.GetString(0), CallbackEvent.Progress, terminal: false, url, payload, Now);
+                InsertDelivery(c, entry);
             }
             return 0;
         }, ct);
@@ -66,7 +64,9 @@ internal sealed partial class SqliteJobStore
         _writer.WriteAsync<IReadOnlyList<bool>>(c =>
         {
             using var finish = FinishCommand(c, owner);
-            return outcomes.Select(o => FinishRow(c, finish, o)).ToList();
+            var finished = JobLifecycle.FirstPerJob(outcomes).Where(o => FinishRow(c, finish, o)).Select(o => o.JobId)
+                .ToHashSet(StringComparer.Ordinal);
+            return JobLifecycle.FirstOutcomeWins(outcomes, finished);
         }, ct);
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct) =>
@@ -90,33 +90,27 @@ internal sealed partial class SqliteJobStore
     public Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct) =>
         _writer.WriteAsync(c =>
         {
-            var expired = new List<(string Id, int Attempt, bool Cancel)>();
+            var expired = new List<ExpiredLease>();
             using (var r = c.Command("""
                 SELECT id, attempt, cancel_requested FROM jobs WHERE status = 'in_progress' AND lease_expires_at < $now
                 """, ("$now", Now)).ExecuteReader())
             {
                 while (r.Read())
                 {
-                    expired.Add((r.GetString(0), r.GetInt32(1), r.GetInt32(2) == 1));
+                    expired.Add(new ExpiredLease(r.GetString(0), r.GetInt32(1), r.GetInt32(2) == 1));
                 }
             }
-            foreach (var (id, attempt, cancel) in expired)
+            using var finish = FinishCommand(c, owner: null);
+            foreach (var lease in expired)
             {
-                if (cancel)
+                if (JobLifecycle.Rescue(lease, maxAttempts) is { } outcome)
                 {
-                    using var finish = FinishCommand(c, owner: null);
-                    FinishRow(c, finish, new JobOutcome(id, JobStatus.Canceled, null, null));
-                }
-                else if (attempt >= maxAttempts)
-                {
-                    using var finish = FinishCommand(c, owner: null);
-                    FinishRow(c, finish, new JobOutcome(id, JobStatus.Failed, null,
-                        $"worker lost: lease expired on attempt {attempt} of {maxAttempts}"));
+                    FinishRow(c, finish, outcome);
                 }
                 else
                 {
                     c.Run("UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL WHERE id = $id",
-                        ("$id", id));
+                        ("$id", lease.JobId));
                 }
             }
             return expired.Count;
@@ -146,24 +140,19 @@ internal sealed partial class SqliteJobStore
         {
             return false;
         }
-        if (r.NullableString(2) is { } url)
+        var job = new FinishingJob(outcome.JobId, r.GetString(0), r.GetString(1), r.NullableString(2), r.NullableDouble(3), r.GetInt32(4));
+        if (Outbox.Terminal(job, outcome, now) is { } entry)
         {
-            var payload = CallbackEvent.Serialize(CallbackEvent.ForStatus(outcome.Status), outcome.JobId, r.GetString(0),
-                r.GetString(1), outcome.Status, r.GetInt32(4), r.NullableDouble(3), now, outcome.ResultJson, outcome.Error);
-            InsertDelivery(c, outcome.JobId, r.GetString(0), CallbackEvent.ForStatus(outcome.Status), terminal: true, url, payload, now);
+            InsertDelivery(c, entry);
         }
         return true;
     }
 
-    private static void InsertDelivery(SqliteConnection c, string jobId, string tenantId, string @event, bool terminal,
-        string url, byte[] payload, double now, string? skippedBecause = null) => c.Run("""
-            INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
-                last_error, next_attempt_at, finished_at, created_at)
-            VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now)
-            """, ("$wid", NewWebhookId()), ("$job", jobId), ("$t", tenantId), ("$event", @event), ("$terminal", terminal ? 1 : 0),
-            ("$url", url), ("$host", DeliveryHost.Of(url)), ("$payload", payload),
-            ("$status", skippedBecause is null ? "pending" : "skipped"), ("$reason", skippedBecause),
-            ("$next", skippedBecause is null ? now : null), ("$finished", skippedBecause is null ? null : now), ("$now", now));
-
-    private static string NewWebhookId() => "msg_" + Guid.CreateVersion7().ToString("N");
+    private static void InsertDelivery(SqliteConnection c, OutboxEntry e) => c.Run("""
+        INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
+            last_error, next_attempt_at, finished_at, created_at)
+        VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now)
+        """, ("$wid", e.WebhookId), ("$job", e.JobId), ("$t", e.TenantId), ("$event", e.Event), ("$terminal", e.Terminal ? 1 : 0),
+        ("$url", e.Url), ("$host", e.Host), ("$payload", e.Payload), ("$status", e.Status), ("$reason", e.LastError),
+        ("$next", e.NextAttemptAt), ("$finished", e.FinishedAt), ("$now", e.CreatedAt));
 }

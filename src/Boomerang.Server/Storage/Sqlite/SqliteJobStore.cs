@@ -40,39 +40,23 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
         _writer.WriteAsync(c => { SqliteMigrations.Apply(c); return 0; }, ct);
 
     /// <summary>Ready when the file answers and its schema is at least the version this build expects.</summary>
-    public Task<bool> PingAsync(CancellationToken ct) => Read(c =>
-        Convert.ToInt32(c.Command("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").ExecuteScalar(),
-            System.Globalization.CultureInfo.InvariantCulture) >= SqliteMigrations.Latest);
+    public Task<bool> PingAsync(CancellationToken ct) => ReadAsync(async (c, ct) =>
+    {
+        await using var command = c.Command("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct).ConfigureAwait(false),
+            System.Globalization.CultureInfo.InvariantCulture) >= SqliteMigrations.Latest;
+    }, ct);
 
     public Task<IReadOnlyList<SubmitOutcome>> SubmitAsync(IReadOnlyList<NewJob> jobs, int maxActive, CancellationToken ct) =>
-        _writer.WriteAsync<IReadOnlyList<SubmitOutcome>>(c =>
+        _writer.WriteAsync(c =>
         {
-            var now = Now;
-            var active = ActiveCount(c);
-            var outcomes = new List<SubmitOutcome>(jobs.Count);
-            using var find = c.Command("SELECT id, status FROM jobs WHERE tenant_id = $t AND idempotency_key = $k", ("$t", ""), ("$k", ""));
+            var admission = JobLifecycle.Admit(jobs, ActiveCount(c), maxActive, KnownKeys(c, jobs));
             using var insert = c.Command("""
                 INSERT INTO jobs (id, tenant_id, kind, status, input, idempotency_key, callback_url, wants_progress, created_at)
                 VALUES ($id, $t, $kind, 'pending', $input, $k, $url, $wp, $now)
-                """, ("$id", ""), ("$t", ""), ("$kind", ""), ("$input", ""), ("$k", null), ("$url", null), ("$wp", 0), ("$now", now));
-            foreach (var job in jobs)
+                """, ("$id", ""), ("$t", ""), ("$kind", ""), ("$input", ""), ("$k", null), ("$url", null), ("$wp", 0), ("$now", Now));
+            foreach (var job in admission.Created)
             {
-                if (job.IdempotencyKey is not null)
-                {
-                    find.Parameters["$t"].Value = job.TenantId;
-                    find.Parameters["$k"].Value = job.IdempotencyKey;
-                    using var r = find.ExecuteReader();
-                    if (r.Read())
-                    {
-                        outcomes.Add(new(SubmitResult.Existing, r.GetString(0), r.GetString(1)));
-                        continue;
-                    }
-                }
-                if (active >= maxActive)
-                {
-                    outcomes.Add(new(SubmitResult.QueueFull, null, null, active));
-                    continue;
-                }
                 insert.Parameters["$id"].Value = job.Id;
                 insert.Parameters["$t"].Value = job.TenantId;
                 insert.Parameters["$kind"].Value = job.Kind;
@@ -81,42 +65,57 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
                 insert.Parameters["$url"].Value = (object?)job.CallbackUrl ?? DBNull.Value;
                 insert.Parameters["$wp"].Value = job.WantsProgressCallbacks ? 1 : 0;
                 insert.ExecuteNonQuery();
-                active++;
-                outcomes.Add(new(SubmitResult.Created, job.Id, JobStatus.Pending));
             }
-            return outcomes;
+            return admission.Outcomes;
         }, ct);
+
+    private static Dictionary<(string Tenant, string Key), KnownKey> KnownKeys(SqliteConnection c, IReadOnlyList<NewJob> jobs)
+    {
+        var known = new Dictionary<(string Tenant, string Key), KnownKey>();
+        using var find = c.Command("SELECT id, status FROM jobs WHERE tenant_id = $t AND idempotency_key = $k", ("$t", ""), ("$k", ""));
+        foreach (var job in jobs)
+        {
+            if (job.IdempotencyKey is not { } key || known.ContainsKey((job.TenantId, key)))
+            {
+                continue;
+            }
+            find.Parameters["$t"].Value = job.TenantId;
+            find.Parameters["$k"].Value = key;
+            using var r = find.ExecuteReader();
+            if (r.Read())
+            {
+                known[(job.TenantId, key)] = new KnownKey(r.GetString(0), r.GetString(1));
+            }
+        }
+        return known;
+    }
 
     private static long ActiveCount(SqliteConnection c) => (long)c.Command(
         "SELECT (SELECT COUNT(*) FROM jobs WHERE status = 'pending') + (SELECT COUNT(*) FROM jobs WHERE status = 'in_progress')")
         .ExecuteScalar()!;
 
-    public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => Read(c =>
+    public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
-        using var r = c.Command($"SELECT {JobColumns} WHERE j.id = $id", ("$id", jobId)).ExecuteReader();
-        return r.Read() ? JobRecordReader.Read(r) : null;
-    });
+        await using var command = c.Command($"SELECT {JobColumns} WHERE j.id = $id", ("$id", jobId));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? JobRecordReader.Read(r) : null;
+    }, ct);
 
-    public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => Read(c =>
+    public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
         var sql = $"SELECT {JobColumns} WHERE j.tenant_id = $t"
             + (status is null ? "" : " AND j.status = $s")
             + (beforeSeq is null ? "" : " AND j.seq < $before")
             + " ORDER BY j.seq DESC LIMIT $limit";
-        using var r = c.Command(sql, ("$t", tenantId), ("$s", status), ("$before", beforeSeq), ("$limit", limit + 1)).ExecuteReader();
-        var jobs = new List<JobRecord>(limit + 1);
-        while (r.Read())
+        await using var command = c.Command(sql, ("$t", tenantId), ("$s", status), ("$before", beforeSeq), ("$limit", JobLifecycle.PageFetch(limit)));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var jobs = new List<JobRecord>(JobLifecycle.PageFetch(limit));
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             jobs.Add(JobRecordReader.Read(r));
         }
-        long? next = null;
-        if (jobs.Count > limit)
-        {
-            jobs.RemoveAt(limit);
-            next = jobs[^1].Seq;
-        }
-        return new JobPage(jobs, next);
-    });
+        return JobLifecycle.Page(jobs, limit);
+    }, ct);
 
     public Task<CancelResult> CancelAsync(string jobId, CancellationToken ct) => _writer.WriteAsync(c =>
     {
@@ -132,13 +131,9 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
                     WHERE id = $id AND status = 'pending' RETURNING tenant_id, callback_url, kind
                     """, ("$id", jobId), ("$now", now)).ExecuteReader())
                 {
-                    if (r.Read() && r.NullableString(1) is { } url)
+                    if (r.Read() && Outbox.CanceledPending(jobId, r.GetString(0), r.GetString(2), r.NullableString(1), now) is { } entry)
                     {
-                        // Not sent (the seed's behaviour), but kept complete so a redelivery can send it.
-                        var payload = CallbackEvent.Serialize(CallbackEvent.Canceled, jobId, r.GetString(0), r.GetString(2),
-                            JobStatus.Canceled, 0, null, now, null, null);
-                        InsertDelivery(c, jobId, r.GetString(0), CallbackEvent.Canceled, terminal: true, url, payload, now,
-                            skippedBecause: "canceled_before_start");
+                        InsertDelivery(c, entry);
                     }
                 }
                 return CancelResult.Canceled;
@@ -150,11 +145,12 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
         }
     }, ct);
 
-    private Task<T> Read<T>(Func<SqliteConnection, T> read)
+    /// <summary>Reads on a pooled connection of their own (WAL: they never wait for the writer), cancellable.</summary>
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> read, CancellationToken ct)
     {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return Task.FromResult(read(connection));
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        return await read(connection, ct).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();

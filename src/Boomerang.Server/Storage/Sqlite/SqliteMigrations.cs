@@ -74,6 +74,19 @@ internal static class SqliteMigrations
             );
             CREATE INDEX delivery_attempts_job ON delivery_attempts (job_id, seq);
             """),
+        // Dedup2D: v2 geometry JSON by file hash (reference §8.6) and each tenant's search defaults (§3.4).
+        (2, """
+            CREATE TABLE dedup2d_geometry (
+                file_hash TEXT PRIMARY KEY,
+                geom_json TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            CREATE TABLE dedup2d_tenant_config (
+                tenant_id TEXT PRIMARY KEY,
+                config_json TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            """),
     ];
 
     public static int Latest => Steps[^1].Version;

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using StackExchange.Redis;
+
+namespace Boomerang.Server.Storage.Redis;
+
+internal sealed partial class RedisJobStore
+{
+    public Task<IReadOnlyList<DueDelivery>> ClaimDeliveriesAsync(string owner, int max, TimeSpan lease,
+        IReadOnlyCollection<string> excludedHosts, CancellationToken ct) =>
+        RunAsync<IReadOnlyList<DueDelivery>>(async db =>
+        {
+            var now = Now;
+            var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.ClaimDeliveries, null,
+                [keys.Prefix, owner, Num(now + lease.TotalSeconds), Num(now), max, .. excludedHosts.Select(h => (RedisValue)h)]).ConfigureAwait(false))!;
+            return r.Select(x =>
+            {
+                var f = (RedisResult[])x!;
+                return new DueDelivery((long)f[0], (string)f[1]!, (string)f[2]!, (string)f[3]!, (string)f[4]!, (string)f[5]!,
+                    (string)f[6]!, (byte[])f[7]!, (int)f[8]);
+            }).ToList();
+        });
+
+    public Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct) =>
+        RunAsync<IReadOnlyList<bool>>(async db =>
+        {
+            if (attempts.Count == 0)
+            {
+                return [];
+            }
+            var args = new List<RedisValue>(4 + attempts.Count * 7) { keys.Prefix, owner, Num(Now), attempts.Count };
+            foreach (var a in attempts)
+            {
+                var record = new AttemptEntry(a.Delivery.WebhookId, a.Delivery.Event, a.Delivery.Attempts + 1, a.StartedAt, a.DurationMs,
+                    a.HttpStatus, a.Error, a.ResponseBody);
+                args.AddRange([a.Delivery.Seq, a.Delivery.JobId, JsonSerializer.Serialize(record, AttemptJson.Default.AttemptEntry), a.NewStatus,
+                    a.HttpStatus is { } h ? h : "", a.Error ?? "", a.NextAttemptAt is { } n ? Num(n) : ""]);
+            }
+            var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.RecordAttempts, null, [.. args]).ConfigureAwait(false))!;
+            return r.Select(x => (int)x == 1).ToList();
+        });
+
+    public Task ReleaseDeliveryAsync(string owner, long seq, CancellationToken ct) =>
+        RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.ReleaseDelivery, null, [keys.Prefix, owner, seq]));
+
+    public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
+        RunAsync<IReadOnlyList<DeliveryAttemptRecord>>(async db =>
+        {
+            var entries = await db.ListRangeAsync(keys.Attempts(jobId)).ConfigureAwait(false);
+            var records = new List<DeliveryAttemptRecord>(entries.Length);
+            foreach (var entry in entries)
+            {
+                // An entry that does not parse (written by hand) is left out rather than failing the read.
+                try
+                {
+                    if (JsonSerializer.Deserialize((string)entry!, AttemptJson.Default.AttemptEntry) is { } e)
+                    {
+                        records.Add(new DeliveryAttemptRecord(e.WebhookId, e.Event, e.Attempt, e.StartedAt, e.DurationMs,
+                            e.HttpStatus, e.Error, e.ResponseBody));
+                    }
+                }
+                catch (JsonException)
+                {
+                }
+            }
+            return records;
+        });
+
+    public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
+    {
+        var f = await db.HashGetAsync(keys.Job(jobId), ["status", "callback_url", "delivery"]).ConfigureAwait(false);
+        var exists = !f[0].IsNull;
+        if (RedisLifecycle.RedeliverRefusal(exists, Text(f[1]) is not null, (string?)f[0] ?? "", Text(f[2]) is not null) is { } refusal)
+        {
+            return new RedeliverOutcome(refusal);
+        }
+        var webhookId = (string?)await db.ScriptEvaluateAsync(RedisScripts.Redeliver, null, [keys.Prefix, Num(Now), f[2]]).ConfigureAwait(false);
+        return new RedeliverOutcome(RedeliverResult.Queued, webhookId);
+    });
+}
+
+/// <summary>One line of <c>{prefix}:attempts:{job id}</c>.</summary>
+internal sealed record AttemptEntry(
+    [property: JsonPropertyName("webhook_id")] string WebhookId,
+    [property: JsonPropertyName("event")] string Event,
+    [property: JsonPropertyName("attempt")] int Attempt,
+    [property: JsonPropertyName("started_at")] double StartedAt,
+    [property: JsonPropertyName("duration_ms")] double DurationMs,
+    [property: JsonPropertyName("http_status")] int? HttpStatus,
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("response_body")] string? ResponseBody);
+
+[JsonSerializable(typeof(AttemptEntry))]
+internal sealed partial class AttemptJson : JsonSerializerContext;

@@ -1,0 +1,165 @@
+using System.Globalization;
+using Boomerang.Jobs;
+using StackExchange.Redis;
+
+namespace Boomerang.Server.Storage.Redis;
+
+/// <summary>
+/// The Redis store: one Redis (primary, or Sentinel-managed) shared by any number of API, worker and dispatcher
+/// processes. Every change to more than one key is one Lua script (<see cref="RedisScripts"/>), claims are leases,
+/// and scripts that make work for other processes publish a hint on <c>{prefix}:events</c> (<see cref="RedisListener"/>).
+/// </summary>
+internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisKeys keys, RedisDurability durability, TimeProvider time)
+    : IJobStore
+{
+    public const int SchemaVersion = 1;
+    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(3);
+
+    private IDatabase Db => redis.GetDatabase();
+    private double Now => time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+
+    public Task MigrateAsync(CancellationToken ct) => RunAsync(async db =>
+    {
+        await durability.CheckAsync(db).ConfigureAwait(false);
+        await db.StringSetAsync(keys.Schema, SchemaVersion).ConfigureAwait(false);
+        return 0;
+    });
+
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        var read = RunAsync(async db => (int?)await db.StringGetAsync(keys.Schema).ConfigureAwait(false));
+        var done = await Task.WhenAny(read, Task.Delay(PingTimeout, ct)).ConfigureAwait(false);
+        if (done != read)
+        {
+            _ = read.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            return false;
+        }
+        return await read.ConfigureAwait(false) >= SchemaVersion;
+    }
+
+    public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
+    {
+        var hash = db.HashGetAllAsync(keys.Job(jobId));
+        var result = db.StringGetAsync(keys.Result(jobId));
+        return RedisJobRecord.From(jobId, await hash.ConfigureAwait(false), await result.ConfigureAwait(false));
+    });
+
+    /// <summary>Newest first from the tenant's sorted set; a status filter reads statuses a chunk at a time.</summary>
+    public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => RunAsync(async db =>
+    {
+        var picked = new List<string>(limit + 1);
+        double upper = beforeSeq is { } b ? b : double.PositiveInfinity;
+        var exclude = beforeSeq is null ? Exclude.None : Exclude.Stop;
+        var chunk = Math.Max(50, 3 * (limit + 1));
+        while (picked.Count <= limit)
+        {
+            var entries = await db.SortedSetRangeByScoreWithScoresAsync(keys.Tenant(tenantId), double.NegativeInfinity, upper, exclude,
+                Order.Descending, 0, chunk).ConfigureAwait(false);
+            if (entries.Length == 0)
+            {
+                break;
+            }
+            var ids = entries.Select(e => (string)e.Element!).ToList();
+            (upper, exclude) = (entries[^1].Score, Exclude.Stop);
+            if (status is null)
+            {
+                picked.AddRange(ids.Take(limit + 1 - picked.Count));
+            }
+            else
+            {
+                var statuses = await Task.WhenAll(ids.Select(id => db.HashGetAsync(keys.Job(id), "status"))).ConfigureAwait(false);
+                picked.AddRange(ids.Where((_, i) => statuses[i] == status).Take(limit + 1 - picked.Count));
+            }
+            if (ids.Count < chunk)
+            {
+                break;
+            }
+        }
+        var records = await Task.WhenAll(picked.Select(async id =>
+        {
+            var hash = db.HashGetAllAsync(keys.Job(id));
+            var result = db.StringGetAsync(keys.Result(id));
+            return RedisJobRecord.From(id, await hash.ConfigureAwait(false), await result.ConfigureAwait(false));
+        })).ConfigureAwait(false);
+        // A job hash deleted by hand (or expired by a seed-era TTL) is skipped, not an error.
+        var jobs = records.Where(r => r is not null).Select(r => r!).ToList();
+        long? next = null;
+        if (jobs.Count > limit)
+        {
+            jobs.RemoveRange(limit, jobs.Count - limit);
+            next = jobs[^1].Seq;
+        }
+        return new JobPage(jobs, next);
+    });
+
+    public Task<CancelResult> CancelAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
+    {
+        // Read, decide, then a script that applies only if the status is still the one read; else decide again.
+        for (var round = 0; ; round++)
+        {
+            var f = await db.HashGetAsync(keys.Job(jobId), ["status", "tenant_id", "kind", "callback_url"]).ConfigureAwait(false);
+            string? status = f[0];
+            if (status is null)
+            {
+                return CancelResult.NotFound;
+            }
+            if (status is not (JobStatus.Pending or JobStatus.InProgress))
+            {
+                return CancelResult.AlreadyFinished;
+            }
+            var args = new List<RedisValue> { keys.Prefix, Num(Now), jobId, status };
+            if (status == JobStatus.Pending && Text(f[3]) is { } url)
+            {
+                // Not sent (the seed's behaviour), but kept complete so a redelivery can send it.
+                var entry = RedisLifecycle.Entry(CallbackEvent.Canceled, url, jobId, (string)f[1]!, (string)f[2]!,
+                    JobStatus.Canceled, 0, null, Now, null, null);
+                AddEntry(args, entry);
+            }
+            var answer = (string?)await db.ScriptEvaluateAsync(RedisScripts.Cancel, null, [.. args]).ConfigureAwait(false);
+            if (answer == "ok")
+            {
+                return status == JobStatus.Pending ? CancelResult.Canceled : CancelResult.CancelRequested;
+            }
+            if (round > 20)
+            {
+                throw new InvalidOperationException($"job {jobId} kept changing while it was being canceled");
+            }
+        }
+    });
+
+    private static void AddEntry(List<RedisValue> args, RedisLifecycle.OutboxEntry entry)
+    {
+        args.Add(entry.WebhookId);
+        args.Add(entry.Event);
+        args.Add(entry.Url);
+        args.Add(entry.Host);
+        args.Add(entry.Payload);
+    }
+
+    internal static RedisValue Num(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    internal static string? Text(RedisValue value) => value.IsNullOrEmpty ? null : (string?)value;
+
+    private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> work)
+    {
+        try
+        {
+            return await work(Db).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw new StoreUnavailableException("Redis is unavailable: " + e.Message, e);
+        }
+    }
+
+    private static bool IsUnavailable(Exception e) => e switch
+    {
+        RedisConnectionException or RedisTimeoutException => true,
+        // Loading its data after a restart, or a replica that lost its primary: the same as unreachable, for now.
+        RedisServerException s => s.Message.StartsWith("LOADING", StringComparison.Ordinal)
+            || s.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || s.Message.StartsWith("READONLY", StringComparison.Ordinal)
+            || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal),
+        System.Net.Sockets.SocketException or IOException or TimeoutException => true,
+        _ => false,
+    };
+}

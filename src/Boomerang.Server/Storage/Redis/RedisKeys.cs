@@ -1,0 +1,28 @@
+using StackExchange.Redis;
+
+namespace Boomerang.Server.Storage.Redis;
+
+/// <summary>
+/// Key names under one prefix. The seed's (§6.2): <c>{p}:job:{id}</c> (hash, the seed's field names), <c>{p}:result:{id}</c>,
+/// <c>{p}:active</c> (set of unfinished job ids, the capacity count), <c>{p}:tenant:{t}:jobs</c> (sorted set, scored by
+/// submit sequence). Boomerang's own: <c>{p}:pending</c> and <c>{p}:running</c> (sorted by seq and by lease expiry),
+/// <c>{p}:idem</c>, <c>{p}:seq</c>, <c>{p}:delivery:{seq}</c>, <c>{p}:due</c>, <c>{p}:dleased</c>, <c>{p}:dseq</c>,
+/// <c>{p}:attempts:{job id}</c>, <c>{p}:schema</c>, and the pub/sub channel <c>{p}:events</c>.
+/// </summary>
+internal sealed class RedisKeys(string prefix)
+{
+    public string Prefix => prefix;
+    public RedisKey Job(string id) => $"{prefix}:job:{id}";
+    public RedisKey Result(string id) => $"{prefix}:result:{id}";
+    public RedisKey Active => $"{prefix}:active";
+    public RedisKey Tenant(string tenantId) => $"{prefix}:tenant:{tenantId}:jobs";
+    public RedisKey Running => $"{prefix}:running";
+    public RedisKey Delivery(long seq) => $"{prefix}:delivery:{seq}";
+    public RedisKey Attempts(string jobId) => $"{prefix}:attempts:{jobId}";
+    public RedisKey Schema => $"{prefix}:schema";
+    public RedisChannel Events => RedisChannel.Literal($"{prefix}:events");
+
+    public const string JobsHint = "j";
+    public const string DeliveriesHint = "d";
+    public const string CancelPrefix = "c:";
+}

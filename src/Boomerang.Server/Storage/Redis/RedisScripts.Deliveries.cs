@@ -1,0 +1,109 @@
+namespace Boomerang.Server.Storage.Redis;
+
+internal static partial class RedisScripts
+{
+    /// <summary>Copies a terminal delivery's state onto its job hash, where the seed kept callback_* fields.</summary>
+    private const string Mirror = """
+        local function mirror(d)
+          local f = redis.call('HMGET', d, 'terminal', 'job_id', 'status', 'attempts', 'http_status', 'finished_at', 'last_error', 'next_attempt_at')
+          if f[1] == '1' then
+            redis.call('HSET', job(f[2]), 'callback_status', f[3], 'callback_attempts', f[4], 'callback_http_status', f[5] or '',
+              'callback_finished_at', f[6] or '', 'callback_last_error', f[7] or '', 'callback_next_attempt_at', f[8] or '')
+          end
+        end
+
+        """;
+
+    /// <summary>
+    /// ARGV: prefix, owner, lease expires, now, max, then the excluded hosts. Deliveries whose lease expired come first,
+    /// then due ones by time. Scans in chunks, so a backlog for an excluded host does not hide the others. Per
+    /// delivery: seq, webhook id, job id, tenant, event, url, host, payload, attempts.
+    /// </summary>
+    public const string ClaimDeliveries = Prelude + """
+        local owner, expires, now, max = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+        local excluded = {}
+        for i = 6, #ARGV do excluded[ARGV[i]] = true end
+        local out = {}
+        local function take(set, upper)
+          local offset = 0
+          while #out < max and offset < 50000 do
+            local seqs = redis.call('ZRANGEBYSCORE', set, '-inf', upper, 'LIMIT', offset, 256)
+            if #seqs == 0 then return end
+            for _, seq in ipairs(seqs) do
+              if #out >= max then return end
+              local d = p .. ':delivery:' .. seq
+              local f = redis.call('HMGET', d, 'status', 'host', 'webhook_id', 'job_id', 'tenant_id', 'event', 'url', 'payload', 'attempts')
+              if f[1] ~= 'pending' then
+                redis.call('ZREM', set, seq)
+              elseif excluded[f[2]] then
+                offset = offset + 1
+              else
+                redis.call('HSET', d, 'lease_owner', owner, 'lease_expires_at', expires)
+                redis.call('ZREM', p .. ':due', seq)
+                redis.call('ZADD', p .. ':dleased', expires, seq)
+                out[#out + 1] = { seq, f[3], f[4], f[5], f[6], f[7], f[2], f[8], tonumber(f[9]) or 0 }
+              end
+            end
+          end
+        end
+        take(p .. ':dleased', '(' .. now)
+        take(p .. ':due', now)
+        return out
+        """;
+
+    /// <summary>
+    /// ARGV: prefix, owner, now, count, then per attempt: seq, job id, the attempt record (JSON), new status, http
+    /// status or '', error or '', next attempt or ''. Every attempt is logged; the delivery moves only while this owner
+    /// holds its lease. Per attempt: 1 or 0.
+    /// </summary>
+    public const string RecordAttempts = Prelude + Mirror + """
+        local owner, now, n = ARGV[2], ARGV[3], tonumber(ARGV[4])
+        local out = {}
+        for i = 0, n - 1 do
+          local b = 5 + i * 7
+          local seq, job_id, record, status, http, err, nxt = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
+          redis.call('RPUSH', p .. ':attempts:' .. job_id, record)
+          local d = p .. ':delivery:' .. seq
+          if redis.call('HGET', d, 'lease_owner') == owner then
+            local finished = status == 'success' or status == 'failed'
+            local fin = ''
+            if finished then fin, nxt = now, '' elseif nxt == '' then nxt = now end
+            redis.call('HINCRBY', d, 'attempts', 1)
+            redis.call('HSET', d, 'status', status, 'http_status', http, 'last_error', err, 'next_attempt_at', nxt,
+              'finished_at', fin, 'lease_owner', '', 'lease_expires_at', '')
+            redis.call('ZREM', p .. ':dleased', seq)
+            if status == 'pending' then redis.call('ZADD', p .. ':due', nxt, seq) end
+            mirror(d)
+            out[#out + 1] = 1
+          else
+            out[#out + 1] = 0
+          end
+        end
+        return out
+        """;
+
+    /// <summary>ARGV: prefix, owner, seq. Hands a claimed delivery back untried.</summary>
+    public const string ReleaseDelivery = Prelude + """
+        local owner, seq = ARGV[2], ARGV[3]
+        local d = p .. ':delivery:' .. seq
+        local f = redis.call('HMGET', d, 'lease_owner', 'next_attempt_at', 'status')
+        if f[1] ~= owner then return 0 end
+        redis.call('HSET', d, 'lease_owner', '', 'lease_expires_at', '')
+        redis.call('ZREM', p .. ':dleased', seq)
+        if f[3] == 'pending' then redis.call('ZADD', p .. ':due', f[2], seq) end
+        return 1
+        """;
+
+    /// <summary>ARGV: prefix, now, delivery seq. The delivery starts over: pending now, no attempts, no lease.</summary>
+    public const string Redeliver = Prelude + Mirror + """
+        local now, seq = ARGV[2], ARGV[3]
+        local d = p .. ':delivery:' .. seq
+        redis.call('HSET', d, 'status', 'pending', 'attempts', 0, 'http_status', '', 'last_error', '', 'next_attempt_at', now,
+          'finished_at', '', 'lease_owner', '', 'lease_expires_at', '')
+        redis.call('ZREM', p .. ':dleased', seq)
+        redis.call('ZADD', p .. ':due', now, seq)
+        mirror(d)
+        redis.call('PUBLISH', p .. ':events', 'd')
+        return redis.call('HGET', d, 'webhook_id')
+        """;
+}

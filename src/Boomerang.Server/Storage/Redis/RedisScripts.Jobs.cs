@@ -1,0 +1,227 @@
+namespace Boomerang.Server.Storage.Redis;
+
+/// <summary>
+/// The Lua scripts: each change that touches more than one key is one script, which Redis runs atomically and writes
+/// to its AOF as one unit, so no crash lands between two of its commands. ARGV[1] is always the key prefix. Times are
+/// the caller's clock (epoch seconds), as on the other providers. Scripts that act on what the caller read first are
+/// fenced: they re-check the job's status, lease owner and attempt and do nothing for a job that moved meanwhile.
+/// </summary>
+internal static partial class RedisScripts
+{
+    /// <summary>Shared helpers: key names, and the outbox entry a job's change writes in the same script.</summary>
+    private const string Prelude = """
+        local p = ARGV[1]
+        local function job(id) return p .. ':job:' .. id end
+        local function add_delivery(now, job_id, tenant, wid, event, terminal, url, host, payload, reason)
+          local seq = redis.call('INCR', p .. ':dseq')
+          local status, nxt, fin = 'pending', now, ''
+          if reason ~= '' then status, nxt, fin = 'skipped', '', now end
+          redis.call('HSET', p .. ':delivery:' .. seq, 'webhook_id', wid, 'job_id', job_id, 'tenant_id', tenant, 'event', event,
+            'terminal', terminal, 'url', url, 'host', host, 'payload', payload, 'status', status, 'attempts', 0,
+            'http_status', '', 'last_error', reason, 'next_attempt_at', nxt, 'finished_at', fin, 'created_at', now,
+            'lease_owner', '', 'lease_expires_at', '')
+          if status == 'pending' then redis.call('ZADD', p .. ':due', nxt, seq) end
+          if terminal == '1' then
+            redis.call('HSET', job(job_id), 'delivery', seq, 'callback_status', status, 'callback_attempts', 0,
+              'callback_http_status', '', 'callback_finished_at', fin, 'callback_last_error', reason, 'callback_next_attempt_at', nxt)
+          end
+          return status == 'pending'
+        end
+
+        """;
+
+    /// <summary>ARGV: prefix, now, max active, count, then per job id, tenant, kind, input, idempotency key or '',
+    /// callback URL or '', wants progress (1/0). Per job: code (c created, e existing, f full), job id, status or active count.</summary>
+    public const string Submit = Prelude + """
+        local now, max, n = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+        local active = redis.call('SCARD', p .. ':active')
+        local out, created = {}, 0
+        for i = 0, n - 1 do
+          local b = 5 + i * 7
+          local id, tenant, kind, input, key, url, wants = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
+          local field = nil
+          if key ~= '' then field = #tenant .. ':' .. tenant .. ':' .. key end
+          local existing = false
+          if field then existing = redis.call('HGET', p .. ':idem', field) end
+          if existing then
+            local status = redis.call('HGET', job(existing), 'status') or 'pending'
+            out[#out + 1] = 'e'; out[#out + 1] = existing; out[#out + 1] = status
+          elseif active >= max then
+            out[#out + 1] = 'f'; out[#out + 1] = ''; out[#out + 1] = tostring(active)
+          else
+            local seq = redis.call('INCR', p .. ':seq')
+            local cbs = ''
+            if url ~= '' then cbs = 'pending' end
+            redis.call('HSET', job(id), 'job_id', id, 'tenant_id', tenant, 'status', 'pending', 'created_at', now,
+              'started_at', '', 'finished_at', '', 'error', '', 'cancel_requested', '0', 'callback_url', url,
+              'callback_status', cbs, 'callback_attempts', '0', 'callback_http_status', '', 'callback_finished_at', '',
+              'callback_last_error', '', 'seq', seq, 'kind', kind, 'input', input, 'idempotency_key', key,
+              'wants_progress', wants, 'attempt', 0, 'progress', 0)
+            redis.call('ZADD', p .. ':pending', seq, id)
+            redis.call('SADD', p .. ':active', id)
+            redis.call('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
+            if field then redis.call('HSET', p .. ':idem', field, id) end
+            active = active + 1
+            created = created + 1
+            out[#out + 1] = 'c'; out[#out + 1] = id; out[#out + 1] = 'pending'
+          end
+        end
+        if created > 0 then redis.call('PUBLISH', p .. ':events', 'j') end
+        return out
+        """;
+
+    /// <summary>ARGV: prefix, owner, lease expires, now, max. Per claimed job, oldest first: id, tenant, kind, input,
+    /// attempt, callback URL, wants progress.</summary>
+    public const string Claim = Prelude + """
+        local owner, expires, now, max = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+        local out = {}
+        local ids = redis.call('ZRANGE', p .. ':pending', 0, max - 1)
+        for _, id in ipairs(ids) do
+          redis.call('ZREM', p .. ':pending', id)
+          local k = job(id)
+          local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress')
+          if f[1] == 'pending' then
+            local attempt = redis.call('HINCRBY', k, 'attempt', 1)
+            redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', expires)
+            if not f[2] or f[2] == '' then redis.call('HSET', k, 'started_at', now) end
+            redis.call('ZADD', p .. ':running', expires, id)
+            out[#out + 1] = { id, f[3], f[4], f[5] or '', attempt, f[6] or '', f[7] or '0' }
+          end
+        end
+        return out
+        """;
+
+    /// <summary>ARGV: prefix, owner, lease expires, ids. Per id: h (held), c (held, cancel requested) or l (lost).</summary>
+    public const string Heartbeat = Prelude + """
+        local owner, expires = ARGV[2], ARGV[3]
+        local out = {}
+        for i = 4, #ARGV do
+          local id = ARGV[i]
+          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested')
+          if f[1] == 'in_progress' and f[2] == owner then
+            redis.call('HSET', job(id), 'lease_expires_at', expires)
+            redis.call('ZADD', p .. ':running', expires, id)
+            if f[3] == '1' then out[#out + 1] = 'c' else out[#out + 1] = 'h' end
+          else
+            out[#out + 1] = 'l'
+          end
+        end
+        return out
+        """;
+
+    /// <summary>ARGV: prefix, now, owner, job id, attempt, progress, then (when a progress callback is due) webhook id,
+    /// event, url, host, payload. Fenced on owner and attempt.</summary>
+    public const string Progress = Prelude + """
+        local now, owner, id, attempt, progress = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+        local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'attempt', 'tenant_id')
+        if f[1] ~= 'in_progress' or f[2] ~= owner or f[3] ~= attempt then return 0 end
+        redis.call('HSET', job(id), 'progress', progress)
+        if #ARGV >= 11 then
+          add_delivery(now, id, f[4], ARGV[7], ARGV[8], '0', ARGV[9], ARGV[10], ARGV[11], '')
+          redis.call('PUBLISH', p .. ':events', 'd')
+        end
+        return 1
+        """;
+
+    /// <summary>
+    /// Terminal states and their outbox entries. ARGV: prefix, now, owner ('' for the rescuer, which finishes only
+    /// jobs whose lease is still expired), count, then per job: id, attempt, status, result, has result (1/0), error,
+    /// expected cancel flag ('' = any), webhook id ('' = no callback), event, url, host, payload. Per job: 1 or 0.
+    /// </summary>
+    public const string Finish = Prelude + """
+        local now, owner, n = ARGV[2], ARGV[3], tonumber(ARGV[4])
+        local out, deliveries = {}, false
+        for i = 0, n - 1 do
+          local b = 5 + i * 12
+          local id, attempt, status, result, has_result, err, cancel = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
+          local k = job(id)
+          local f = redis.call('HMGET', k, 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested', 'tenant_id')
+          local held = f[1] == 'in_progress' and f[3] == attempt
+          if owner == '' then
+            held = held and (tonumber(f[4]) or 0) < tonumber(now) and (cancel == '' or cancel == f[5])
+          else
+            held = held and f[2] == owner
+          end
+          if held then
+            redis.call('HSET', k, 'status', status, 'finished_at', now, 'error', err, 'lease_owner', '', 'lease_expires_at', '')
+            if status == 'completed' then redis.call('HSET', k, 'progress', 100) end
+            if has_result == '1' then redis.call('SET', p .. ':result:' .. id, result) end
+            redis.call('ZREM', p .. ':running', id)
+            redis.call('SREM', p .. ':active', id)
+            if ARGV[b + 7] ~= '' then
+              deliveries = add_delivery(now, id, f[6], ARGV[b + 7], ARGV[b + 8], '1', ARGV[b + 9], ARGV[b + 10], ARGV[b + 11], '') or deliveries
+            end
+            out[#out + 1] = 1
+          else
+            out[#out + 1] = 0
+          end
+        end
+        if deliveries then redis.call('PUBLISH', p .. ':events', 'd') end
+        return out
+        """;
+
+    /// <summary>The rescuer's requeue. ARGV: prefix, now, then pairs of id and attempt; requeues each job still running
+    /// that attempt with an expired lease and no cancel request. Returns how many moved.</summary>
+    public const string Requeue = Prelude + """
+        local now = tonumber(ARGV[2])
+        local moved = 0
+        for i = 3, #ARGV, 2 do
+          local id, attempt = ARGV[i], ARGV[i + 1]
+          local f = redis.call('HMGET', job(id), 'status', 'attempt', 'lease_expires_at', 'cancel_requested', 'seq')
+          if f[1] == 'in_progress' and f[2] == attempt and (tonumber(f[3]) or 0) < now and f[4] ~= '1' then
+            redis.call('HSET', job(id), 'status', 'pending', 'lease_owner', '', 'lease_expires_at', '')
+            redis.call('ZREM', p .. ':running', id)
+            redis.call('ZADD', p .. ':pending', f[5], id)
+            moved = moved + 1
+          end
+        end
+        if moved > 0 then redis.call('PUBLISH', p .. ':events', 'j') end
+        return moved
+        """;
+
+    /// <summary>ARGV: prefix, owner, ids. Held jobs go back to pending without using the attempt; one asked to cancel
+    /// keeps its state with an expired lease, so the rescuer ends it canceled with its callback.</summary>
+    public const string Release = Prelude + """
+        local owner = ARGV[2]
+        local released = 0
+        for i = 3, #ARGV do
+          local id = ARGV[i]
+          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested', 'seq')
+          if f[1] == 'in_progress' and f[2] == owner then
+            if f[3] == '1' then
+              redis.call('HSET', job(id), 'lease_expires_at', 0)
+              redis.call('ZADD', p .. ':running', 0, id)
+            else
+              redis.call('HSET', job(id), 'status', 'pending', 'lease_owner', '', 'lease_expires_at', '')
+              redis.call('HINCRBY', job(id), 'attempt', -1)
+              redis.call('ZREM', p .. ':running', id)
+              redis.call('ZADD', p .. ':pending', f[4], id)
+              released = released + 1
+            end
+          end
+        end
+        if released > 0 then redis.call('PUBLISH', p .. ':events', 'j') end
+        return released
+        """;
+
+    /// <summary>ARGV: prefix, now, id, the status the caller saw, then for a pending job with a callback: webhook id,
+    /// event, url, host, payload. Returns 'ok', or the job's status now ('' when missing) so the caller decides again.</summary>
+    public const string Cancel = Prelude + """
+        local now, id, seen = ARGV[2], ARGV[3], ARGV[4]
+        local f = redis.call('HMGET', job(id), 'status', 'tenant_id')
+        if not f[1] then return '' end
+        if f[1] ~= seen then return f[1] end
+        if seen == 'pending' then
+          redis.call('HSET', job(id), 'status', 'canceled', 'cancel_requested', '1', 'finished_at', now, 'error', '')
+          redis.call('ZREM', p .. ':pending', id)
+          redis.call('SREM', p .. ':active', id)
+          if #ARGV >= 9 then
+            add_delivery(now, id, f[2], ARGV[5], ARGV[6], '1', ARGV[7], ARGV[8], ARGV[9], 'canceled_before_start')
+          end
+        elseif seen == 'in_progress' then
+          redis.call('HSET', job(id), 'cancel_requested', '1')
+          redis.call('PUBLISH', p .. ':events', 'c:' .. id)
+        end
+        return 'ok'
+        """;
+}

@@ -1,0 +1,73 @@
+using Boomerang.Server.Dashboard;
+
+namespace Boomerang.Server.Storage.Sqlite;
+
+internal sealed partial class SqliteJobStore : IDashboardStore
+{
+    public Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(string? tenantId, CancellationToken ct) => ReadAsync(async (c, ct) =>
+    {
+        // Per tenant this reads the (tenant_id, status, seq) index only.
+        await using var r = await c.Command(tenantId is null
+            ? "SELECT status, COUNT(*) FROM jobs GROUP BY status"
+            : "SELECT status, COUNT(*) FROM jobs WHERE tenant_id = $t GROUP BY status", ("$t", tenantId)).ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            counts[r.GetString(0)] = r.GetInt64(1);
+        }
+        return (IReadOnlyDictionary<string, long>)counts;
+    }, ct);
+
+    public Task<JobPage> SearchAsync(DashboardQuery q, CancellationToken ct) => ReadAsync(async (c, ct) =>
+    {
+        var sql = $"SELECT {JobColumns} WHERE 1 = 1"
+            + (q.TenantId is null ? "" : " AND j.tenant_id = $t")
+            + (q.Status is null ? "" : " AND j.status = $s")
+            + (q.Kind is null ? "" : " AND j.kind = $k")
+            + (q.Search is null ? "" : " AND (j.id = $q OR j.idempotency_key = $q)")
+            + (q.BeforeSeq is null ? "" : " AND j.seq < $before")
+            + " ORDER BY j.seq DESC LIMIT $limit";
+        await using var r = await c.Command(sql, ("$t", q.TenantId), ("$s", q.Status), ("$k", q.Kind), ("$q", q.Search), ("$before", q.BeforeSeq),
+            ("$limit", q.Limit + 1)).ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var jobs = new List<JobRecord>(q.Limit + 1);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            jobs.Add(JobRecordReader.Read(r));
+        }
+        long? next = null;
+        if (jobs.Count > q.Limit)
+        {
+            jobs.RemoveAt(q.Limit);
+            next = jobs[^1].Seq;
+        }
+        return new JobPage(jobs, next);
+    }, ct);
+
+    public Task<JobDetail?> GetDetailAsync(string jobId, CancellationToken ct) => ReadAsync(async (c, ct) =>
+    {
+        await using var r = await c.Command("SELECT input, idempotency_key, wants_progress FROM jobs WHERE id = $id", ("$id", jobId)).ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? new JobDetail(r.GetString(0), r.NullableString(1), r.GetInt64(2) != 0) : null;
+    }, ct);
+
+    public Task<IReadOnlyList<HostErrors>> HostErrorsAsync(string? tenantId, int window, CancellationToken ct) => ReadAsync(async (c, ct) =>
+    {
+        var sql = $"""
+            WITH recent AS (
+                SELECT seq, host, status, last_error, http_status FROM deliveries
+                {(tenantId is null ? "" : "WHERE tenant_id = $t")} ORDER BY seq DESC LIMIT $window),
+            failing AS (
+                SELECT *, ROW_NUMBER() OVER (PARTITION BY host ORDER BY seq DESC) AS n FROM recent
+                WHERE last_error IS NOT NULL AND status IN ('pending', 'failed'))
+            SELECT host, SUM(status = 'pending'), SUM(status = 'failed'),
+                   MAX(CASE WHEN n = 1 THEN last_error END), MAX(CASE WHEN n = 1 THEN http_status END)
+            FROM failing GROUP BY host ORDER BY MAX(seq) DESC
+            """;
+        await using var r = await c.Command(sql, ("$t", tenantId), ("$window", window)).ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var hosts = new List<HostErrors>();
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            hosts.Add(new HostErrors(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.NullableString(3), r.NullableInt(4)));
+        }
+        return (IReadOnlyList<HostErrors>)hosts;
+    }, ct);
+}
