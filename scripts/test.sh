@@ -36,6 +36,13 @@ if ! command -v pdftoppm >/dev/null || ! /usr/bin/python3 -c 'import ezdxf' 2>/d
     apt-get update -qq && apt-get install -y -qq poppler-utils python3-ezdxf
 fi
 
+# The dashboard tests drive Debian's Chromium through Playwright (Playwright's own browser download does not work here).
+if [[ -z "${BOOMERANG_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null; then
+    echo "installing chromium for the dashboard browser tests (apt-get)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq chromium
+fi
+
 dotnet build Boomerang.sln -c Release -v q -nologo
 status=0
 dotnet test Boomerang.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?

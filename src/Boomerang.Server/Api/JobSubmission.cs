@@ -71,5 +71,15 @@ internal sealed class JobSubmission(
 
     public ApiError QueueFull(SubmitOutcome outcome) => ApiErrors.QueueFull(outcome.ActiveJobs, options.Value.MaxActive);
 
+    /// <summary>The error for an outcome that stored nothing: the queue is full (429), or the idempotency key was taken
+    /// by a different request (409, as Stripe answers); null when the job was created or found.</summary>
+    public ApiError? Refusal(SubmitOutcome outcome) => outcome.Result switch
+    {
+        SubmitResult.QueueFull => QueueFull(outcome),
+        SubmitResult.KeyReused => ApiErrors.Of(409, "IDEMPOTENCY_KEY_REUSED",
+            "idempotency_key was already used with a different request; use a new key for a new request"),
+        _ => null,
+    };
+
     public static JsonElement ToElement(ApiError error) => JsonSerializer.SerializeToElement(error.Detail, BoomerangJson.Options);
 }

@@ -41,9 +41,9 @@ internal static class JobsApi
             return invalid.ToResult(http);
         }
         var outcome = (await submission.SubmitAsync([job!], ct))[0];
-        if (outcome.Result == SubmitResult.QueueFull)
+        if (submission.Refusal(outcome) is { } refused)
         {
-            return submission.QueueFull(outcome).ToResult(http);
+            return refused.ToResult(http);
         }
         var body = new SubmitJobResponse(outcome.JobId!, outcome.Status!, PollUrl(outcome.JobId!));
         http.Response.Headers.Location = body.PollUrl;
@@ -82,8 +82,8 @@ internal static class JobsApi
         for (var k = 0; k < valid.Count; k++)
         {
             var o = outcomes[k];
-            results[valid[k].Index] = o.Result == SubmitResult.QueueFull
-                ? new BatchItemResult(429, null, null, null, JobSubmission.ToElement(submission.QueueFull(o)))
+            results[valid[k].Index] = submission.Refusal(o) is { } refused
+                ? new BatchItemResult(refused.Status, null, null, null, JobSubmission.ToElement(refused))
                 : new BatchItemResult(o.Result == SubmitResult.Created ? 202 : 200, o.JobId, o.Status, PollUrl(o.JobId!), null);
         }
         return TypedResults.Ok(new SubmitBatchResponse(results!));

@@ -7,7 +7,12 @@ namespace Boomerang.Server.Dashboard;
 
 internal static partial class DashboardEndpoints
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping keeps "<" readable in the JSON; the page HTML-encodes it.
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     // Fixed messages for ?done=…; the parameter itself is never echoed.
     private static readonly Dictionary<string, string> Done = new(StringComparer.Ordinal)

@@ -99,10 +99,10 @@ internal sealed partial class JobWorker(
                 await using var scope = scopes.CreateAsyncScope();
                 using var input = JsonDocument.Parse(job.InputJson);
                 var context = new JobContext(job.Id, job.TenantId, job.Kind, input.RootElement, job.Attempt,
-                    (p, ct) => store.SetProgressAsync(_owner, job.Id, p, ct));
+                    (p, ct) => store.SetProgressAsync(_owner, run.Lease, p, ct));
                 var handler = handlers.Resolve(scope.ServiceProvider, job.Kind);
                 var result = await handler.RunAsync(context, run.Token).ConfigureAwait(false);
-                outcome = new JobOutcome(job.Id, JobStatus.Completed, result?.GetRawText(), null);
+                outcome = new JobOutcome(job.Id, job.Attempt, JobStatus.Completed, result?.GetRawText(), null);
             }
             catch (Exception) when (run.Token.IsCancellationRequested)
             {
@@ -114,17 +114,17 @@ internal sealed partial class JobWorker(
                         LogLeaseLost(log, job.Id);
                         return;
                     case StopReason.Canceled:
-                        outcome = new JobOutcome(job.Id, JobStatus.Canceled, null, null);
+                        outcome = new JobOutcome(job.Id, job.Attempt, JobStatus.Canceled, null, null);
                         break;
                     default:
-                        outcome = new JobOutcome(job.Id, JobStatus.Failed, null,
+                        outcome = new JobOutcome(job.Id, job.Attempt, JobStatus.Failed, null,
                             $"timeout after {run.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
                         break;
                 }
             }
             catch (Exception e)
             {
-                outcome = new JobOutcome(job.Id, JobStatus.Failed, null, string.IsNullOrEmpty(e.Message) ? e.GetType().Name : e.Message);
+                outcome = new JobOutcome(job.Id, job.Attempt, JobStatus.Failed, null, string.IsNullOrEmpty(e.Message) ? e.GetType().Name : e.Message);
             }
             if (await _outcomes!.AddAsync(outcome).ConfigureAwait(false))
             {
@@ -157,12 +157,12 @@ internal sealed partial class JobWorker(
 
     private async Task HeartbeatAsync(CancellationToken ct)
     {
-        var ids = _running.Keys.ToArray();
-        if (ids.Length == 0)
+        var leased = _running.Values.Select(r => r.Lease).ToArray();
+        if (leased.Length == 0)
         {
             return;
         }
-        var beat = await store.HeartbeatAsync(_owner, ids, _options.Lease, ct).ConfigureAwait(false);
+        var beat = await store.HeartbeatAsync(_owner, leased, _options.Lease, ct).ConfigureAwait(false);
         foreach (var id in beat.CancelRequested)
         {
             OnCancelRequested(id);
@@ -201,7 +201,7 @@ internal sealed partial class JobWorker(
             run.Stop(StopReason.Shutdown);
         }
         await Task.WhenAny(Task.WhenAll(left.Select(r => r.Task)), Task.Delay(TimeSpan.FromSeconds(5), time)).ConfigureAwait(false);
-        await store.ReleaseAsync(_owner, left.Select(r => r.Job.Id).ToArray(), CancellationToken.None).ConfigureAwait(false);
+        await store.ReleaseAsync(_owner, left.Select(r => r.Lease).ToArray(), CancellationToken.None).ConfigureAwait(false);
         LogReleased(log, left.Length);
     }
 

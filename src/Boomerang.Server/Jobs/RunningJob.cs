@@ -23,6 +23,8 @@ internal sealed class RunningJob : IDisposable
     }
 
     public ClaimedJob Job { get; }
+    /// <summary>This run's attempt: what fences its heartbeats, progress and outcome.</summary>
+    public LeasedJob Lease => new(Job.Id, Job.Attempt);
     public TimeSpan Timeout { get; }
     public Task Task { get; set; } = Task.CompletedTask;
     public CancellationToken Token => _linked.Token;

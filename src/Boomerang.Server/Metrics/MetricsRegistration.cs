@@ -1,6 +1,7 @@
 using Boomerang.Server.Hosting;
 using System.Diagnostics.Metrics;
 using Boomerang.Server.Auth;
+using Boomerang.Server.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

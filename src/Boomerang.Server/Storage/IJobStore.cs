@@ -18,14 +18,15 @@ internal interface IJobStore
 
     /// <summary>Leases up to <paramref name="max"/> pending jobs to <paramref name="owner"/>, oldest first.</summary>
     Task<IReadOnlyList<ClaimedJob>> ClaimAsync(string owner, int max, TimeSpan lease, CancellationToken ct);
-    /// <summary>Extends the leases of running jobs; says which were asked to cancel and which this owner lost.</summary>
-    Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct);
-    Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct);
+    /// <summary>Extends the leases of running jobs; says which were asked to cancel and which this owner lost.
+    /// Like every write below, fenced by owner and attempt: a job this owner holds under another attempt is lost.</summary>
+    Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, TimeSpan lease, CancellationToken ct);
+    Task SetProgressAsync(string owner, LeasedJob job, int progress, CancellationToken ct);
     /// <summary>Writes each job's terminal state and, when it has a callback URL, its delivery, in one transaction.
-    /// An outcome whose owner no longer holds the lease is dropped (false at its index).</summary>
+    /// An outcome whose owner and attempt no longer hold the lease is dropped (false at its index).</summary>
     Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct);
     /// <summary>Hands running jobs back without counting the attempt (graceful shutdown).</summary>
-    Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct);
+    Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct);
     /// <summary>Requeues jobs whose lease expired, or fails them once attempts are used up. Returns how many moved.</summary>
     Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct);
 

@@ -2,11 +2,15 @@ using Boomerang.Jobs;
 
 namespace Boomerang.Server.Storage;
 
-/// <summary>An idempotency key already taken in a tenant, as the store found it.</summary>
-internal sealed record KnownKey(string JobId, string Status);
+/// <summary>An idempotency key already taken in a tenant, as the store found it, with the request it was taken by
+/// (null for jobs stored before fingerprints were kept).</summary>
+internal sealed record KnownKey(string JobId, string Status, string? Fingerprint);
+
+/// <summary>A job to insert, with the fingerprint to keep beside its idempotency key (null without a key).</summary>
+internal sealed record AdmittedJob(NewJob Job, string? Fingerprint);
 
 /// <summary>What a submit does: one outcome per job, and the jobs to insert (in order).</summary>
-internal sealed record Admission(IReadOnlyList<SubmitOutcome> Outcomes, IReadOnlyList<NewJob> Created);
+internal sealed record Admission(IReadOnlyList<SubmitOutcome> Outcomes, IReadOnlyList<AdmittedJob> Created);
 
 /// <summary>A running job whose lease expired, as the rescuer found it.</summary>
 internal sealed record ExpiredLease(string JobId, int Attempt, bool CancelRequested);
@@ -23,19 +27,23 @@ internal sealed record DeliveryLanding(string Status, double? NextAttemptAt, dou
 /// </summary>
 internal static class JobLifecycle
 {
-    /// <summary>Submits in order: a known idempotency key answers with its job; otherwise the job is admitted while
-    /// pending plus running jobs stay under <paramref name="maxActive"/>. Keys created earlier in the same batch count
-    /// as known. <paramref name="known"/> is updated with the new keys.</summary>
+    /// <summary>Submits in order: a known idempotency key answers with its job when the request is the same, and with
+    /// KeyReused when it is not; otherwise the job is admitted while pending plus running jobs stay under
+    /// <paramref name="maxActive"/>. Keys created earlier in the same batch count as known. <paramref name="known"/> is
+    /// updated with the new keys.</summary>
     public static Admission Admit(IReadOnlyList<NewJob> jobs, long active, int maxActive,
         IDictionary<(string Tenant, string Key), KnownKey> known)
     {
         var outcomes = new List<SubmitOutcome>(jobs.Count);
-        var created = new List<NewJob>(jobs.Count);
+        var created = new List<AdmittedJob>(jobs.Count);
         foreach (var job in jobs)
         {
+            var fingerprint = job.IdempotencyKey is null ? null : RequestFingerprint.Of(job);
             if (job.IdempotencyKey is { } key && known.TryGetValue((job.TenantId, key), out var existing))
             {
-                outcomes.Add(new(SubmitResult.Existing, existing.JobId, existing.Status));
+                outcomes.Add(existing.Fingerprint is null || existing.Fingerprint == fingerprint
+                    ? new(SubmitResult.Existing, existing.JobId, existing.Status)
+                    : new(SubmitResult.KeyReused, existing.JobId, existing.Status));
                 continue;
             }
             if (active >= maxActive)
@@ -45,9 +53,9 @@ internal static class JobLifecycle
             }
             if (job.IdempotencyKey is { } newKey)
             {
-                known[(job.TenantId, newKey)] = new KnownKey(job.Id, JobStatus.Pending);
+                known[(job.TenantId, newKey)] = new KnownKey(job.Id, JobStatus.Pending, fingerprint);
             }
-            created.Add(job);
+            created.Add(new AdmittedJob(job, fingerprint));
             active++;
             outcomes.Add(new(SubmitResult.Created, job.Id, JobStatus.Pending));
         }
@@ -57,8 +65,8 @@ internal static class JobLifecycle
     /// <summary>An expired lease: a job asked to cancel ends canceled; one whose attempts are used up fails with the
     /// reason; any other goes back to pending (null).</summary>
     public static JobOutcome? Rescue(ExpiredLease lease, int maxAttempts) =>
-        lease.CancelRequested ? new JobOutcome(lease.JobId, JobStatus.Canceled, null, null)
-        : lease.Attempt >= maxAttempts ? new JobOutcome(lease.JobId, JobStatus.Failed, null, WorkerLost(lease.Attempt, maxAttempts))
+        lease.CancelRequested ? new JobOutcome(lease.JobId, lease.Attempt, JobStatus.Canceled, null, null)
+        : lease.Attempt >= maxAttempts ? new JobOutcome(lease.JobId, lease.Attempt, JobStatus.Failed, null, WorkerLost(lease.Attempt, maxAttempts))
         : null;
 
     public static string WorkerLost(int attempt, int maxAttempts) => $"worker lost: lease expired on attempt {attempt} of {maxAttempts}";
@@ -79,8 +87,8 @@ internal static class JobLifecycle
     }
 
     /// <summary>A heartbeat's answer: the jobs the owner still holds that were asked to cancel, and the ones it lost.</summary>
-    public static HeartbeatResult Heartbeat(IReadOnlyCollection<string> asked, IReadOnlySet<string> held, IReadOnlyList<string> cancelRequested) =>
-        new(cancelRequested, asked.Where(id => !held.Contains(id)).ToList());
+    public static HeartbeatResult Heartbeat(IReadOnlyCollection<LeasedJob> asked, IReadOnlySet<string> held, IReadOnlyList<string> cancelRequested) =>
+        new(cancelRequested, asked.Select(j => j.JobId).Where(id => !held.Contains(id)).ToList());
 
     /// <summary>Whether a terminal callback may be queued again: the job must exist, have a callback URL, be finished
     /// and have its terminal delivery. Queued (with the delivery's webhook id) tells the store to reset it now.</summary>

@@ -4,7 +4,9 @@ internal sealed record NewJob(
     string Id, string TenantId, string Kind, string InputJson,
     string? IdempotencyKey, string? CallbackUrl, bool WantsProgressCallbacks);
 
-internal enum SubmitResult { Created, Existing, QueueFull }
+/// <summary>Created; Existing (the idempotency key's job, same request); KeyReused (the key is taken by a different
+/// request: nothing is created); QueueFull.</summary>
+internal enum SubmitResult { Created, Existing, QueueFull, KeyReused }
 
 internal sealed record SubmitOutcome(SubmitResult Result, string? JobId, string? Status, long ActiveJobs = 0);
 
@@ -24,8 +26,12 @@ internal sealed record ClaimedJob(
     string Id, string TenantId, string Kind, string InputJson, int Attempt,
     string? CallbackUrl, bool WantsProgressCallbacks);
 
-/// <summary>How an attempt ended, as the worker reports it.</summary>
-internal sealed record JobOutcome(string JobId, string Status, string? ResultJson, string? Error);
+/// <summary>How an attempt ended, as the worker reports it. It lands only while that attempt still holds the lease.</summary>
+internal sealed record JobOutcome(string JobId, int Attempt, string Status, string? ResultJson, string? Error);
+
+/// <summary>One attempt of a running job: the fence for every write its worker makes (finish, heartbeat, progress,
+/// release). The owner alone is not enough: a process can lose a job to the rescuer and claim it again itself.</summary>
+internal sealed record LeasedJob(string JobId, int Attempt);
 
 internal sealed record HeartbeatResult(IReadOnlyList<string> CancelRequested, IReadOnlyList<string> Lost);
 

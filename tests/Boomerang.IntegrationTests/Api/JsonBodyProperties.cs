@@ -30,7 +30,7 @@ public sealed class JsonBodyProperties : IAsyncLifetime
     private static readonly Gen<string> Text = Gen.OneOf(
         Gen.String[0, 12],
         Gen.OneOf("echo", "sleep", "job.completed", "completed", "job.progress", "https://example.com/h", "http://localhost/h",
-            "\\ud800", "\\udc00x", "\\ud83d\\ude00", "\\u0000", "a\\\"b"));
+            "\\ud800", "\\udc00x", "\\ud83d\\ude00", "\\u0000", "a\\\"b", "a~b", "~"));
 
     // Raw bytes spliced in as text: invalid UTF-8, overlong, CESU, stray continuation bytes.
     private static readonly Gen<byte[]> BadBytes = Gen.OneOf<byte[]>([0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0x80], [0xe2, 0x82]);
@@ -49,8 +49,17 @@ public sealed class JsonBodyProperties : IAsyncLifetime
 
     private static string Quote(string s) => "\"" + s.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    /// <summary>A generated JSON value, then damaged sometimes: bytes inserted, cut short, or one byte replaced.</summary>
-    private static readonly Gen<byte[]> Body = Gen.Select(Json, Gen.Int[0, 4], Gen.Int[0, 1000], BadBytes, Gen.Byte).Select((json, damage, at, bad, b) =>
+    // Mostly the shape a route expects (so a value gets as far as the code that uses it), sometimes anything.
+    private static readonly Gen<string> Shaped = Gen.Frequency(
+        (1, Json),
+        (2, Gen.Select(Gen.OneOf("echo", "sleep"), Json, Gen.OneOf(Names), Json)
+            .Select((kind, input, name, extra) => $"{{\"kind\":\"{kind}\",\"input\":{input},\"{name}\":{extra}}}")),
+        (2, Gen.Select(Gen.OneOf("job.completed", "completed", "progress"), Json, Gen.OneOf(Names), Json)
+            .Select((e, result, name, extra) =>
+                $"{{\"event\":\"{e}\",\"job_id\":\"j\",\"taskId\":\"t\",\"progress\":5,\"result\":{result},\"{name}\":{extra}}}")));
+
+    /// <summary>A generated JSON value, then damaged sometimes: bad bytes put inside its strings or anywhere, cut short, one byte replaced.</summary>
+    private static readonly Gen<byte[]> Body = Gen.Select(Shaped, Gen.Int[0, 5], Gen.Int[0, 1000], BadBytes, Gen.Byte).Select((json, damage, at, bad, b) =>
     {
         var bytes = Encoding.UTF8.GetBytes(json);
         var i = bytes.Length == 0 ? 0 : at % bytes.Length;
@@ -59,6 +68,7 @@ public sealed class JsonBodyProperties : IAsyncLifetime
             0 => [.. bytes[..i], .. bad, .. bytes[i..]],
             1 => bytes[..i],
             2 when bytes.Length > 0 => [.. bytes[..i], b, .. bytes[(i + 1)..]],
+            3 or 4 => bytes.SelectMany(x => x == (byte)'~' ? bad : [x]).ToArray(),
             _ => bytes,
         };
     });

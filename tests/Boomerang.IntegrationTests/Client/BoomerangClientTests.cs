@@ -47,7 +47,7 @@ public sealed class BoomerangClientTests : IAsyncLifetime
     public async Task A_repeated_idempotency_key_returns_the_same_job_marked_not_created()
     {
         var first = await _client.SubmitAsync(new SubmitJobRequest("echo", Json("1"), IdempotencyKey: "k-1"));
-        var again = await _client.SubmitAsync(new SubmitJobRequest("echo", Json("2"), IdempotencyKey: "k-1"));
+        var again = await _client.SubmitAsync(new SubmitJobRequest("echo", Json("1"), IdempotencyKey: "k-1"));
 
         Assert.Equal(first.JobId, again.JobId);
         Assert.False(again.Created);

@@ -56,8 +56,8 @@ public sealed class ReconcilerTests : IAsyncLifetime
         Assert.Equal(TrackedTaskStatus.Completed, settled.Status);
         Assert.NotNull(settled.JobId);
         Assert.Equal("orphan", settled.Result!.Value.GetProperty("topic").GetString());
-        // Submitted again under the task id as idempotency key: one job, however many times it is resubmitted.
-        var again = await _server.Client.PostJsonAsync("/api/v1/jobs", new { kind = "echo", idempotency_key = orphan.TaskId });
+        // The same request again under the task id as idempotency key: one job, however many times it is resubmitted.
+        var again = await _server.Client.PostJsonAsync("/api/v1/jobs", new { kind = "echo", input = new { topic = "orphan" }, idempotency_key = orphan.TaskId });
         Assert.Equal(System.Net.HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(settled.JobId, (await again.ReadJsonAsync()).GetProperty("job_id").GetString());
     }

@@ -26,10 +26,10 @@ public abstract partial class JobStoreConformance
         await _store.ClaimAsync("w", 1, Lease, default);
         var startedAt = Now;
         Time.Advance(TimeSpan.FromSeconds(5));
-        await _store.SetProgressAsync("w", job.Id, 40, default);
+        await _store.SetProgressAsync("w", new LeasedJob(job.Id, 1), 40, default);
         Time.Advance(TimeSpan.FromSeconds(5));
         var finishedAt = Now;
-        await _store.FinishAsync("w", [new JobOutcome(job.Id, status,
+        await _store.FinishAsync("w", [new JobOutcome(job.Id, 1, status,
             status == JobStatus.Completed ? """{"ok":true}""" : null, status == JobStatus.Failed ? "boom" : null)], default);
 
         var read = await _store.GetAsync(job.Id, default);
@@ -66,10 +66,10 @@ public abstract partial class JobStoreConformance
 
         foreach (var job in new[] { asked, silent, noUrl })
         {
-            await _store.SetProgressAsync("w", job.Id, 30, default);
+            await _store.SetProgressAsync("w", new LeasedJob(job.Id, 1), 30, default);
         }
         var progress = Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
-        await _store.FinishAsync("w", [new JobOutcome(asked.Id, JobStatus.Completed, "1", null)], default);
+        await _store.FinishAsync("w", [new JobOutcome(asked.Id, 1, JobStatus.Completed, "1", null)], default);
         var terminal = Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
 
         Assert.Equal((asked.Id, CallbackEvent.Progress), (progress.JobId, progress.Event));
@@ -120,8 +120,8 @@ public abstract partial class JobStoreConformance
         var waiting = Job(url: Hook);
         await _store.SubmitAsync([plain, running, done, waiting], 10, default);
         await _store.ClaimAsync("w", 3, Lease, default);
-        await _store.FinishAsync("w", [new JobOutcome(plain.Id, JobStatus.Completed, "1", null),
-            new JobOutcome(done.Id, JobStatus.Completed, "1", null)], default);
+        await _store.FinishAsync("w", [new JobOutcome(plain.Id, 1, JobStatus.Completed, "1", null),
+            new JobOutcome(done.Id, 1, JobStatus.Completed, "1", null)], default);
         var first = Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
         await _store.RecordAttemptsAsync("d", [new DeliveryAttempt(first, Now, 5, 410, "HTTP 410", "gone", CallbackStatus.Failed, null)], default);
         Assert.Equal((CallbackStatus.Failed, 1), ((await _store.GetAsync(done.Id, default))!.CallbackStatus, (await _store.GetAsync(done.Id, default))!.CallbackAttempts));
@@ -149,7 +149,7 @@ public abstract partial class JobStoreConformance
         var job = Job(url: Hook);
         await _store.SubmitAsync([job], 10, default);
         await _store.ClaimAsync("w", 1, Lease, default);
-        await _store.FinishAsync("w", [new JobOutcome(job.Id, JobStatus.Completed, "1", null)], default);
+        await _store.FinishAsync("w", [new JobOutcome(job.Id, 1, JobStatus.Completed, "1", null)], default);
         var first = Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
 
         var retryAt = Now + 60;
@@ -180,7 +180,7 @@ public abstract partial class JobStoreConformance
         var job = Job(url: Hook);
         await _store.SubmitAsync([job], 10, default);
         await _store.ClaimAsync("dead", 1, Lease, default);
-        await _store.SetProgressAsync("dead", job.Id, 40, default);
+        await _store.SetProgressAsync("dead", new LeasedJob(job.Id, 1), 40, default);
         Time.Advance(Lease + TimeSpan.FromSeconds(1));
 
         Assert.Equal(1, await _store.RescueExpiredAsync(1, default));

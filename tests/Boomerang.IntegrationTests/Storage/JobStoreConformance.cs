@@ -71,7 +71,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         await _store.SubmitAsync([Job(), Job()], 2, default);
         var full = await _store.SubmitAsync([Job()], 2, default);
         var claimed = await _store.ClaimAsync("w", 1, Lease, default);
-        await _store.FinishAsync("w", [new JobOutcome(claimed[0].Id, JobStatus.Completed, "1", null)], default);
+        await _store.FinishAsync("w", [new JobOutcome(claimed[0].Id, 1, JobStatus.Completed, "1", null)], default);
         var room = await _store.SubmitAsync([Job(), Job()], 2, default);
 
         Assert.Equal(SubmitResult.QueueFull, full[0].Result);
@@ -136,7 +136,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         var jobs = Enumerable.Range(0, 30).Select(_ => Job(url: "https://example.com/hook")).ToList();
         await _store.SubmitAsync(jobs, 100, default);
         await _store.ClaimAsync("w", 30, Lease, default);
-        await _store.FinishAsync("w", jobs.Select(j => new JobOutcome(j.Id, JobStatus.Completed, "1", null)).ToList(), default);
+        await _store.FinishAsync("w", jobs.Select(j => new JobOutcome(j.Id, 1, JobStatus.Completed, "1", null)).ToList(), default);
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => _store.ClaimDeliveriesAsync($"d{i}", 10, Lease, [], default)));
 
@@ -151,7 +151,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         var job = Job(url: "https://example.com/hook");
         await _store.SubmitAsync([job], 10, default);
         await _store.ClaimAsync("w", 1, Lease, default);
-        await _store.FinishAsync("w", [new JobOutcome(job.Id, JobStatus.Completed, "1", null)], default);
+        await _store.FinishAsync("w", [new JobOutcome(job.Id, 1, JobStatus.Completed, "1", null)], default);
         var first = await _store.ClaimDeliveriesAsync("dead", 10, Lease, [], default);
 
         Assert.Empty(await _store.ClaimDeliveriesAsync("alive", 10, Lease, [], default));
@@ -172,9 +172,9 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         await _store.SubmitAsync([job], 10, default);
         await _store.ClaimAsync("w", 1, Lease, default);
 
-        Assert.Equal([false], await _store.FinishAsync("someone-else", [new JobOutcome(job.Id, JobStatus.Completed, "1", null)], default));
-        Assert.Equal([true], await _store.FinishAsync("w", [new JobOutcome(job.Id, JobStatus.Completed, """{"ok":true}""", null)], default));
-        Assert.Equal([false], await _store.FinishAsync("w", [new JobOutcome(job.Id, JobStatus.Failed, null, "late")], default));
+        Assert.Equal([false], await _store.FinishAsync("someone-else", [new JobOutcome(job.Id, 1, JobStatus.Completed, "1", null)], default));
+        Assert.Equal([true], await _store.FinishAsync("w", [new JobOutcome(job.Id, 1, JobStatus.Completed, """{"ok":true}""", null)], default));
+        Assert.Equal([false], await _store.FinishAsync("w", [new JobOutcome(job.Id, 1, JobStatus.Failed, null, "late")], default));
 
         var read = await _store.GetAsync(job.Id, default);
         Assert.Equal(JobStatus.Completed, read!.Status);
@@ -191,7 +191,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         await _store.SubmitAsync(jobs, 10, default);
         await _store.ClaimAsync("w", 2, Lease, default);
 
-        var results = await _store.FinishAsync("w", jobs.Select(j => new JobOutcome(j.Id, JobStatus.Failed, null, "boom")).ToList(), default);
+        var results = await _store.FinishAsync("w", jobs.Select(j => new JobOutcome(j.Id, 1, JobStatus.Failed, null, "boom")).ToList(), default);
 
         Assert.Equal([true, true, false], results);
         Assert.Equal(JobStatus.Pending, (await _store.GetAsync(jobs[2].Id, default))!.Status);
@@ -215,7 +215,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         Assert.Equal(JobStatus.Canceled, canceled!.Status);
         Assert.Equal(CallbackStatus.Skipped, canceled.CallbackStatus);
         Assert.Equal("canceled_before_start", canceled.CallbackLastError);
-        var beat = await _store.HeartbeatAsync("w", [running.Id], Lease, default);
+        var beat = await _store.HeartbeatAsync("w", [new LeasedJob(running.Id, 1)], Lease, default);
         Assert.Equal([running.Id], beat.CancelRequested);
         Assert.Empty(beat.Lost);
     }
@@ -231,7 +231,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         Time.Advance(Lease + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await _store.RescueExpiredAsync(2, default));
         var second = await _store.ClaimAsync("alive", 1, Lease, default);
-        var lostBeat = await _store.HeartbeatAsync("dead", [job.Id], Lease, default);
+        var lostBeat = await _store.HeartbeatAsync("dead", [new LeasedJob(job.Id, 1)], Lease, default);
         Time.Advance(Lease + TimeSpan.FromSeconds(1));
         await _store.RescueExpiredAsync(2, default);
 
@@ -252,7 +252,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         for (var i = 0; i < 3; i++)
         {
             Time.Advance(Lease / 2);
-            await _store.HeartbeatAsync("w", [job.Id], Lease, default);
+            await _store.HeartbeatAsync("w", [new LeasedJob(job.Id, 1)], Lease, default);
         }
 
         Assert.Equal(0, await _store.RescueExpiredAsync(3, default));
@@ -266,7 +266,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         await _store.SubmitAsync([job], 10, default);
         await _store.ClaimAsync("w", 1, Lease, default);
 
-        await _store.ReleaseAsync("w", [job.Id], default);
+        await _store.ReleaseAsync("w", [new LeasedJob(job.Id, 1)], default);
         var again = await _store.ClaimAsync("other", 1, Lease, default);
 
         Assert.Equal(1, again.Single().Attempt);
@@ -293,8 +293,8 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         await _store.SubmitAsync([job], 10, default);
         await _store.ClaimAsync("w", 1, Lease, default);
 
-        await _store.SetProgressAsync("w", job.Id, 42, default);
-        await _store.SetProgressAsync("intruder", job.Id, 99, default);
+        await _store.SetProgressAsync("w", new LeasedJob(job.Id, 1), 42, default);
+        await _store.SetProgressAsync("intruder", new LeasedJob(job.Id, 1), 99, default);
 
         Assert.Equal(42, (await _store.GetAsync(job.Id, default))!.Progress);
     }

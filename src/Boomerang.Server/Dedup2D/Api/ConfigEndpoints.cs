@@ -72,11 +72,11 @@ internal static class ConfigEndpoints
             {
                 continue;
             }
-            if (input[field] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || !double.IsFinite(v.GetValue<double>()))
+            if (input[field] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || !v.TryGetValue<double>(out var d)
+                || !double.IsFinite(d))
             {
                 return Replies.Invalid("body", field, "float_type", "Input should be a valid number");
             }
-            var d = v.GetValue<double>();
             if (d < 0 || d > max)
             {
                 return Replies.Invalid("body", field, max == 1.0 ? "less_than_equal" : "greater_than_equal",

@@ -155,7 +155,7 @@ internal static class EntityMatching
             {
                 if (value is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
                 {
-                    max = Math.Max(max, Math.Abs(v.GetValue<double>()));
+                    max = Math.Max(max, Math.Abs(JsonDiff.AsDouble(v)));
                 }
             }
         }
@@ -194,7 +194,7 @@ internal static class EntityMatching
             {
                 continue;
             }
-            var d = v.GetValue<double>();
+            var d = JsonDiff.AsDouble(v);
             if (path.EndsWith('x') || path.EndsWith("[0]", StringComparison.Ordinal)) { xs.Add(d); }
             else if (path.EndsWith('y') || path.EndsWith("[1]", StringComparison.Ordinal)) { ys.Add(d); }
         }

@@ -71,7 +71,7 @@ internal static class GeometryNormalizer
         JsonValue v => v.GetValueKind() switch
         {
             JsonValueKind.String => JsonValue.Create(v.GetValue<string>().Trim()),
-            JsonValueKind.Number => JsonValue.Create(Math.Round(v.GetValue<double>(), 6)),
+            JsonValueKind.Number => JsonValue.Create(Math.Round(JsonDiff.AsDouble(v), 6)),
             _ => v.DeepClone(),
         },
         _ => node.DeepClone(),

@@ -101,9 +101,13 @@ internal static class JsonDiff
         return JsonNode.DeepEquals(a, b);
     }
 
+    /// <summary>A JSON number as a double, whatever .NET type backs the node (parsed, int, long, decimal…).</summary>
+    internal static double AsDouble(JsonValue v) =>
+        v.TryGetValue<double>(out var d) ? d : double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+
     internal static double? Number(JsonNode? node) => node is JsonValue v ? v.GetValueKind() switch
     {
-        JsonValueKind.Number => v.GetValue<double>(),
+        JsonValueKind.Number => AsDouble(v),
         JsonValueKind.String when double.TryParse(v.GetValue<string>().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
             && double.IsFinite(d) => d,
         _ => null,

@@ -232,5 +232,5 @@ internal sealed class PrecisionOverlay(GeometryScorer scorer)
 
     private static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
 
-    internal static double? Number(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+    internal static double? Number(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? JsonDiff.AsDouble(v) : null;
 }

@@ -70,7 +70,7 @@ internal static class ParameterMerge
     private static object? Plain(JsonNode? node) => node is JsonValue v ? v.GetValueKind() switch
     {
         JsonValueKind.String => v.GetValue<string>(),
-        JsonValueKind.Number => v.GetValue<double>(),
+        JsonValueKind.Number => Precision.JsonDiff.AsDouble(v),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,

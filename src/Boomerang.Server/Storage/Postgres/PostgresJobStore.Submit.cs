@@ -45,27 +45,33 @@ internal sealed partial class PostgresJobStore
             return known;
         }
         await using var command = c.Command("""
-            SELECT j.tenant_id, j.idempotency_key, j.id, j.status
+            SELECT j.tenant_id, j.idempotency_key, j.id, j.status, j.request_fingerprint
             FROM jobs j JOIN unnest(@tenants::text[], @keys::text[]) AS k(tenant_id, idempotency_key)
               ON j.tenant_id = k.tenant_id AND j.idempotency_key = k.idempotency_key
             """, ("tenants", keyed.Select(j => j.TenantId).ToArray()), ("keys", keyed.Select(j => j.IdempotencyKey!).ToArray()));
         await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
-            known[(r.GetString(0), r.GetString(1))] = new KnownKey(r.GetString(2), r.GetString(3));
+            known[(r.GetString(0), r.GetString(1))] = new KnownKey(r.GetString(2), r.GetString(3), r.NullableString(4));
         }
         return known;
     }
 
-    private (string Sql, (string, object?)[] Parameters) InsertJobs(IReadOnlyList<NewJob> jobs) => ("""
-        INSERT INTO jobs (id, tenant_id, kind, status, input, idempotency_key, callback_url, wants_progress, created_at)
-        SELECT id, tenant_id, kind, 'pending', input, idempotency_key, callback_url, wants_progress, @now
-        FROM unnest(@ids::text[], @tenants::text[], @kinds::text[], @inputs::text[], @keys::text[], @urls::text[], @wps::boolean[])
-            WITH ORDINALITY AS n(id, tenant_id, kind, input, idempotency_key, callback_url, wants_progress, ord)
-        ORDER BY ord
-        """,
-        [("now", Now), ("ids", jobs.Select(j => j.Id).ToArray()), ("tenants", jobs.Select(j => j.TenantId).ToArray()),
-        ("kinds", jobs.Select(j => j.Kind).ToArray()), ("inputs", jobs.Select(j => j.InputJson).ToArray()),
-        ("keys", jobs.Select(j => j.IdempotencyKey).ToArray()), ("urls", jobs.Select(j => j.CallbackUrl).ToArray()),
-        ("wps", jobs.Select(j => j.WantsProgressCallbacks).ToArray())]);
+    private (string Sql, (string, object?)[] Parameters) InsertJobs(IReadOnlyList<AdmittedJob> admitted)
+    {
+        var jobs = admitted.Select(a => a.Job).ToList();
+        return ("""
+            INSERT INTO jobs (id, tenant_id, kind, status, input, idempotency_key, request_fingerprint, callback_url,
+                wants_progress, created_at)
+            SELECT id, tenant_id, kind, 'pending', input, idempotency_key, fingerprint, callback_url, wants_progress, @now
+            FROM unnest(@ids::text[], @tenants::text[], @kinds::text[], @inputs::text[], @keys::text[], @fps::text[],
+                    @urls::text[], @wps::boolean[])
+                WITH ORDINALITY AS n(id, tenant_id, kind, input, idempotency_key, fingerprint, callback_url, wants_progress, ord)
+            ORDER BY ord
+            """,
+            [("now", Now), ("ids", jobs.Select(j => j.Id).ToArray()), ("tenants", jobs.Select(j => j.TenantId).ToArray()),
+            ("kinds", jobs.Select(j => j.Kind).ToArray()), ("inputs", jobs.Select(j => j.InputJson).ToArray()),
+            ("keys", jobs.Select(j => j.IdempotencyKey).ToArray()), ("fps", admitted.Select(a => a.Fingerprint).ToArray()),
+            ("urls", jobs.Select(j => j.CallbackUrl).ToArray()), ("wps", jobs.Select(j => j.WantsProgressCallbacks).ToArray())]);
+    }
 }

@@ -28,16 +28,14 @@ internal sealed partial class PostgresJobStore
             return claimed.OrderBy(x => x.Seq).Select(x => x.Job).ToList();
         }, ct);
 
-    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct) =>
+    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, TimeSpan lease, CancellationToken ct) =>
         RunAsync(async c =>
         {
-            await using var command = c.Command("""
-                WITH mine AS (
-                    SELECT seq FROM jobs WHERE id = ANY(@ids) AND lease_owner = @owner AND status = 'in_progress'
-                    ORDER BY seq FOR UPDATE)
+            await using var command = c.Command($"""
+                WITH mine AS ({Mine})
                 UPDATE jobs j SET lease_expires_at = @until FROM mine WHERE j.seq = mine.seq
                 RETURNING j.id, j.cancel_requested
-                """, ("owner", owner), ("until", Now + lease.TotalSeconds), ("ids", jobIds.ToArray()));
+                """, ("owner", owner), ("until", Now + lease.TotalSeconds), ("ids", Ids(jobs)), ("attempts", Attempts(jobs)));
             await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var held = new HashSet<string>(StringComparer.Ordinal);
             var cancel = new List<string>();
@@ -49,23 +47,24 @@ internal sealed partial class PostgresJobStore
                     cancel.Add(r.GetString(0));
                 }
             }
-            return JobLifecycle.Heartbeat(jobIds, held, cancel);
+            return JobLifecycle.Heartbeat(jobs, held, cancel);
         }, ct);
 
-    public Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct) =>
+    public Task SetProgressAsync(string owner, LeasedJob job, int progress, CancellationToken ct) =>
         InTransactionAsync(async c =>
         {
             var now = Now;
             var deliveries = new DeliveryRows();
             await using (var command = c.Command("""
-                UPDATE jobs SET progress = @p WHERE id = @id AND lease_owner = @owner AND status = 'in_progress'
+                UPDATE jobs SET progress = @p
+                WHERE id = @id AND attempt = @attempt AND lease_owner = @owner AND status = 'in_progress'
                 RETURNING tenant_id, kind, callback_url, wants_progress, started_at
-                """, ("p", progress), ("id", jobId), ("owner", owner)))
+                """, ("p", progress), ("id", job.JobId), ("attempt", job.Attempt), ("owner", owner)))
             await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
                 if (await r.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    deliveries.Add(Outbox.Progress(new ProgressingJob(jobId, r.GetString(0), r.GetString(1), r.NullableString(2),
+                    deliveries.Add(Outbox.Progress(new ProgressingJob(job.JobId, r.GetString(0), r.GetString(1), r.NullableString(2),
                         r.GetBoolean(3), r.NullableDouble(4)), progress, now));
                 }
             }
@@ -80,26 +79,38 @@ internal sealed partial class PostgresJobStore
     public Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct) =>
         InTransactionAsync(c => FinishRowsAsync(c, owner, outcomes, ct), ct);
 
-    public Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct) =>
+    public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) =>
         InTransactionAsync(async c =>
         {
-            var ids = jobIds.ToArray();
+            (string, object?)[] parameters = [("owner", owner), ("ids", Ids(jobs)), ("attempts", Attempts(jobs))];
             // Not counted as an attempt: the job did not fail, this process is stopping.
-            var released = await c.RunAsync("""
-                UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt = attempt - 1
-                WHERE id = ANY(@ids) AND lease_owner = @owner AND status = 'in_progress' AND NOT cancel_requested
-                """, ct, ("owner", owner), ("ids", ids)).ConfigureAwait(false);
+            var released = await c.RunAsync($"""
+                WITH mine AS ({Mine})
+                UPDATE jobs j SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt = j.attempt - 1
+                FROM mine WHERE j.seq = mine.seq AND NOT j.cancel_requested
+                """, ct, parameters).ConfigureAwait(false);
             // A job asked to cancel is left with an expired lease: the rescuer ends it as canceled, with its callback.
-            await c.RunAsync("""
-                UPDATE jobs SET lease_expires_at = 0
-                WHERE id = ANY(@ids) AND lease_owner = @owner AND status = 'in_progress'
-                """, ct, ("owner", owner), ("ids", ids)).ConfigureAwait(false);
+            await c.RunAsync($"""
+                WITH mine AS ({Mine})
+                UPDATE jobs j SET lease_expires_at = 0 FROM mine WHERE j.seq = mine.seq
+                """, ct, parameters).ConfigureAwait(false);
             if (released > 0)
             {
                 await NotifyAsync(c, PostgresListener.JobsHint, ct).ConfigureAwait(false);
             }
             return 0;
         }, ct);
+
+    /// <summary>The rows of @ids/@attempts this @owner still holds under those attempts, locked in seq order.</summary>
+    private const string Mine = """
+        SELECT j.seq FROM jobs j JOIN unnest(@ids::text[], @attempts::integer[]) AS l(id, attempt)
+            ON l.id = j.id AND l.attempt = j.attempt
+        WHERE j.lease_owner = @owner AND j.status = 'in_progress'
+        ORDER BY j.seq FOR UPDATE OF j
+        """;
+
+    private static string[] Ids(IReadOnlyCollection<LeasedJob> jobs) => jobs.Select(j => j.JobId).ToArray();
+    private static int[] Attempts(IReadOnlyCollection<LeasedJob> jobs) => jobs.Select(j => j.Attempt).ToArray();
 
     /// <summary>Any process may run this; each expired row is locked by one rescuer, the others skip it.</summary>
     public Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct) =>
@@ -135,8 +146,8 @@ internal sealed partial class PostgresJobStore
             return expired.Count;
         }, ct);
 
-    /// <summary>Terminal states plus their outbox rows, inside the caller's transaction. Without an owner (the rescuer)
-    /// it finishes whoever held the job.</summary>
+    /// <summary>Terminal states plus their outbox rows, inside the caller's transaction, fenced by attempt and owner.
+    /// Without an owner (the rescuer) it finishes whoever held that attempt.</summary>
     private async Task<IReadOnlyList<bool>> FinishRowsAsync(NpgsqlConnection c, string? owner, IReadOnlyList<JobOutcome> outcomes,
         CancellationToken ct)
     {
@@ -150,9 +161,10 @@ internal sealed partial class PostgresJobStore
         var byId = JobLifecycle.FirstPerJob(outcomes).ToDictionary(o => o.JobId, StringComparer.Ordinal);
         await using (var command = c.Command("""
             WITH o AS (
-                SELECT * FROM unnest(@ids::text[], @statuses::text[], @results::text[], @errors::text[]) AS o(id, status, result, error)),
+                SELECT * FROM unnest(@ids::text[], @attempts::integer[], @statuses::text[], @results::text[], @errors::text[])
+                    AS o(id, attempt, status, result, error)),
             mine AS (
-                SELECT j.seq, o.status, o.result, o.error FROM jobs j JOIN o ON o.id = j.id
+                SELECT j.seq, o.status, o.result, o.error FROM jobs j JOIN o ON o.id = j.id AND o.attempt = j.attempt
                 WHERE j.status = 'in_progress' AND (@owner::text IS NULL OR j.lease_owner = @owner::text)
                 ORDER BY j.seq FOR UPDATE OF j)
             UPDATE jobs j SET status = mine.status, result = mine.result, error = mine.error, finished_at = @now,
@@ -160,7 +172,7 @@ internal sealed partial class PostgresJobStore
                 lease_owner = NULL, lease_expires_at = NULL
             FROM mine WHERE j.seq = mine.seq
             RETURNING j.id, j.tenant_id, j.kind, j.callback_url, j.started_at, j.progress
-            """, ("ids", byId.Keys.ToArray()), ("statuses", byId.Values.Select(o => o.Status).ToArray()),
+            """, ("ids", byId.Keys.ToArray()), ("attempts", byId.Values.Select(o => o.Attempt).ToArray()), ("statuses", byId.Values.Select(o => o.Status).ToArray()),
             ("results", byId.Values.Select(o => o.ResultJson).ToArray()), ("errors", byId.Values.Select(o => o.Error).ToArray()),
             ("owner", owner), ("now", now)))
         await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))

@@ -95,6 +95,8 @@ internal static class PostgresMigrations
                 updated_at double precision NOT NULL
             );
             """),
+        // What an idempotency key was taken by, so the same key with a different request is refused.
+        (3, "ALTER TABLE jobs ADD COLUMN request_fingerprint text"),
     ];
 
     public static int Latest => Steps[^1].Version;

@@ -5,12 +5,18 @@ namespace Boomerang.Server.Storage.Redis;
 /// <summary>
 /// Reads the server's persistence at start (<c>CONFIG GET appendonly appendfsync save</c>), logs what an acknowledged
 /// job survives under it, and refuses a Redis that keeps nothing unless <c>AllowVolatile</c> is set. Where CONFIG is
-/// disabled, <c>Boomerang:Storage:Redis:Persistence</c> says what to assume.
+/// disabled, <c>Boomerang:Storage:Redis:Persistence</c> says what to assume. Redis Cluster is refused.
 /// </summary>
 internal sealed partial class RedisDurability(RedisStorageOptions options, ILogger<RedisDurability> log)
 {
     public async Task<string> CheckAsync(IDatabase db)
     {
+        if (await InfoAsync(db, "cluster").ConfigureAwait(false) is { } cluster && cluster.Contains("cluster_enabled:1", StringComparison.Ordinal))
+        {
+            throw new Hosting.BoomerangConfigurationException(
+                "Redis: Redis Cluster is not supported (each change is one script over several keys, which must sit in "
+                + "one hash slot); point Boomerang:Storage:Redis:Configuration at a standalone primary or a Sentinel-managed one");
+        }
         var assumed = options.Persistence.Trim().ToLowerInvariant();
         string mode;
         try
@@ -29,23 +35,33 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
         }
         catch (RedisServerException e)
         {
-            throw new InvalidOperationException(
-                $"Redis configuration: CONFIG GET is refused ({e.Message}), so Boomerang cannot tell what an acknowledged job survives; "
+            throw new Hosting.BoomerangConfigurationException(
+                $"Redis: CONFIG GET is refused ({e.Message}), so Boomerang cannot tell what an acknowledged job survives; "
                 + "set Boomerang:Storage:Redis:Persistence to the server's persistence (aof-always, aof-everysec, aof-no, rdb or none)");
         }
         if (mode == "none" && !options.AllowVolatile)
         {
-            throw new InvalidOperationException(
-                "Redis configuration: the server has no persistence (appendonly no, no save points), so a Redis restart loses every job; "
+            throw new Hosting.BoomerangConfigurationException(
+                "Redis: the server has no persistence (appendonly no, no save points), so a Redis restart loses every job; "
                 + "turn on AOF (appendonly yes, appendfsync always or everysec) or set Boomerang:Storage:Redis:AllowVolatile=true");
         }
         if (mode is "aof-always" or "aof-everysec")
         {
-            LogDurability(log, mode, Survives(mode));
+                LogDurability(log, mode, Survives(mode));
         }
         else
         {
             LogWeakDurability(log, mode, Survives(mode));
+        }
+        try
+        {
+            if (await ConfigAsync(db, "maxmemory-policy").ConfigureAwait(false) is { } policy && policy != "noeviction")
+            {
+                LogEviction(log, policy);
+            }
+        }
+        catch (RedisServerException)
+        {
         }
         return mode;
     }
@@ -64,6 +80,19 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
         _ => "nothing: a Redis restart loses every job",
     };
 
+    /// <summary>An INFO section, or null where INFO is refused (an ACL, a renamed command).</summary>
+    private static async Task<string?> InfoAsync(IDatabase db, string section)
+    {
+        try
+        {
+            return (string?)await db.ExecuteAsync("INFO", section).ConfigureAwait(false);
+        }
+        catch (RedisServerException)
+        {
+            return null;
+        }
+    }
+
     private static async Task<string?> ConfigAsync(IDatabase db, string name)
     {
         var r = (RedisResult[])(await db.ExecuteAsync("CONFIG", "GET", name).ConfigureAwait(false))!;
@@ -75,6 +104,9 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
 
     [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "Redis persistence {Mode}: {Survives}")]
     private static partial void LogWeakDurability(ILogger logger, string mode, string survives);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning, Message = "Redis maxmemory-policy is {Policy}: when Redis fills up it may evict jobs and callbacks; use noeviction for a job store")]
+    private static partial void LogEviction(ILogger logger, string policy);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Redis refused CONFIG GET ({Reason}); assuming persistence {Mode} as Boomerang:Storage:Redis:Persistence says")]
     private static partial void LogAssumed(ILogger logger, string reason, string mode);

@@ -23,13 +23,14 @@ internal static class RedisJobRecord
 
         var status = Text("status") is { } s && (JobStatus.IsFinished(s) || s is JobStatus.Pending or JobStatus.InProgress) ? s : JobStatus.Pending;
         var callbackUrl = Text("callback_url");
+        var (callbackStatus, callbackAttempts) = JobLifecycle.CallbackView(callbackUrl, Text("callback_status"),
+            callbackUrl is null ? null : Int("callback_attempts"));
         return new JobRecord(
             long.TryParse(Text("seq"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seq) ? seq : 0,
             jobId, Text("tenant_id") ?? "", Text("kind") ?? "dedup2d", status,
             Number("created_at") ?? 0, Number("started_at"), Number("finished_at"), Int("attempt") ?? 0, Int("progress") ?? 0,
             result.IsNull ? null : (string?)result, Text("error"), callbackUrl,
-            Text("callback_status") ?? (callbackUrl is null ? null : CallbackStatus.Pending),
-            callbackUrl is null ? null : Int("callback_attempts") ?? 0,
+            callbackStatus, callbackAttempts,
             Int("callback_http_status"), Number("callback_finished_at"), Text("callback_last_error"), Number("callback_next_attempt_at"));
     }
 }

@@ -28,13 +28,15 @@ internal sealed partial class RedisJobStore
             {
                 return [];
             }
-            var args = new List<RedisValue>(4 + attempts.Count * 7) { keys.Prefix, owner, Num(Now), attempts.Count };
+            var now = Now;
+            var args = new List<RedisValue>(4 + attempts.Count * 8) { keys.Prefix, owner, Num(now), attempts.Count };
             foreach (var a in attempts)
             {
+                var landing = JobLifecycle.Land(a, now);
                 var record = new AttemptEntry(a.Delivery.WebhookId, a.Delivery.Event, a.Delivery.Attempts + 1, a.StartedAt, a.DurationMs,
                     a.HttpStatus, a.Error, a.ResponseBody);
-                args.AddRange([a.Delivery.Seq, a.Delivery.JobId, JsonSerializer.Serialize(record, AttemptJson.Default.AttemptEntry), a.NewStatus,
-                    a.HttpStatus is { } h ? h : "", a.Error ?? "", a.NextAttemptAt is { } n ? Num(n) : ""]);
+                args.AddRange([a.Delivery.Seq, a.Delivery.JobId, JsonSerializer.Serialize(record, AttemptJson.Default.AttemptEntry), landing.Status,
+                    a.HttpStatus is { } h ? h : "", a.Error ?? "", Opt(landing.NextAttemptAt), Opt(landing.FinishedAt)]);
             }
             var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.RecordAttempts, null, [.. args]).ConfigureAwait(false))!;
             return r.Select(x => (int)x == 1).ToList();
@@ -44,7 +46,7 @@ internal sealed partial class RedisJobStore
         RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.ReleaseDelivery, null, [keys.Prefix, owner, seq]));
 
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
-        RunAsync<IReadOnlyList<DeliveryAttemptRecord>>(async db =>
+        ReadAsync<IReadOnlyList<DeliveryAttemptRecord>>(async db =>
         {
             var entries = await db.ListRangeAsync(keys.Attempts(jobId)).ConfigureAwait(false);
             var records = new List<DeliveryAttemptRecord>(entries.Length);
@@ -64,18 +66,19 @@ internal sealed partial class RedisJobStore
                 }
             }
             return records;
-        });
+        }, ct);
 
     public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
     {
         var f = await db.HashGetAsync(keys.Job(jobId), ["status", "callback_url", "delivery"]).ConfigureAwait(false);
-        var exists = !f[0].IsNull;
-        if (RedisLifecycle.RedeliverRefusal(exists, Text(f[1]) is not null, (string?)f[0] ?? "", Text(f[2]) is not null) is { } refusal)
+        var webhookId = Text(f[2]) is { } seq ? Text(await db.HashGetAsync(keys.Delivery(long.Parse(seq, System.Globalization.CultureInfo.InvariantCulture)),
+            "webhook_id").ConfigureAwait(false)) : null;
+        var decision = JobLifecycle.Redeliver(f[0].IsNull ? null : new RedeliveryTarget((string)f[0]!, Text(f[1]), webhookId));
+        if (decision.Result == RedeliverResult.Queued)
         {
-            return new RedeliverOutcome(refusal);
+            await db.ScriptEvaluateAsync(RedisScripts.Redeliver, null, [keys.Prefix, Num(Now), f[2]]).ConfigureAwait(false);
         }
-        var webhookId = (string?)await db.ScriptEvaluateAsync(RedisScripts.Redeliver, null, [keys.Prefix, Num(Now), f[2]]).ConfigureAwait(false);
-        return new RedeliverOutcome(RedeliverResult.Queued, webhookId);
+        return decision;
     });
 }
 

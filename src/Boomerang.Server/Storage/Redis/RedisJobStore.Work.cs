@@ -5,30 +5,50 @@ namespace Boomerang.Server.Storage.Redis;
 
 internal sealed partial class RedisJobStore
 {
-    /// <summary>One script for the whole batch: the capacity count (the <c>active</c> set) and the idempotency keys are
-    /// read and written inside it, so the limit holds across every API process.</summary>
+    /// <summary>
+    /// Reads the active count (the <c>active</c> set) and the batch's idempotency keys, lets <see cref="JobLifecycle.Admit"/>
+    /// decide, and writes the decision with a script that first checks what it was based on still holds; when another
+    /// submit got in between, it reads and decides again. So the limit and the keys hold across every API process.
+    /// </summary>
     public Task<IReadOnlyList<SubmitOutcome>> SubmitAsync(IReadOnlyList<NewJob> jobs, int maxActive, CancellationToken ct) =>
         RunAsync<IReadOnlyList<SubmitOutcome>>(async db =>
         {
-            var args = new List<RedisValue>(4 + jobs.Count * 7) { keys.Prefix, Num(Now), maxActive, jobs.Count };
-            foreach (var j in jobs)
+            var keyed = jobs.Where(j => j.IdempotencyKey is not null).Select(j => (j.TenantId, Key: j.IdempotencyKey!)).Distinct().ToList();
+            for (var round = 0; ; round++)
             {
-                args.AddRange([j.Id, j.TenantId, j.Kind, j.InputJson, j.IdempotencyKey ?? "", j.CallbackUrl ?? "", j.WantsProgressCallbacks ? "1" : "0"]);
-            }
-            var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Submit, null, [.. args]).ConfigureAwait(false))!;
-            var outcomes = new List<SubmitOutcome>(jobs.Count);
-            for (var i = 0; i < jobs.Count; i++)
-            {
-                var (code, id, third) = ((string)r[3 * i]!, (string)r[3 * i + 1]!, (string)r[3 * i + 2]!);
-                outcomes.Add(code switch
+                var read = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.SubmitRead, null,
+                    [keys.Prefix, .. keyed.Select(k => (RedisValue)IdempotencyField(k.TenantId, k.Key))]).ConfigureAwait(false))!;
+                var active = (long)read[0];
+                var known = new Dictionary<(string Tenant, string Key), KnownKey>();
+                for (var i = 0; i < keyed.Count; i++)
                 {
-                    "c" => new SubmitOutcome(SubmitResult.Created, id, third),
-                    "e" => new SubmitOutcome(SubmitResult.Existing, id, third),
-                    _ => new SubmitOutcome(SubmitResult.QueueFull, null, null, long.Parse(third, System.Globalization.CultureInfo.InvariantCulture)),
-                });
+                    if (Text((RedisValue)read[1 + 3 * i]) is { } id)
+                    {
+                        known[keyed[i]] = new KnownKey(id, (string)read[2 + 3 * i]!, Text((RedisValue)read[3 + 3 * i]));
+                    }
+                }
+                var admission = JobLifecycle.Admit(jobs, active, maxActive, known);
+                var refused = admission.Outcomes.Any(o => o.Result == SubmitResult.QueueFull);
+                var args = new List<RedisValue>(6 + admission.Created.Count * 9)
+                    { keys.Prefix, Num(Now), maxActive, active, refused ? "1" : "0", admission.Created.Count };
+                foreach (var (j, fingerprint) in admission.Created)
+                {
+                    args.AddRange([j.Id, j.TenantId, j.Kind, j.InputJson, j.IdempotencyKey is { } k ? IdempotencyField(j.TenantId, k) : "",
+                        j.IdempotencyKey ?? "", j.CallbackUrl ?? "", j.WantsProgressCallbacks ? "1" : "0", fingerprint ?? ""]);
+                }
+                if (admission.Created.Count == 0 || (int)await db.ScriptEvaluateAsync(RedisScripts.Submit, null, [.. args]).ConfigureAwait(false) == 1)
+                {
+                    return admission.Outcomes;
+                }
+                if (round > 100)
+                {
+                    throw new StoreUnavailableException("Redis: submits kept racing", new TimeoutException());
+                }
             }
-            return outcomes;
         });
+
+    /// <summary>The <c>{prefix}:idem</c> field of a tenant's key; the tenant's length keeps "a:b"+"c" apart from "a"+"b:c".</summary>
+    private static string IdempotencyField(string tenantId, string key) => $"{tenantId.Length}:{tenantId}:{key}";
 
     public Task<IReadOnlyList<ClaimedJob>> ClaimAsync(string owner, int max, TimeSpan lease, CancellationToken ct) =>
         RunAsync<IReadOnlyList<ClaimedJob>>(async db =>
@@ -44,33 +64,36 @@ internal sealed partial class RedisJobStore
             }).ToList();
         });
 
-    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct) =>
+    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, TimeSpan lease, CancellationToken ct) =>
         RunAsync(async db =>
         {
-            if (jobIds.Count == 0)
+            if (jobs.Count == 0)
             {
                 return new HeartbeatResult([], []);
             }
-            var ids = jobIds.ToList();
+            var ids = jobs.ToList();
             var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Heartbeat, null,
-                [keys.Prefix, owner, Num(Now + lease.TotalSeconds), .. ids.Select(id => (RedisValue)id)]).ConfigureAwait(false))!;
+                [keys.Prefix, owner, Num(Now + lease.TotalSeconds), .. Fences(ids)]).ConfigureAwait(false))!;
             var codes = r.Select(x => (string)x!).ToList();
-            return new HeartbeatResult(ids.Where((_, i) => codes[i] == "c").ToList(), ids.Where((_, i) => codes[i] == "l").ToList());
+            var held = ids.Where((_, i) => codes[i] != "l").Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
+            return JobLifecycle.Heartbeat(jobs, held, ids.Where((_, i) => codes[i] == "c").Select(j => j.JobId).ToList());
         });
 
-    public Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct) => RunAsync(async db =>
+    public Task SetProgressAsync(string owner, LeasedJob leased, int progress, CancellationToken ct) => RunAsync(async db =>
     {
+        var jobId = leased.JobId;
         var f = await db.HashGetAsync(keys.Job(jobId),
             ["status", "lease_owner", "attempt", "tenant_id", "kind", "callback_url", "wants_progress", "started_at"]).ConfigureAwait(false);
         if ((string?)f[0] != JobStatus.InProgress || (string?)f[1] != owner)
         {
             return 0;
         }
-        var args = new List<RedisValue> { keys.Prefix, Num(Now), owner, jobId, f[2], progress };
-        if (Text(f[5]) is { } url && (string?)f[6] == "1")
+        var now = Now;
+        var args = new List<RedisValue> { keys.Prefix, Num(now), owner, jobId, leased.Attempt, progress };
+        var job = new ProgressingJob(jobId, (string)f[3]!, (string)f[4]!, Text(f[5]), (string?)f[6] == "1", Parse(f[7]));
+        if (Outbox.Progress(job, progress, now) is { } entry)
         {
-            AddEntry(args, RedisLifecycle.Entry(CallbackEvent.Progress, url, jobId, (string)f[3]!, (string)f[4]!, JobStatus.InProgress,
-                progress, Parse(f[7]), null, null, null));
+            AddEntry(args, entry);
         }
         await db.ScriptEvaluateAsync(RedisScripts.Progress, null, [.. args]).ConfigureAwait(false);
         return 0;
@@ -92,9 +115,7 @@ internal sealed partial class RedisJobStore
             return [];
         }
         var now = Now;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var first = outcomes.Select(o => seen.Add(o.JobId)).ToList();
-        var unique = outcomes.Where((_, i) => first[i]).ToList();
+        var unique = JobLifecycle.FirstPerJob(outcomes);
         var rows = await Task.WhenAll(unique.Select(o => db.HashGetAsync(keys.Job(o.JobId),
             ["status", "lease_owner", "attempt", "tenant_id", "kind", "callback_url", "started_at", "progress"]))).ConfigureAwait(false);
         var args = new List<RedisValue> { keys.Prefix, Num(now), owner ?? "", 0 };
@@ -102,23 +123,21 @@ internal sealed partial class RedisJobStore
         for (var i = 0; i < unique.Count; i++)
         {
             var (o, f) = (unique[i], rows[i]);
-            if ((string?)f[0] != JobStatus.InProgress || (owner is not null && (string?)f[1] != owner))
+            if ((string?)f[0] != JobStatus.InProgress || (owner is not null && (string?)f[1] != owner) || (string?)f[2] != Attempt(o.Attempt))
             {
                 continue;
             }
             sent.Add(i);
-            args.AddRange([o.JobId, f[2], o.Status, o.ResultJson ?? "", o.ResultJson is null ? "0" : "1", o.Error ?? "",
+            args.AddRange([o.JobId, o.Attempt, o.Status, o.ResultJson ?? "", o.ResultJson is null ? "0" : "1", o.Error ?? "",
                 expectedCancel is null ? "" : expectedCancel[o.JobId] ? "1" : "0"]);
-            if (Text(f[5]) is { } url)
+            var job = new FinishingJob(o.JobId, (string)f[3]!, (string)f[4]!, Text(f[5]), Parse(f[6]), (int?)Parse(f[7]) ?? 0);
+            if (Outbox.Terminal(job, o, now) is { } entry)
             {
-                var progress = o.Status == JobStatus.Completed ? 100 : (int?)Parse(f[7]) ?? 0;
-                var entry = RedisLifecycle.Entry(CallbackEvent.ForStatus(o.Status), url, o.JobId, (string)f[3]!, (string)f[4]!, o.Status,
-                    progress, Parse(f[6]), now, o.ResultJson, o.Error);
-                args.AddRange([entry.WebhookId, entry.Event, entry.Url, entry.Host, entry.Payload]);
+                AddEntry(args, entry);
             }
             else
             {
-                args.AddRange(["", "", "", "", ""]);
+                args.AddRange(NoEntry);
             }
         }
         var done = new bool[unique.Count];
@@ -131,18 +150,22 @@ internal sealed partial class RedisJobStore
                 done[sent[k]] = (int)r[k] == 1;
             }
         }
-        var byId = unique.Select((o, i) => (o.JobId, done[i])).ToDictionary(x => x.JobId, x => x.Item2, StringComparer.Ordinal);
-        return outcomes.Select((o, i) => first[i] && byId[o.JobId]).ToList();
+        return JobLifecycle.FirstOutcomeWins(outcomes, unique.Where((_, i) => done[i]).Select(o => o.JobId).ToHashSet(StringComparer.Ordinal));
     }
 
-    public Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct) => RunAsync(async db =>
+    public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) => RunAsync(async db =>
     {
-        if (jobIds.Count > 0)
+        if (jobs.Count > 0)
         {
-            await db.ScriptEvaluateAsync(RedisScripts.Release, null, [keys.Prefix, owner, .. jobIds.Select(id => (RedisValue)id)]).ConfigureAwait(false);
+            await db.ScriptEvaluateAsync(RedisScripts.Release, null, [keys.Prefix, owner, .. Fences(jobs)]).ConfigureAwait(false);
         }
         return 0;
     });
+
+    /// <summary>Id and attempt of each job, the fence the scripts check.</summary>
+    private static IEnumerable<RedisValue> Fences(IEnumerable<LeasedJob> jobs) => jobs.SelectMany(j => new RedisValue[] { j.JobId, j.Attempt });
+
+    private static string Attempt(int attempt) => attempt.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Any process may run this; the scripts re-check each expiry, so of concurrent rescuers one moves each job.</summary>
     public Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct) => RunAsync(async db =>
@@ -166,7 +189,7 @@ internal sealed partial class RedisJobStore
             var id = (string)ids[i]!;
             var attempt = (int?)Parse(rows[i][1]) ?? 0;
             var cancel = (string?)rows[i][2] == "1";
-            if (RedisLifecycle.Rescue(id, attempt, cancel, maxAttempts) is { } outcome)
+            if (JobLifecycle.Rescue(new ExpiredLease(id, attempt, cancel), maxAttempts) is { } outcome)
             {
                 ended.Add(outcome);
                 cancels[id] = cancel;

@@ -37,21 +37,22 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
         return await read.ConfigureAwait(false) >= SchemaVersion;
     }
 
-    public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
+    public Task<JobRecord?> GetAsync(string jobId, CancellationToken ct) => ReadAsync(async db =>
     {
         var hash = db.HashGetAllAsync(keys.Job(jobId));
         var result = db.StringGetAsync(keys.Result(jobId));
         return RedisJobRecord.From(jobId, await hash.ConfigureAwait(false), await result.ConfigureAwait(false));
-    });
+    }, ct);
 
-    /// <summary>Newest first from the tenant's sorted set; a status filter reads statuses a chunk at a time.</summary>
-    public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => RunAsync(async db =>
+    /// <summary>Newest first from the tenant's sorted set (scored by seq), a chunk at a time, filtering on status.</summary>
+    public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => ReadAsync(async db =>
     {
-        var picked = new List<string>(limit + 1);
+        var fetch = JobLifecycle.PageFetch(limit);
+        var picked = new List<string>(fetch);
         double upper = beforeSeq is { } b ? b : double.PositiveInfinity;
         var exclude = beforeSeq is null ? Exclude.None : Exclude.Stop;
-        var chunk = Math.Max(50, 3 * (limit + 1));
-        while (picked.Count <= limit)
+        var chunk = Math.Max(50, 3 * fetch);
+        while (picked.Count < fetch)
         {
             var entries = await db.SortedSetRangeByScoreWithScoresAsync(keys.Tenant(tenantId), double.NegativeInfinity, upper, exclude,
                 Order.Descending, 0, chunk).ConfigureAwait(false);
@@ -61,15 +62,10 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
             }
             var ids = entries.Select(e => (string)e.Element!).ToList();
             (upper, exclude) = (entries[^1].Score, Exclude.Stop);
-            if (status is null)
-            {
-                picked.AddRange(ids.Take(limit + 1 - picked.Count));
-            }
-            else
-            {
-                var statuses = await Task.WhenAll(ids.Select(id => db.HashGetAsync(keys.Job(id), "status"))).ConfigureAwait(false);
-                picked.AddRange(ids.Where((_, i) => statuses[i] == status).Take(limit + 1 - picked.Count));
-            }
+            // Only Boomerang's jobs (they have a seq); a seed-era entry or one whose hash is gone is skipped.
+            var rows = await Task.WhenAll(ids.Select(id => db.HashGetAsync(keys.Job(id), ["seq", "status"]))).ConfigureAwait(false);
+            picked.AddRange(ids.Where((_, i) => !rows[i][0].IsNullOrEmpty && (status is null || rows[i][1] == status))
+                .Take(fetch - picked.Count));
             if (ids.Count < chunk)
             {
                 break;
@@ -82,15 +78,8 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
             return RedisJobRecord.From(id, await hash.ConfigureAwait(false), await result.ConfigureAwait(false));
         })).ConfigureAwait(false);
         // A job hash deleted by hand (or expired by a seed-era TTL) is skipped, not an error.
-        var jobs = records.Where(r => r is not null).Select(r => r!).ToList();
-        long? next = null;
-        if (jobs.Count > limit)
-        {
-            jobs.RemoveRange(limit, jobs.Count - limit);
-            next = jobs[^1].Seq;
-        }
-        return new JobPage(jobs, next);
-    });
+        return JobLifecycle.Page(records.Where(r => r is not null).Select(r => r!).ToList(), limit);
+    }, ct);
 
     public Task<CancelResult> CancelAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
     {
@@ -108,11 +97,8 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
                 return CancelResult.AlreadyFinished;
             }
             var args = new List<RedisValue> { keys.Prefix, Num(Now), jobId, status };
-            if (status == JobStatus.Pending && Text(f[3]) is { } url)
+            if (status == JobStatus.Pending && Outbox.CanceledPending(jobId, (string)f[1]!, (string)f[2]!, Text(f[3]), Now) is { } entry)
             {
-                // Not sent (the seed's behaviour), but kept complete so a redelivery can send it.
-                var entry = RedisLifecycle.Entry(CallbackEvent.Canceled, url, jobId, (string)f[1]!, (string)f[2]!,
-                    JobStatus.Canceled, 0, null, Now, null, null);
                 AddEntry(args, entry);
             }
             var answer = (string?)await db.ScriptEvaluateAsync(RedisScripts.Cancel, null, [.. args]).ConfigureAwait(false);
@@ -127,18 +113,24 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
         }
     });
 
-    private static void AddEntry(List<RedisValue> args, RedisLifecycle.OutboxEntry entry)
-    {
-        args.Add(entry.WebhookId);
-        args.Add(entry.Event);
-        args.Add(entry.Url);
-        args.Add(entry.Host);
-        args.Add(entry.Payload);
-    }
+    /// <summary>An outbox entry as the scripts' add_delivery reads it: 12 values.</summary>
+    private static void AddEntry(List<RedisValue> args, OutboxEntry e) => args.AddRange([e.WebhookId, e.JobId, e.TenantId, e.Event,
+        e.Terminal ? "1" : "0", e.Url, e.Host, e.Payload, e.Status, e.LastError ?? "", Opt(e.NextAttemptAt), Opt(e.FinishedAt)]);
+
+    private static readonly RedisValue[] NoEntry = ["", "", "", "", "", "", "", "", "", "", "", ""];
+
+    internal static RedisValue Opt(double? value) => value is { } v ? Num(v) : "";
 
     internal static RedisValue Num(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     internal static string? Text(RedisValue value) => value.IsNullOrEmpty ? null : (string?)value;
+
+    /// <summary>A read: it gives up when <paramref name="ct"/> fires (a write never does, so its caller knows it was sent).</summary>
+    private Task<T> ReadAsync<T>(Func<IDatabase, Task<T>> read, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        return RunAsync(read).WaitAsync(ct);
+    }
 
     private async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> work)
     {

@@ -52,22 +52,20 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, owner, now, count, then per attempt: seq, job id, the attempt record (JSON), new status, http
-    /// status or '', error or '', next attempt or ''. Every attempt is logged; the delivery moves only while this owner
-    /// holds its lease. Per attempt: 1 or 0.
+    /// ARGV: prefix, owner, now, count, then per attempt: seq, job id, the attempt record (JSON), and where the delivery
+    /// lands (JobLifecycle.Land): status, http status or '', error or '', next attempt or '', finished at or ''. Every
+    /// attempt is logged; the delivery moves only while this owner holds its lease. Per attempt: 1 or 0.
     /// </summary>
     public const string RecordAttempts = Prelude + Mirror + """
         local owner, now, n = ARGV[2], ARGV[3], tonumber(ARGV[4])
         local out = {}
         for i = 0, n - 1 do
-          local b = 5 + i * 7
-          local seq, job_id, record, status, http, err, nxt = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
+          local b = 5 + i * 8
+          local seq, job_id, record, status, http, err, nxt, fin = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
           redis.call('RPUSH', p .. ':attempts:' .. job_id, record)
           local d = p .. ':delivery:' .. seq
           if redis.call('HGET', d, 'lease_owner') == owner then
-            local finished = status == 'success' or status == 'failed'
-            local fin = ''
-            if finished then fin, nxt = now, '' elseif nxt == '' then nxt = now end
+            if status == 'pending' and nxt == '' then nxt = now end
             redis.call('HINCRBY', d, 'attempts', 1)
             redis.call('HSET', d, 'status', status, 'http_status', http, 'last_error', err, 'next_attempt_at', nxt,
               'finished_at', fin, 'lease_owner', '', 'lease_expires_at', '')

@@ -12,10 +12,12 @@ internal static partial class RedisScripts
     private const string Prelude = """
         local p = ARGV[1]
         local function job(id) return p .. ':job:' .. id end
-        local function add_delivery(now, job_id, tenant, wid, event, terminal, url, host, payload, reason)
+        -- An outbox entry as Outbox built it, from ARGV[b .. b + 11]: webhook id, job id, tenant, event, terminal (1/0), url,
+        -- host, payload, status, last error, next attempt, finished at ('' for none). Mirrored onto the job when terminal.
+        local function add_delivery(now, b)
+          local wid, job_id, tenant, event, terminal, url, host, payload, status, reason, nxt, fin =
+            ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
           local seq = redis.call('INCR', p .. ':dseq')
-          local status, nxt, fin = 'pending', now, ''
-          if reason ~= '' then status, nxt, fin = 'skipped', '', now end
           redis.call('HSET', p .. ':delivery:' .. seq, 'webhook_id', wid, 'job_id', job_id, 'tenant_id', tenant, 'event', event,
             'terminal', terminal, 'url', url, 'host', host, 'payload', payload, 'status', status, 'attempts', 0,
             'http_status', '', 'last_error', reason, 'next_attempt_at', nxt, 'finished_at', fin, 'created_at', now,
@@ -30,44 +32,61 @@ internal static partial class RedisScripts
 
         """;
 
-    /// <summary>ARGV: prefix, now, max active, count, then per job id, tenant, kind, input, idempotency key or '',
-    /// callback URL or '', wants progress (1/0). Per job: code (c created, e existing, f full), job id, status or active count.</summary>
-    public const string Submit = Prelude + """
-        local now, max, n = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-        local active = redis.call('SCARD', p .. ':active')
-        local out, created = {}, 0
-        for i = 0, n - 1 do
-          local b = 5 + i * 7
-          local id, tenant, kind, input, key, url, wants = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
-          local field = nil
-          if key ~= '' then field = #tenant .. ':' .. tenant .. ':' .. key end
-          local existing = false
-          if field then existing = redis.call('HGET', p .. ':idem', field) end
-          if existing then
-            local status = redis.call('HGET', job(existing), 'status') or 'pending'
-            out[#out + 1] = 'e'; out[#out + 1] = existing; out[#out + 1] = status
-          elseif active >= max then
-            out[#out + 1] = 'f'; out[#out + 1] = ''; out[#out + 1] = tostring(active)
+    /// <summary>What a submit decides on. ARGV: prefix, then idempotency-key fields. Returns the active count, then per
+    /// field the job id, its status and its request fingerprint ('' for each when the key is free).</summary>
+    public const string SubmitRead = Prelude + """
+        local out = { redis.call('SCARD', p .. ':active') }
+        for i = 2, #ARGV do
+          local id = redis.call('HGET', p .. ':idem', ARGV[i])
+          if id then
+            local f = redis.call('HMGET', job(id), 'status', 'idempotency_fingerprint')
+            out[#out + 1] = id
+            out[#out + 1] = f[1] or 'pending'
+            out[#out + 1] = f[2] or ''
           else
-            local seq = redis.call('INCR', p .. ':seq')
-            local cbs = ''
-            if url ~= '' then cbs = 'pending' end
-            redis.call('HSET', job(id), 'job_id', id, 'tenant_id', tenant, 'status', 'pending', 'created_at', now,
-              'started_at', '', 'finished_at', '', 'error', '', 'cancel_requested', '0', 'callback_url', url,
-              'callback_status', cbs, 'callback_attempts', '0', 'callback_http_status', '', 'callback_finished_at', '',
-              'callback_last_error', '', 'seq', seq, 'kind', kind, 'input', input, 'idempotency_key', key,
-              'wants_progress', wants, 'attempt', 0, 'progress', 0)
-            redis.call('ZADD', p .. ':pending', seq, id)
-            redis.call('SADD', p .. ':active', id)
-            redis.call('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
-            if field then redis.call('HSET', p .. ':idem', field, id) end
-            active = active + 1
-            created = created + 1
-            out[#out + 1] = 'c'; out[#out + 1] = id; out[#out + 1] = 'pending'
+            out[#out + 1] = ''
+            out[#out + 1] = ''
+            out[#out + 1] = ''
           end
         end
-        if created > 0 then redis.call('PUBLISH', p .. ':events', 'j') end
         return out
+        """;
+
+    /// <summary>
+    /// Writes what JobLifecycle.Admit decided, if what it decided on still holds: the active count is the one read (or,
+    /// when nothing was refused, still leaves room for every created job) and no created job's key was taken meanwhile.
+    /// Returns 1, or 0 and writes nothing (the caller reads and decides again). ARGV: prefix, now, max active, active
+    /// read, anything refused (1/0), count, then per created job id, tenant, kind, input, idempotency field or '',
+    /// idempotency key or '', callback URL or '', wants progress (1/0), request fingerprint or ''.
+    /// </summary>
+    public const string Submit = Prelude + """
+        local now, max, seen, refused, n = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
+        local active = redis.call('SCARD', p .. ':active')
+        if active ~= seen and not (refused == '0' and active + n <= max) then return 0 end
+        for i = 0, n - 1 do
+          local field = ARGV[7 + i * 9 + 4]
+          if field ~= '' and redis.call('HEXISTS', p .. ':idem', field) == 1 then return 0 end
+        end
+        for i = 0, n - 1 do
+          local b = 7 + i * 9
+          local id, tenant, kind, input, field, key, url, wants, fp = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
+          local seq = redis.call('INCR', p .. ':seq')
+          local cbs = ''
+          if url ~= '' then cbs = 'pending' end
+          redis.call('HSET', job(id), 'job_id', id, 'tenant_id', tenant, 'status', 'pending', 'created_at', now,
+            'started_at', '', 'finished_at', '', 'error', '', 'cancel_requested', '0', 'callback_url', url,
+            'callback_status', cbs, 'callback_attempts', '0', 'callback_http_status', '', 'callback_finished_at', '',
+            'callback_last_error', '', 'seq', seq, 'kind', kind, 'input', input, 'idempotency_key', key,
+            'wants_progress', wants, 'attempt', 0, 'progress', 0, 'idempotency_fingerprint', fp)
+          redis.call('ZADD', p .. ':pending', seq, id)
+          redis.call('SADD', p .. ':active', id)
+          redis.call('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
+          -- The seed gave this index a TTL; Boomerang keeps its jobs, so the index must not expire under them.
+          redis.call('PERSIST', p .. ':tenant:' .. tenant .. ':jobs')
+          if field ~= '' then redis.call('HSET', p .. ':idem', field, id) end
+        end
+        if n > 0 then redis.call('PUBLISH', p .. ':events', 'j') end
+        return 1
         """;
 
     /// <summary>ARGV: prefix, owner, lease expires, now, max. Per claimed job, oldest first: id, tenant, kind, input,
@@ -91,14 +110,15 @@ internal static partial class RedisScripts
         return out
         """;
 
-    /// <summary>ARGV: prefix, owner, lease expires, ids. Per id: h (held), c (held, cancel requested) or l (lost).</summary>
+    /// <summary>ARGV: prefix, owner, lease expires, then pairs of id and attempt. Per job: h (held), c (held, cancel
+    /// requested) or l (lost: another owner, or this owner under another attempt).</summary>
     public const string Heartbeat = Prelude + """
         local owner, expires = ARGV[2], ARGV[3]
         local out = {}
-        for i = 4, #ARGV do
-          local id = ARGV[i]
-          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested')
-          if f[1] == 'in_progress' and f[2] == owner then
+        for i = 4, #ARGV, 2 do
+          local id, attempt = ARGV[i], ARGV[i + 1]
+          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested', 'attempt')
+          if f[1] == 'in_progress' and f[2] == owner and f[4] == attempt then
             redis.call('HSET', job(id), 'lease_expires_at', expires)
             redis.call('ZADD', p .. ':running', expires, id)
             if f[3] == '1' then out[#out + 1] = 'c' else out[#out + 1] = 'h' end
@@ -109,15 +129,15 @@ internal static partial class RedisScripts
         return out
         """;
 
-    /// <summary>ARGV: prefix, now, owner, job id, attempt, progress, then (when a progress callback is due) webhook id,
-    /// event, url, host, payload. Fenced on owner and attempt.</summary>
+    /// <summary>ARGV: prefix, now, owner, job id, attempt, progress, then (when a progress callback is due) its outbox
+    /// entry. Fenced on owner and attempt.</summary>
     public const string Progress = Prelude + """
         local now, owner, id, attempt, progress = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-        local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'attempt', 'tenant_id')
+        local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'attempt')
         if f[1] ~= 'in_progress' or f[2] ~= owner or f[3] ~= attempt then return 0 end
         redis.call('HSET', job(id), 'progress', progress)
-        if #ARGV >= 11 then
-          add_delivery(now, id, f[4], ARGV[7], ARGV[8], '0', ARGV[9], ARGV[10], ARGV[11], '')
+        if #ARGV >= 18 then
+          add_delivery(now, 7)
           redis.call('PUBLISH', p .. ':events', 'd')
         end
         return 1
@@ -126,16 +146,16 @@ internal static partial class RedisScripts
     /// <summary>
     /// Terminal states and their outbox entries. ARGV: prefix, now, owner ('' for the rescuer, which finishes only
     /// jobs whose lease is still expired), count, then per job: id, attempt, status, result, has result (1/0), error,
-    /// expected cancel flag ('' = any), webhook id ('' = no callback), event, url, host, payload. Per job: 1 or 0.
+    /// expected cancel flag ('' = any), and its outbox entry (12 values; all '' without a callback). Per job: 1 or 0.
     /// </summary>
     public const string Finish = Prelude + """
         local now, owner, n = ARGV[2], ARGV[3], tonumber(ARGV[4])
         local out, deliveries = {}, false
         for i = 0, n - 1 do
-          local b = 5 + i * 12
+          local b = 5 + i * 19
           local id, attempt, status, result, has_result, err, cancel = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
           local k = job(id)
-          local f = redis.call('HMGET', k, 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested', 'tenant_id')
+          local f = redis.call('HMGET', k, 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested')
           local held = f[1] == 'in_progress' and f[3] == attempt
           if owner == '' then
             held = held and (tonumber(f[4]) or 0) < tonumber(now) and (cancel == '' or cancel == f[5])
@@ -149,7 +169,7 @@ internal static partial class RedisScripts
             redis.call('ZREM', p .. ':running', id)
             redis.call('SREM', p .. ':active', id)
             if ARGV[b + 7] ~= '' then
-              deliveries = add_delivery(now, id, f[6], ARGV[b + 7], ARGV[b + 8], '1', ARGV[b + 9], ARGV[b + 10], ARGV[b + 11], '') or deliveries
+              deliveries = add_delivery(now, b + 7) or deliveries
             end
             out[#out + 1] = 1
           else
@@ -179,15 +199,15 @@ internal static partial class RedisScripts
         return moved
         """;
 
-    /// <summary>ARGV: prefix, owner, ids. Held jobs go back to pending without using the attempt; one asked to cancel
+    /// <summary>ARGV: prefix, owner, then pairs of id and attempt. Held jobs go back to pending without using the attempt; one asked to cancel
     /// keeps its state with an expired lease, so the rescuer ends it canceled with its callback.</summary>
     public const string Release = Prelude + """
         local owner = ARGV[2]
         local released = 0
-        for i = 3, #ARGV do
-          local id = ARGV[i]
-          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested', 'seq')
-          if f[1] == 'in_progress' and f[2] == owner then
+        for i = 3, #ARGV, 2 do
+          local id, attempt = ARGV[i], ARGV[i + 1]
+          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested', 'seq', 'attempt')
+          if f[1] == 'in_progress' and f[2] == owner and f[5] == attempt then
             if f[3] == '1' then
               redis.call('HSET', job(id), 'lease_expires_at', 0)
               redis.call('ZADD', p .. ':running', 0, id)
@@ -204,20 +224,17 @@ internal static partial class RedisScripts
         return released
         """;
 
-    /// <summary>ARGV: prefix, now, id, the status the caller saw, then for a pending job with a callback: webhook id,
-    /// event, url, host, payload. Returns 'ok', or the job's status now ('' when missing) so the caller decides again.</summary>
+    /// <summary>ARGV: prefix, now, id, the status the caller saw, then for a pending job with a callback its outbox entry. Returns 'ok', or the job's status now ('' when missing) so the caller decides again.</summary>
     public const string Cancel = Prelude + """
         local now, id, seen = ARGV[2], ARGV[3], ARGV[4]
-        local f = redis.call('HMGET', job(id), 'status', 'tenant_id')
-        if not f[1] then return '' end
-        if f[1] ~= seen then return f[1] end
+        local status = redis.call('HGET', job(id), 'status')
+        if not status then return '' end
+        if status ~= seen then return status end
         if seen == 'pending' then
           redis.call('HSET', job(id), 'status', 'canceled', 'cancel_requested', '1', 'finished_at', now, 'error', '')
           redis.call('ZREM', p .. ':pending', id)
           redis.call('SREM', p .. ':active', id)
-          if #ARGV >= 9 then
-            add_delivery(now, id, f[2], ARGV[5], ARGV[6], '1', ARGV[7], ARGV[8], ARGV[9], 'canceled_before_start')
-          end
+          if #ARGV >= 16 then add_delivery(now, 5) end
         elseif seen == 'in_progress' then
           redis.call('HSET', job(id), 'cancel_requested', '1')
           redis.call('PUBLISH', p .. ':events', 'c:' .. id)

@@ -7,9 +7,10 @@ internal sealed partial class SqliteJobStore : IDashboardStore
     public Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(string? tenantId, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
         // Per tenant this reads the (tenant_id, status, seq) index only.
-        await using var r = await c.Command(tenantId is null
+        await using var command = c.Command(tenantId is null
             ? "SELECT status, COUNT(*) FROM jobs GROUP BY status"
-            : "SELECT status, COUNT(*) FROM jobs WHERE tenant_id = $t GROUP BY status", ("$t", tenantId)).ExecuteReaderAsync(ct).ConfigureAwait(false);
+            : "SELECT status, COUNT(*) FROM jobs WHERE tenant_id = $t GROUP BY status", ("$t", tenantId));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
@@ -27,8 +28,9 @@ internal sealed partial class SqliteJobStore : IDashboardStore
             + (q.Search is null ? "" : " AND (j.id = $q OR j.idempotency_key = $q)")
             + (q.BeforeSeq is null ? "" : " AND j.seq < $before")
             + " ORDER BY j.seq DESC LIMIT $limit";
-        await using var r = await c.Command(sql, ("$t", q.TenantId), ("$s", q.Status), ("$k", q.Kind), ("$q", q.Search), ("$before", q.BeforeSeq),
-            ("$limit", q.Limit + 1)).ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var command = c.Command(sql, ("$t", q.TenantId), ("$s", q.Status), ("$k", q.Kind), ("$q", q.Search),
+            ("$before", q.BeforeSeq), ("$limit", q.Limit + 1));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var jobs = new List<JobRecord>(q.Limit + 1);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
@@ -45,7 +47,8 @@ internal sealed partial class SqliteJobStore : IDashboardStore
 
     public Task<JobDetail?> GetDetailAsync(string jobId, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
-        await using var r = await c.Command("SELECT input, idempotency_key, wants_progress FROM jobs WHERE id = $id", ("$id", jobId)).ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var command = c.Command("SELECT input, idempotency_key, wants_progress FROM jobs WHERE id = $id", ("$id", jobId));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         return await r.ReadAsync(ct).ConfigureAwait(false) ? new JobDetail(r.GetString(0), r.NullableString(1), r.GetInt64(2) != 0) : null;
     }, ct);
 
@@ -62,7 +65,8 @@ internal sealed partial class SqliteJobStore : IDashboardStore
                    MAX(CASE WHEN n = 1 THEN last_error END), MAX(CASE WHEN n = 1 THEN http_status END)
             FROM failing GROUP BY host ORDER BY MAX(seq) DESC
             """;
-        await using var r = await c.Command(sql, ("$t", tenantId), ("$window", window)).ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using var command = c.Command(sql, ("$t", tenantId), ("$window", window));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var hosts = new List<HostErrors>();
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {

@@ -24,14 +24,14 @@ internal sealed partial class SqliteJobStore
             return claimed.OrderBy(x => x.Seq).Select(x => x.Job).ToList();
         }, ct);
 
-    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<string> jobIds, TimeSpan lease, CancellationToken ct) =>
+    public Task<HeartbeatResult> HeartbeatAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, TimeSpan lease, CancellationToken ct) =>
         _writer.WriteAsync(c =>
         {
-            using var r = c.Command("""
+            using var r = c.Command($"""
                 UPDATE jobs SET lease_expires_at = $until
-                WHERE lease_owner = $owner AND status = 'in_progress' AND id IN (SELECT value FROM json_each($ids))
+                WHERE lease_owner = $owner AND status = 'in_progress' AND {Leased}
                 RETURNING id, cancel_requested
-                """, ("$owner", owner), ("$until", Now + lease.TotalSeconds), ("$ids", JsonSerializer.Serialize(jobIds))).ExecuteReader();
+                """, ("$owner", owner), ("$until", Now + lease.TotalSeconds), ("$jobs", LeasedJson(jobs))).ExecuteReader();
             var held = new HashSet<string>(StringComparer.Ordinal);
             var cancel = new List<string>();
             while (r.Read())
@@ -42,17 +42,18 @@ internal sealed partial class SqliteJobStore
                     cancel.Add(r.GetString(0));
                 }
             }
-            return JobLifecycle.Heartbeat(jobIds, held, cancel);
+            return JobLifecycle.Heartbeat(jobs, held, cancel);
         }, ct);
 
-    public Task SetProgressAsync(string owner, string jobId, int progress, CancellationToken ct) =>
+    public Task SetProgressAsync(string owner, LeasedJob job, int progress, CancellationToken ct) =>
         _writer.WriteAsync(c =>
         {
             using var r = c.Command("""
-                UPDATE jobs SET progress = $p WHERE id = $id AND lease_owner = $owner AND status = 'in_progress'
+                UPDATE jobs SET progress = $p
+                WHERE id = $id AND attempt = $attempt AND lease_owner = $owner AND status = 'in_progress'
                 RETURNING tenant_id, kind, callback_url, wants_progress, started_at
-                """, ("$p", progress), ("$id", jobId), ("$owner", owner)).ExecuteReader();
-            if (r.Read() && Outbox.Progress(new ProgressingJob(jobId, r.GetString(0), r.GetString(1), r.NullableString(2),
+                """, ("$p", progress), ("$id", job.JobId), ("$attempt", job.Attempt), ("$owner", owner)).ExecuteReader();
+            if (r.Read() && Outbox.Progress(new ProgressingJob(job.JobId, r.GetString(0), r.GetString(1), r.NullableString(2),
                     r.GetInt32(3) == 1, r.NullableDouble(4)), progress, Now) is { } entry)
             {
                 InsertDelivery(c, entry);
@@ -69,23 +70,31 @@ internal sealed partial class SqliteJobStore
             return JobLifecycle.FirstOutcomeWins(outcomes, finished);
         }, ct);
 
-    public Task ReleaseAsync(string owner, IReadOnlyCollection<string> jobIds, CancellationToken ct) =>
+    public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) =>
         _writer.WriteAsync(c =>
         {
-            var ids = JsonSerializer.Serialize(jobIds);
+            var leased = LeasedJson(jobs);
             // Not counted as an attempt: the job did not fail, this process is stopping.
-            c.Run("""
+            c.Run($"""
                 UPDATE jobs SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, attempt = attempt - 1
-                WHERE lease_owner = $owner AND status = 'in_progress' AND cancel_requested = 0
-                  AND id IN (SELECT value FROM json_each($ids))
-                """, ("$owner", owner), ("$ids", ids));
+                WHERE lease_owner = $owner AND status = 'in_progress' AND cancel_requested = 0 AND {Leased}
+                """, ("$owner", owner), ("$jobs", leased));
             // A job asked to cancel is left with an expired lease: the rescuer ends it as canceled, with its callback.
-            c.Run("""
+            c.Run($"""
                 UPDATE jobs SET lease_expires_at = 0
-                WHERE lease_owner = $owner AND status = 'in_progress' AND id IN (SELECT value FROM json_each($ids))
-                """, ("$owner", owner), ("$ids", ids));
+                WHERE lease_owner = $owner AND status = 'in_progress' AND {Leased}
+                """, ("$owner", owner), ("$jobs", leased));
             return 0;
         }, ct);
+
+    // The rows named by $jobs, a JSON array of {"id", "attempt"}: the id finds the row by its index, the pair fences it.
+    private const string Leased = """
+        id IN (SELECT json_extract(value, '$.id') FROM json_each($jobs))
+        AND (id, attempt) IN (SELECT json_extract(value, '$.id'), json_extract(value, '$.attempt') FROM json_each($jobs))
+        """;
+
+    private static string LeasedJson(IReadOnlyCollection<LeasedJob> jobs) =>
+        JsonSerializer.Serialize(jobs.Select(j => new { id = j.JobId, attempt = j.Attempt }));
 
     public Task<int> RescueExpiredAsync(int maxAttempts, CancellationToken ct) =>
         _writer.WriteAsync(c =>
@@ -116,15 +125,15 @@ internal sealed partial class SqliteJobStore
             return expired.Count;
         }, ct);
 
-    /// <summary>The terminal-state UPDATE, prepared once per transaction and bound per job. Without an owner
-    /// (the rescuer) it finishes whoever held the job.</summary>
+    /// <summary>The terminal-state UPDATE, prepared once per transaction and bound per job, fenced by attempt and
+    /// owner. Without an owner (the rescuer) it finishes whoever held that attempt.</summary>
     private static SqliteCommand FinishCommand(SqliteConnection c, string? owner) => c.Command($"""
         UPDATE jobs SET status = $s, result = $result, error = $error, finished_at = $now,
             progress = CASE WHEN $s = 'completed' THEN 100 ELSE progress END,
             lease_owner = NULL, lease_expires_at = NULL
-        WHERE id = $id AND status = 'in_progress' {(owner is null ? "" : "AND lease_owner = $owner")}
+        WHERE id = $id AND attempt = $attempt AND status = 'in_progress' {(owner is null ? "" : "AND lease_owner = $owner")}
         RETURNING tenant_id, kind, callback_url, started_at, progress
-        """, ("$s", ""), ("$result", null), ("$error", null), ("$now", 0.0), ("$id", ""), ("$owner", owner));
+        """, ("$s", ""), ("$result", null), ("$error", null), ("$now", 0.0), ("$id", ""), ("$attempt", 0), ("$owner", owner));
 
     /// <summary>Terminal state plus outbox row, inside the caller's transaction.</summary>
     private bool FinishRow(SqliteConnection c, SqliteCommand finish, JobOutcome outcome)
@@ -135,6 +144,7 @@ internal sealed partial class SqliteJobStore
         finish.Parameters["$error"].Value = (object?)outcome.Error ?? DBNull.Value;
         finish.Parameters["$now"].Value = now;
         finish.Parameters["$id"].Value = outcome.JobId;
+        finish.Parameters["$attempt"].Value = outcome.Attempt;
         using var r = finish.ExecuteReader();
         if (!r.Read())
         {

@@ -52,16 +52,19 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
         {
             var admission = JobLifecycle.Admit(jobs, ActiveCount(c), maxActive, KnownKeys(c, jobs));
             using var insert = c.Command("""
-                INSERT INTO jobs (id, tenant_id, kind, status, input, idempotency_key, callback_url, wants_progress, created_at)
-                VALUES ($id, $t, $kind, 'pending', $input, $k, $url, $wp, $now)
-                """, ("$id", ""), ("$t", ""), ("$kind", ""), ("$input", ""), ("$k", null), ("$url", null), ("$wp", 0), ("$now", Now));
-            foreach (var job in admission.Created)
+                INSERT INTO jobs (id, tenant_id, kind, status, input, idempotency_key, request_fingerprint, callback_url,
+                    wants_progress, created_at)
+                VALUES ($id, $t, $kind, 'pending', $input, $k, $fp, $url, $wp, $now)
+                """, ("$id", ""), ("$t", ""), ("$kind", ""), ("$input", ""), ("$k", null), ("$fp", null), ("$url", null), ("$wp", 0),
+                ("$now", Now));
+            foreach (var (job, fingerprint) in admission.Created)
             {
                 insert.Parameters["$id"].Value = job.Id;
                 insert.Parameters["$t"].Value = job.TenantId;
                 insert.Parameters["$kind"].Value = job.Kind;
                 insert.Parameters["$input"].Value = job.InputJson;
                 insert.Parameters["$k"].Value = (object?)job.IdempotencyKey ?? DBNull.Value;
+                insert.Parameters["$fp"].Value = (object?)fingerprint ?? DBNull.Value;
                 insert.Parameters["$url"].Value = (object?)job.CallbackUrl ?? DBNull.Value;
                 insert.Parameters["$wp"].Value = job.WantsProgressCallbacks ? 1 : 0;
                 insert.ExecuteNonQuery();
@@ -72,7 +75,8 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
     private static Dictionary<(string Tenant, string Key), KnownKey> KnownKeys(SqliteConnection c, IReadOnlyList<NewJob> jobs)
     {
         var known = new Dictionary<(string Tenant, string Key), KnownKey>();
-        using var find = c.Command("SELECT id, status FROM jobs WHERE tenant_id = $t AND idempotency_key = $k", ("$t", ""), ("$k", ""));
+        using var find = c.Command("SELECT id, status, request_fingerprint FROM jobs WHERE tenant_id = $t AND idempotency_key = $k",
+            ("$t", ""), ("$k", ""));
         foreach (var job in jobs)
         {
             if (job.IdempotencyKey is not { } key || known.ContainsKey((job.TenantId, key)))
@@ -84,7 +88,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IAsyncDisposable
             using var r = find.ExecuteReader();
             if (r.Read())
             {
-                known[(job.TenantId, key)] = new KnownKey(r.GetString(0), r.GetString(1));
+                known[(job.TenantId, key)] = new KnownKey(r.GetString(0), r.GetString(1), r.NullableString(2));
             }
         }
         return known;

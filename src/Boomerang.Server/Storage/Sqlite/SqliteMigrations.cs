@@ -87,6 +87,8 @@ internal static class SqliteMigrations
                 updated_at REAL NOT NULL
             );
             """),
+        // What an idempotency key was taken by, so the same key with a different request is refused.
+        (3, "ALTER TABLE jobs ADD COLUMN request_fingerprint TEXT"),
     ];
 
     public static int Latest => Steps[^1].Version;
