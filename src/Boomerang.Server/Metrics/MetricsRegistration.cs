@@ -1,4 +1,3 @@
-using Boomerang.Server.Hosting;
 using System.Diagnostics.Metrics;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Hosting;
