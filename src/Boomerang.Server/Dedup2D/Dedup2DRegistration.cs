@@ -1,3 +1,4 @@
+using Boomerang.Server.Hosting;
 using Boomerang.Server.Dedup2D.Api;
 using Boomerang.Server.Dedup2D.BuiltIn;
 using Boomerang.Server.Dedup2D.Engine;

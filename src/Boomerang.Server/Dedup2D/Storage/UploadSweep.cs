@@ -15,6 +15,18 @@ internal sealed partial class UploadSweep(UploadStorage uploads, IJobStore store
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30), time);
+        try
+        {
+            await LoopAsync(timer, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, or the host never started (e.g. its port was taken): not a crash to report.
+        }
+    }
+
+    private async Task LoopAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         do
         {
             try
