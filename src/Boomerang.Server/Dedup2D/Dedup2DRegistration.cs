@@ -1,4 +1,3 @@
-using Boomerang.Server.Hosting;
 using Boomerang.Server.Dedup2D.Api;
 using Boomerang.Server.Dedup2D.BuiltIn;
 using Boomerang.Server.Dedup2D.Engine;
