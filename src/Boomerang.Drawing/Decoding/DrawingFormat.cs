@@ -3,7 +3,29 @@ using System.Text;
 namespace Boomerang.Drawing.Decoding;
 
 /// <summary>File formats the engine recognises, detected from the bytes (the name only breaks ties for text formats).</summary>
-public enum DrawingFormat { Unknown, Png, Jpeg, WebP, Bmp, Gif, Pdf, Dxf, BinaryDxf, Dwg }
+public enum DrawingFormat
+{
+    /// <summary>Not a format the engine knows.</summary>
+    Unknown,
+    /// <summary>PNG image.</summary>
+    Png,
+    /// <summary>JPEG image.</summary>
+    Jpeg,
+    /// <summary>WebP image.</summary>
+    WebP,
+    /// <summary>BMP image.</summary>
+    Bmp,
+    /// <summary>GIF image.</summary>
+    Gif,
+    /// <summary>PDF document (first page).</summary>
+    Pdf,
+    /// <summary>ASCII DXF drawing.</summary>
+    Dxf,
+    /// <summary>Binary DXF drawing (not read).</summary>
+    BinaryDxf,
+    /// <summary>AutoCAD DWG drawing (needs a converter).</summary>
+    Dwg,
+}
 
 internal static class DrawingFormatSniffer
 {
