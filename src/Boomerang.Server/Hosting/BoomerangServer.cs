@@ -13,8 +13,11 @@ namespace Boomerang.Server.Hosting;
 /// <summary>Builds the Boomerang web application; <c>Program</c> and the integration tests both use it.</summary>
 public static class BoomerangServer
 {
+    /// <summary>Where the server listens when no <c>urls</c> setting is given: loopback only.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
+    /// <summary>Builds the application from command-line <paramref name="args"/>; <paramref name="configure"/> lets tests
+    /// adjust the builder before the services are fixed.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
