@@ -38,7 +38,7 @@ internal static class Dedup2DRegistration
         }
         services.AddBuiltInDrawingEngine();
         services.AddSingleton<EngineSelector>();
-        services.AddSingleton<Dedup2DStore>();
+        services.AddDedup2DStorage(configuration);
         services.AddSingleton<UploadStorage>();
         services.AddSingleton<UploadReader>();
         services.AddHostedService<UploadSweep>();

@@ -47,7 +47,14 @@ internal sealed class ConfigurationSchema
     {
         if (node.Type is not null)
         {
-            CheckType(section, node.Type, unknown);
+            // A section registered inside another's (Boomerang:Dedup2D:BuiltIn under Boomerang:Dedup2D) is checked
+            // against its own type; every other key against the outer type.
+            var own = section.GetChildren().Where(c => !node.Children.ContainsKey(c.Key)).ToList();
+            CheckType(section, node.Type, unknown, own);
+            foreach (var child in section.GetChildren().Where(c => node.Children.ContainsKey(c.Key)))
+            {
+                CheckNode(child, node.Children[child.Key], unknown);
+            }
             return;
         }
         if (!string.IsNullOrEmpty(section.Value))
@@ -67,9 +74,9 @@ internal sealed class ConfigurationSchema
         }
     }
 
-    private static void CheckType(IConfigurationSection section, Type type, List<string> unknown)
+    private static void CheckType(IConfigurationSection section, Type type, List<string> unknown, List<IConfigurationSection>? only = null)
     {
-        var children = section.GetChildren().ToList();
+        var children = only ?? section.GetChildren().ToList();
         if (SettingShapes.IsScalar(type))
         {
             unknown.AddRange(children.Select(c => $"unknown setting {c.Path}: {section.Path} is a plain value"));

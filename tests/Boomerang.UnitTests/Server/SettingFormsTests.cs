@@ -144,6 +144,23 @@ public sealed class SettingFormsTests
     }
 
     [Fact]
+    public void A_section_registered_inside_another_makes_its_keys_known_and_still_refuses_a_typo_under_it()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Config());
+        services.AddBoomerangSection<SampleOptions>("Boomerang:Outer");
+        services.AddBoomerangSection<SampleOptions>("Boomerang:Outer:Inner");
+        using var sp = services.BuildServiceProvider();
+        var schema = sp.GetRequiredService<ConfigurationSchema>();
+
+        schema.Check(Config(("Boomerang:Outer:FinishedJobsDays", "3"), ("Boomerang:Outer:Inner:FinishedJobsDays", "4")));
+        var inner = Assert.Throws<BoomerangConfigurationException>(() => schema.Check(Config(("Boomerang:Outer:Inner:FinishedJobDays", "4"))));
+        Assert.Contains("unknown setting Boomerang:Outer:Inner:FinishedJobDays", inner.Message, StringComparison.Ordinal);
+        var outer = Assert.Throws<BoomerangConfigurationException>(() => schema.Check(Config(("Boomerang:Outer:Innr:FinishedJobsDays", "4"))));
+        Assert.Contains("unknown setting Boomerang:Outer:Innr:FinishedJobsDays", outer.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_value_the_binder_cannot_convert_is_a_typed_configuration_error()
     {
         using var sp = Services(Config(("Boomerang:Jobs:LeaseSeconds", "fast")));

@@ -37,10 +37,21 @@ internal static class ConfigEndpoints
     private static async Task<Results<JsonHttpResult<Dedup2DTenantConfigResponse>, JsonHttpResult<Dedup2DError>>> PutAsync(
         HttpContext http, Dedup2DStore store, CancellationToken ct)
     {
+        byte[] raw;
+        using (var buffer = new MemoryStream())
+        {
+            await http.Request.Body.CopyToAsync(buffer, ct);
+            raw = buffer.ToArray();
+        }
         JsonNode? body;
         try
         {
-            body = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: ct);
+            // The project's text rule first (invalid UTF-8, a lone surrogate escape), naming the field in the message.
+            if (JsonTextRule.FindViolation(raw) is { } violation)
+            {
+                return Replies.Invalid("body", "", "string_unicode", violation);
+            }
+            body = JsonNode.Parse(raw);
         }
         catch (JsonException e)
         {

@@ -15,7 +15,7 @@ namespace Boomerang.Server.Dedup2D.BuiltIn;
 /// <summary>Boomerang's own drawing search engine behind the engine port: decoding, features and the per-tenant index
 /// from Boomerang.Drawing; features in the database (the index is rebuilt from them at start), originals on disk.</summary>
 internal sealed partial class BuiltInEngine(
-    DrawingRowStore rows, IOptions<BuiltInEngineOptions> options, IOptions<Dedup2DOptions> dedup, ILogger<BuiltInEngine> log) : IDrawingEngine
+    IDrawingRowStore rows, IOptions<BuiltInEngineOptions> options, IOptions<Dedup2DOptions> dedup, ILogger<BuiltInEngine> log) : IDrawingEngine
 {
     private readonly DrawingSearchEngine _engine = new();
     private readonly DrawingDecoder _decoder = new(options.Value.Limits(dedup.Value.MaxUploadBytes));

@@ -1,4 +1,7 @@
 using Boomerang.Server.Dedup2D.Engine;
+using Boomerang.Server.Background;
+using Boomerang.Server.Hosting;
+using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Dedup2D.BuiltIn;
@@ -9,14 +12,12 @@ internal static class BuiltInRegistration
     /// its options and the start-up index load.</summary>
     public static IServiceCollection AddBuiltInDrawingEngine(this IServiceCollection services)
     {
-        services.AddOptions<BuiltInEngineOptions>().BindConfiguration(BuiltInEngineOptions.Section)
+        services.AddBoomerangSection<BuiltInEngineOptions>(BuiltInEngineOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.DataDir), "Boomerang:Dedup2D:BuiltIn:DataDir must not be empty")
             .Validate(o => o.MaxPixels >= 1_000_000, "Boomerang:Dedup2D:BuiltIn:MaxPixels must be at least 1000000")
             .Validate(o => o.MaxDxfEntities >= 1000, "Boomerang:Dedup2D:BuiltIn:MaxDxfEntities must be at least 1000")
             .Validate(o => o.ConverterTimeoutSeconds is > 0 and <= 600, "Boomerang:Dedup2D:BuiltIn:ConverterTimeoutSeconds must be in (0, 600]")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.PdftoppmPath), "Boomerang:Dedup2D:BuiltIn:PdftoppmPath must not be empty")
-            .ValidateOnStart();
-        services.AddSingleton<DrawingRowStore>();
+            .Validate(o => !string.IsNullOrWhiteSpace(o.PdftoppmPath), "Boomerang:Dedup2D:BuiltIn:PdftoppmPath must not be empty");
         services.AddSingleton<BuiltInEngine>();
         services.AddSingleton<IDrawingEngine>(sp => sp.GetRequiredService<BuiltInEngine>());
         services.AddHostedService<BuiltInIndexLoader>();
@@ -24,11 +25,39 @@ internal static class BuiltInRegistration
     }
 }
 
-/// <summary>Loads the built-in index at start when it is the selected engine, so the first search does not pay for it.</summary>
-internal sealed class BuiltInIndexLoader(BuiltInEngine engine, IOptions<Dedup2DOptions> options) : IHostedService
+/// <summary>Loads the built-in index at start when it is the selected engine, so the first search does not pay for it. A
+/// store that is not reachable yet is waited for, as <see cref="StoreMigrator"/> does (same deadline); past it the
+/// process stops with the store-unavailable exit code rather than an unhandled exception.</summary>
+internal sealed partial class BuiltInIndexLoader(BuiltInEngine engine, IOptions<Dedup2DOptions> options, IOptions<StorageOptions> storage,
+    TimeProvider time, ILogger<BuiltInIndexLoader> log) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        options.Value.EffectiveEngine == "builtin" ? engine.EnsureLoadedAsync(cancellationToken) : Task.CompletedTask;
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.EffectiveEngine != "builtin")
+        {
+            return;
+        }
+        var s = storage.Value;
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(s.UsesRedis ? s.Redis.StartupWaitSeconds : s.Postgres.StartupWaitSeconds);
+        var backoff = new Backoff();
+        while (true)
+        {
+            try
+            {
+                await engine.EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (StoreUnavailableException e) when (time.GetUtcNow() < deadline)
+            {
+                LogWaiting(log, e.Message);
+                await backoff.WaitAsync(time, cancellationToken).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 9103, Level = LogLevel.Warning, Message = "Built-in drawing engine: store not reachable at start ({Reason}); waiting for it")]
+    private static partial void LogWaiting(ILogger logger, string reason);
 }

@@ -144,7 +144,8 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
         }
     }
 
-    private static bool IsUnavailable(Exception e) => e switch
+    /// <summary>A Redis failure that means "not reachable now" (the API answers 503; start-up waits).</summary>
+    internal static bool IsUnavailable(Exception e) => e switch
     {
         RedisConnectionException or RedisTimeoutException => true,
         // Loading its data after a restart, or a replica that lost its primary: the same as unreachable, for now.

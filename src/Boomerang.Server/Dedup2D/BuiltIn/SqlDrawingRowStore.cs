@@ -6,11 +6,8 @@ using Npgsql;
 
 namespace Boomerang.Server.Dedup2D.BuiltIn;
 
-/// <summary>One indexed drawing as stored: its features are what the in-memory index is rebuilt from at start.</summary>
-internal sealed record DrawingRow(string TenantId, string FileHash, long DrawingId, string FileName, string UserName, byte[] Features, string Format);
-
 /// <summary>The built-in engine's table in Boomerang's database (SQLite file or PostgreSQL schema of the job store).</summary>
-internal sealed class DrawingRowStore(IServiceProvider services, IOptions<StorageOptions> storage, TimeProvider time)
+internal sealed class SqlDrawingRowStore(IServiceProvider services, IOptions<StorageOptions> storage, TimeProvider time) : IDrawingRowStore
 {
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     private volatile bool _schemaReady;
@@ -45,7 +42,6 @@ internal sealed class DrawingRowStore(IServiceProvider services, IOptions<Storag
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
     }
 
-    /// <summary>Every row, or one tenant's. A row whose columns cannot be read is skipped, never failing the read.</summary>
     public async Task<List<DrawingRow>> ListAsync(string? tenantId, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);

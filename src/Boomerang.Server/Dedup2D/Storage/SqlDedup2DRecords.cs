@@ -1,0 +1,77 @@
+using System.Data.Common;
+using Boomerang.Server.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Boomerang.Server.Dedup2D.Storage;
+
+/// <summary>Geometry and tenant config in Boomerang's own database: the SQLite file or the PostgreSQL schema the job store
+/// uses (tables <c>dedup2d_geometry</c> and <c>dedup2d_tenant_config</c> from the stores' migrations, step 2).</summary>
+internal sealed class SqlDedup2DRecords(IServiceProvider services, IOptions<StorageOptions> storage, TimeProvider time) : IDedup2DRecords
+{
+    public Task<string?> GetGeometryAsync(string fileHash, CancellationToken ct) =>
+        ScalarAsync("SELECT geom_json FROM dedup2d_geometry WHERE file_hash = @k", fileHash, ct);
+
+    public Task PutGeometryAsync(string fileHash, string json, CancellationToken ct) =>
+        UpsertAsync("dedup2d_geometry", "file_hash", "geom_json", fileHash, json, ct);
+
+    public Task<string?> GetConfigAsync(string tenantId, CancellationToken ct) =>
+        ScalarAsync("SELECT config_json FROM dedup2d_tenant_config WHERE tenant_id = @k", tenantId, ct);
+
+    public Task PutConfigAsync(string tenantId, string json, CancellationToken ct) =>
+        UpsertAsync("dedup2d_tenant_config", "tenant_id", "config_json", tenantId, json, ct);
+
+    public async Task DeleteConfigAsync(string tenantId, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM dedup2d_tenant_config WHERE tenant_id = @k";
+        AddParameter(command, "@k", tenantId);
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task<string?> ScalarAsync(string sql, string key, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddParameter(command, "@k", key);
+        return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+    }
+
+    private async Task UpsertAsync(string table, string keyColumn, string valueColumn, string key, string value, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // Same statement on both databases: INSERT … ON CONFLICT DO UPDATE.
+        command.CommandText = $"""
+            INSERT INTO {table} ({keyColumn}, {valueColumn}, updated_at) VALUES (@k, @v, @t)
+            ON CONFLICT ({keyColumn}) DO UPDATE SET {valueColumn} = excluded.{valueColumn}, updated_at = excluded.updated_at
+            """;
+        AddParameter(command, "@k", key);
+        AddParameter(command, "@v", value);
+        AddParameter(command, "@t", time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        DbConnection connection = storage.Value.UsesPostgres
+            ? services.GetRequiredService<NpgsqlDataSource>().CreateConnection()
+            : new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.GetFullPath(storage.Value.Sqlite.Path), Pooling = true, DefaultTimeout = 30,
+            }.ToString());
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        return connection;
+    }
+}
