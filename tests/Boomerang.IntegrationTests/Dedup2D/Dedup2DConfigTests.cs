@@ -117,6 +117,28 @@ public sealed class Dedup2DConfigTests
         Assert.Contains(mentions, body!["detail"]!.ToJsonString());
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x70, 0x72, 0x65, 0x73, 0x65, 0x74, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D })] // {"preset":"<bad UTF-8>"}
+    [InlineData(new byte[] { 0x7B, 0x22, 0x70, 0x72, 0x65, 0x73, 0x65, 0x74, 0x22, 0x3A, 0x22, 0x5C, 0x75, 0x64, 0x38, 0x30, 0x30, 0x22, 0x7D })] // {"preset":"\ud800"}
+    public async Task A_config_body_with_text_that_is_not_valid_unicode_is_422_naming_the_field_and_stores_nothing(byte[] json)
+    {
+        await using var vision = await FakeVision.StartAsync();
+        await using var server = await StartWithAdminAsync(vision);
+        using var admin = Admin(server);
+        var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var (status, body, _) = await admin.SendAsync(HttpMethod.Put, "/config", content);
+        var (_, read, _) = await server.Client.SendAsync(HttpMethod.Get, "/config");
+
+        Assert.Equal(422, status);
+        var item = body!["detail"]!.AsArray()[0]!;
+        Assert.Equal("body", (string?)item["loc"]![0]);
+        Assert.Contains("preset", (string?)item["msg"]);
+        Assert.Contains("not valid Unicode", (string?)item["msg"]);
+        Assert.Equal("{}", read!["config"]!.ToJsonString());
+    }
+
     [Fact]
     public async Task The_tenant_preset_applies_when_the_request_names_none()
     {

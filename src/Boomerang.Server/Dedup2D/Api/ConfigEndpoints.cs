@@ -37,21 +37,21 @@ internal static class ConfigEndpoints
     private static async Task<Results<JsonHttpResult<Dedup2DTenantConfigResponse>, JsonHttpResult<Dedup2DError>>> PutAsync(
         HttpContext http, Dedup2DStore store, CancellationToken ct)
     {
-        byte[] raw;
+        byte[] bytes;
         using (var buffer = new MemoryStream())
         {
             await http.Request.Body.CopyToAsync(buffer, ct);
-            raw = buffer.ToArray();
+            bytes = buffer.ToArray();
         }
         JsonNode? body;
         try
         {
             // The project's text rule first (invalid UTF-8, a lone surrogate escape), naming the field in the message.
-            if (JsonTextRule.FindViolation(raw) is { } violation)
+            if (JsonTextRule.FindViolation(bytes) is { } violation)
             {
                 return Replies.Invalid("body", "", "string_unicode", violation);
             }
-            body = JsonNode.Parse(raw);
+            body = JsonNode.Parse(bytes);
         }
         catch (JsonException e)
         {

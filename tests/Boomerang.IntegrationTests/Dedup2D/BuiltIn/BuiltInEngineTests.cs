@@ -18,7 +18,7 @@ public sealed class BuiltInEngineTests
             ("Boomerang:Dedup2D:ForcedAsyncOnModePrecise", "false")), folder: new TempFolderView(folder));
 
     /// <summary>A sheet: frame, title block and a seeded part with holes, drawn at any resolution.</summary>
-    private static byte[] Sheet(int seed, int width = 1600, int height = 1130, float stroke = 2)
+    internal static byte[] Sheet(int seed, int width = 1600, int height = 1130, float stroke = 2)
     {
         var rng = new Random(seed);
         using var bmp = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
