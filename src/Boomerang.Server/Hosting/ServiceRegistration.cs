@@ -19,9 +19,11 @@ internal static class ServiceRegistration
     {
         services.AddBoomerangOptions();
         services.TryAddSingleton(TimeProvider.System);
+        // The migrator first: hosted services start in order, so the storage's own loops (retention sweep, listener)
+        // never run against a store that is not migrated yet.
+        services.AddHostedService<StoreMigrator>();
         services.AddBoomerangStorage(configuration, wakesLoops: roles.Worker || roles.Dispatcher);
         services.AddBoomerangSetting(RetentionOptions.Section, typeof(RetentionOptions));
-        services.AddHostedService<StoreMigrator>();
         services.AddSingleton(roles);
         services.AddSingleton<JobSignals>();
         services.AddSingleton<JobHandlers>();
