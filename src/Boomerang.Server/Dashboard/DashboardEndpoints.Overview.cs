@@ -11,7 +11,7 @@ internal static partial class DashboardEndpoints
     private const int HostWindow = 5000;
 
     private static async Task<IResult> OverviewAsync(HttpContext http, DashboardSessions sessions, IJobStore store, HostGates gates,
-        ServerRoles roles, CancellationToken ct)
+        ServerRoles roles, TimeProvider time, CancellationToken ct)
     {
         if (sessions.Find(http) is not { } session)
         {
@@ -23,6 +23,9 @@ internal static partial class DashboardEndpoints
         }
         var counts = await queries.CountByStatusAsync(session.TenantId, ct);
         var hosts = await queries.HostErrorsAsync(session.TenantId, HostWindow, ct);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        var lastMinute = await queries.FinishedSinceAsync(session.TenantId, now - 60, ct);
+        var lastFive = await queries.FinishedSinceAsync(session.TenantId, now - 300, ct);
         var circuits = gates.Snapshot().ToDictionary(g => g.Host, StringComparer.Ordinal);
 
         var body = new Html().Append("<h1>Overview</h1><h2>Jobs by status</h2><table><tr>");
@@ -38,6 +41,13 @@ internal static partial class DashboardEndpoints
         body.Append("<td>").Text(counts.Values.Sum().ToString(System.Globalization.CultureInfo.InvariantCulture)).Append("</td></tr></table>")
             .Append("<p>Queue depth (pending): <strong>").Text(Count(counts, JobStatus.Pending)).Append("</strong> · running: <strong>")
             .Text(Count(counts, JobStatus.InProgress)).Append("</strong></p>");
+
+        // From the store, so the figures cover every node.
+        body.Append("<h2>Throughput</h2><table><tr><th></th><th>jobs finished</th><th>callbacks delivered</th></tr>")
+            .Append("<tr><td>last minute</td><td class=\"rate\">").Text(Rate(lastMinute.Jobs, 60)).Append("</td><td class=\"rate\">")
+            .Text(Rate(lastMinute.Callbacks, 60)).Append("</td></tr>")
+            .Append("<tr><td>last 5 minutes</td><td class=\"rate\">").Text(Rate(lastFive.Jobs, 300)).Append("</td><td class=\"rate\">")
+            .Text(Rate(lastFive.Callbacks, 300)).Append("</td></tr></table>");
 
         body.Append("<h2>Callback hosts with errors</h2>");
         if (!roles.Dispatcher)
@@ -73,6 +83,10 @@ internal static partial class DashboardEndpoints
         }
         return DashboardLayout.Page(http, "Overview", session, body);
     }
+
+    // The count as well as the rate, so a quiet system does not read as zero.
+    private static string Rate(long count, int seconds) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{count / (double)seconds:0.###}/s ({count})");
 
     private static string Count(IReadOnlyDictionary<string, long> counts, string status) =>
         counts.GetValueOrDefault(status).ToString(System.Globalization.CultureInfo.InvariantCulture);

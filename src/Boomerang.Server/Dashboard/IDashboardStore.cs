@@ -11,6 +11,9 @@ internal sealed record JobDetail(string InputJson, string? IdempotencyKey, bool 
 /// <summary>A callback destination with errors among the recent deliveries.</summary>
 internal sealed record HostErrors(string Host, int Retrying, int Failed, string? LastError, int? LastHttpStatus);
 
+/// <summary>Jobs that finished and callbacks delivered since a time, for a rate over the last minutes.</summary>
+internal sealed record Finished(long Jobs, long Callbacks);
+
 /// <summary>The reads the dashboard needs; each store implements them in its <c>*.Dashboard.cs</c> partial file.</summary>
 internal interface IDashboardStore
 {
@@ -18,6 +21,10 @@ internal interface IDashboardStore
     Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(string? tenantId, CancellationToken ct);
 
     /// <summary>Newest first, keyset-paged on <c>seq</c> (fast at any depth).</summary>
+    /// <summary>Jobs finished (any terminal status) and callbacks delivered at or after <paramref name="since"/> (epoch
+    /// seconds), for one tenant or all; both read partial indexes on <c>finished_at</c>.</summary>
+    Task<Finished> FinishedSinceAsync(string? tenantId, double since, CancellationToken ct);
+
     Task<JobPage> SearchAsync(DashboardQuery query, CancellationToken ct);
 
     Task<JobDetail?> GetDetailAsync(string jobId, CancellationToken ct);

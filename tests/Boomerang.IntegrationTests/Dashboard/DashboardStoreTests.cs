@@ -82,6 +82,27 @@ public abstract class DashboardStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Throughput_counts_the_jobs_finished_and_callbacks_delivered_since_a_time_for_the_right_tenant()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync(new ScriptedResponse(200));
+        using var tenantB = Server.CreateClient(TestServer.KeyB);
+        var plain = await Server.Client.SubmitAsync(new { kind = "echo", input = 1 });
+        var called = await Server.Client.SubmitAsync(new { kind = "echo", input = 2, callback_url = receiver.Url() });
+        var theirs = await tenantB.SubmitAsync(new { kind = "echo", input = 3 });
+        await Server.Client.WaitForStatusAsync(plain.JobId, JobStatus.Completed);
+        await tenantB.WaitForStatusAsync(theirs.JobId, JobStatus.Completed);
+        await Eventually.WaitAsync(async () => (await Server.Client.GetJobAsync(called.JobId)).CallbackStatus == CallbackStatus.Success,
+            "the callback to land");
+        var store = (IDashboardStore)Server.Services.GetRequiredService<IJobStore>();
+        var tenantA = (await Server.Client.GetJobAsync(plain.JobId)).TenantId;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+
+        Assert.Equal(new Finished(2, 1), await store.FinishedSinceAsync(tenantA, now - 300, default));
+        Assert.Equal(new Finished(3, 1), await store.FinishedSinceAsync(null, now - 300, default));
+        Assert.Equal(new Finished(0, 0), await store.FinishedSinceAsync(null, now + 60, default));
+    }
+
+    [Fact]
     public async Task Active_counts_show_the_running_job_and_the_queue_behind_it()
     {
         var running = await Server.Client.SubmitAsync(new { kind = "sleep", input = new { ms = 600_000 } });

@@ -90,7 +90,10 @@ public sealed class MetricsEndpointTests
         await SubmitAsync(server, new { kind = "echo", input = 6 });
         var circuitHost = new Uri(down.Url()).GetLeftPart(UriPartial.Authority);
         var m = await Eventually.GetAsync(() => ScrapeAsync(server),
-            s => s.Value("boomerang_callback_circuit_state", ("host", circuitHost)) == 1, "the failing host's circuit to show open");
+            // The store gauges may be up to a second old (a scrape re-reads the store at most once a second), so wait for
+            // the two queued jobs as well as for the circuit.
+            s => s.Value("boomerang_callback_circuit_state", ("host", circuitHost)) == 1 && s.Value("boomerang_jobs_queued") == 2,
+            "the failing host's circuit to show open and the two waiting jobs to show as queued");
 
         Assert.Equal(6, m.Value("boomerang_jobs_submitted_total", ("kind", "echo")));
         Assert.Equal(2, m.Value("boomerang_jobs_submitted_total", ("kind", "sleep")));

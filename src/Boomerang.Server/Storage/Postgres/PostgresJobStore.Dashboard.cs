@@ -18,6 +18,18 @@ internal sealed partial class PostgresJobStore : IDashboardStore
         return (IReadOnlyDictionary<string, long>)counts;
     }, ct);
 
+    public Task<Finished> FinishedSinceAsync(string? tenantId, double since, CancellationToken ct) => RunAsync(async c =>
+    {
+        var tenant = tenantId is null ? "" : " AND tenant_id = @t";
+        await using var command = c.Command($"""
+            SELECT (SELECT COUNT(*) FROM jobs WHERE status IN ('completed', 'failed', 'canceled') AND finished_at >= @since{tenant}),
+                   (SELECT COUNT(*) FROM deliveries WHERE status = 'success' AND finished_at >= @since{tenant})
+            """, ("since", since), ("t", tenantId));
+        await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await r.ReadAsync(ct).ConfigureAwait(false);
+        return new Finished(r.GetInt64(0), r.GetInt64(1));
+    }, ct);
+
     public Task<JobPage> SearchAsync(DashboardQuery q, CancellationToken ct) => RunAsync(async c =>
     {
         // The page of jobs first, then their deliveries (as ListAsync does), so the join never drives the plan.

@@ -19,6 +19,17 @@ internal sealed partial class SqliteJobStore : IDashboardStore
         return (IReadOnlyDictionary<string, long>)counts;
     }, ct);
 
+    public Task<Finished> FinishedSinceAsync(string? tenantId, double since, CancellationToken ct) => ReadAsync(async (c, ct) =>
+    {
+        var tenant = tenantId is null ? "" : " AND tenant_id = $t";
+        await using var r = await c.Command($"""
+            SELECT (SELECT COUNT(*) FROM jobs WHERE status IN ('completed', 'failed', 'canceled') AND finished_at >= $since{tenant}),
+                   (SELECT COUNT(*) FROM deliveries WHERE status = 'success' AND finished_at >= $since{tenant})
+            """, ("$since", since), ("$t", tenantId)).ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await r.ReadAsync(ct).ConfigureAwait(false);
+        return new Finished(r.GetInt64(0), r.GetInt64(1));
+    }, ct);
+
     public Task<JobPage> SearchAsync(DashboardQuery q, CancellationToken ct) => ReadAsync(async (c, ct) =>
     {
         var sql = $"SELECT {JobColumns} WHERE 1 = 1"
