@@ -15,23 +15,34 @@ using Boomerang.Jobs;
 var mode = args.FirstOrDefault() ?? "jobs";
 var options = Options.Parse(args.Skip(1).ToArray());
 // Common options: --callbacks 1 (jobs mode: every job has a callback, timed to the last arrival) and --postgres CONNSTR
-// (the server on PostgreSQL, in a fresh schema dropped afterwards).
+// (the server on PostgreSQL, in a fresh schema dropped afterwards), --redis HOST:PORT (the server on Redis, under a
+// fresh key prefix; the script's throw-away Redis is flushed between runs) and --defaults 1 (the server's own sizing:
+// only the settings a loopback callback receiver needs are set, not the bench's concurrency below).
 var repo = FindRepoRoot();
-Console.WriteLine($"mode={mode} {string.Join(' ', args.Skip(1).Select(a => a.Contains("Host=", StringComparison.Ordinal) ? "<connstr>" : a))}");
+Console.WriteLine($"mode={mode} {string.Join(' ', args.Skip(1).Select(a => a.Contains("Host=", StringComparison.Ordinal) || a.Contains("password=", StringComparison.OrdinalIgnoreCase) ? "<connstr>" : a))}");
 var withCallbacks = mode != "jobs" || options.Int("callbacks", 0) == 1;
 
 await using var receiver = withCallbacks ? await FastReceiver.StartAsync() : null;
 await using var postgres = options.Values.TryGetValue("postgres", out var connectionString) ? await BenchSchema.CreateAsync(connectionString) : null;
 var settings = new Dictionary<string, string>
 {
-    ["Boomerang:Jobs:Concurrency"] = "64",
-    ["Boomerang:Jobs:MaxActive"] = "1000000",
     ["Boomerang:Callbacks:AllowHttp"] = "true",
     ["Boomerang:Callbacks:AllowedNetworks:0"] = "127.0.0.0/8",
     ["Boomerang:Callbacks:SigningSecrets:0"] = "bench-secret",
-    ["Boomerang:Callbacks:Concurrency"] = "64",
-    ["Boomerang:Callbacks:PerHostConcurrency"] = "64",
 };
+if (options.Int("defaults", 0) != 1)
+{
+    settings["Boomerang:Jobs:Concurrency"] = "64";
+    settings["Boomerang:Jobs:MaxActive"] = "1000000";
+    settings["Boomerang:Callbacks:Concurrency"] = "64";
+    settings["Boomerang:Callbacks:PerHostConcurrency"] = "64";
+}
+if (options.Values.TryGetValue("redis", out var redisConfiguration))
+{
+    settings["Boomerang:Storage:Provider"] = "redis";
+    settings["Boomerang:Storage:Redis:Configuration"] = redisConfiguration;
+    settings["Boomerang:Storage:Redis:KeyPrefix"] = $"bench{Environment.ProcessId}";
+}
 foreach (var (key, value) in postgres?.Settings ?? new Dictionary<string, string>())
 {
     settings[key] = value;
@@ -91,21 +102,25 @@ switch (mode)
     {
         var rate = options.Int("rate", 20);
         var seconds = options.Int("seconds", 10);
-        var ids = new List<string>();
+        // Open loop: each submit leaves on its schedule whether or not the one before has been answered, so a slow
+        // answer does not lower the offered rate.
+        var ids = new List<Task<SubmittedJob>>();
         var clock = Stopwatch.StartNew();
         for (var i = 0; clock.Elapsed < TimeSpan.FromSeconds(seconds); i++)
         {
-            ids.Add((await client.SubmitAsync(new SubmitJobRequest("echo", System.Text.Json.JsonSerializer.SerializeToElement(i), callbackUrl))).JobId);
+            ids.Add(client.SubmitAsync(new SubmitJobRequest("echo", System.Text.Json.JsonSerializer.SerializeToElement(i), callbackUrl)));
             var next = TimeSpan.FromSeconds((i + 1) / (double)rate) - clock.Elapsed;
             if (next > TimeSpan.Zero)
             {
                 await Task.Delay(next);
             }
         }
+        var offeredFor = clock.Elapsed;
+        await Task.WhenAll(ids);
         await WaitForCallbacksAsync(receiver!, ids.Count);
         var jobs = await ReadAllAsync();
         var pickup = jobs.Select(j => (j.StartedAt!.Value - j.CreatedAt) * 1000).ToList();
-        Report("jobs", $"{ids.Count} single submits at {rate}/s");
+        Report("jobs", $"{ids.Count} single submits at {rate}/s offered ({ids.Count / offeredFor.TotalSeconds:F0}/s achieved)");
         Report("pickup", Stats.Summary(pickup));
         Report("submit-to-finish", Stats.Summary(jobs.Select(j => (j.FinishedAt!.Value - j.CreatedAt) * 1000).ToList()));
         Report("finish-to-callback", Stats.Summary(receiver!.LatenciesMs));

@@ -30,6 +30,13 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Stderr { get { lock (_stderr) { return _stderr.ToString(); } } }
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process's resident memory now (VmRSS from /proc).</summary>
+    public long ResidentBytes()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     /// <param name="logLevel">the default log level passed on the command line; null keeps the shipped appsettings.json levels</param>
     public static ServerProcess Start(string workingDirectory, IDictionary<string, string>? settings = null,
         IDictionary<string, string>? environment = null, string? logLevel = "Warning", IEnumerable<string>? args = null)

@@ -1,0 +1,118 @@
+// BullMQ through the same end-to-end workload as Boomerang's `bench jobs --callbacks 1`: N echo jobs submitted in
+// batches of 1,000 (4 submitters, Queue.addBulk), each job's processor returns its input and POSTs one HTTP callback
+// ({job_id, finished_at}) to a loopback receiver; timed from the first submit to the last callback received.
+// Layout as Boomerang's bench: this process submits and receives; the worker runs in a child process.
+// Usage: REDIS_HOST=127.0.0.1 REDIS_PORT=6379 node bullmq.mjs jobs [--count N] [--concurrency C]
+//   --concurrency omitted = BullMQ's default (Worker option `concurrency` left unset, i.e. 1).
+import { fork } from "node:child_process";
+import http from "node:http";
+import { Queue, Worker } from "bullmq";
+
+const [mode = "jobs", ...rest] = process.argv.slice(2);
+const opts = {};
+for (let i = 0; i + 1 < rest.length; i += 2) opts[rest[i].replace(/^--/, "")] = rest[i + 1];
+const connection = { host: process.env.REDIS_HOST ?? "127.0.0.1", port: Number(process.env.REDIS_PORT ?? 6379) };
+const queueName = process.env.BULLMQ_QUEUE ?? "bench";
+
+if (mode === "worker") {
+    // The worker: one echo job = return the input, then POST its callback (a keep-alive agent, as a webhook
+    // sender would use). A failed POST fails the job, so BullMQ's own retry would apply.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    const callbackUrl = new URL(process.env.CALLBACK_URL);
+    const post = (body) => new Promise((resolve, reject) => {
+        const request = http.request(callbackUrl, {
+            method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        }, (response) => {
+            response.resume();
+            response.on("end", () => (response.statusCode < 300 ? resolve() : reject(new Error(`callback ${response.statusCode}`))));
+        });
+        request.on("error", reject);
+        request.end(body);
+    });
+    const settings = { connection: { ...connection, maxRetriesPerRequest: null } };
+    if (opts.concurrency) settings.concurrency = Number(opts.concurrency);
+    const worker = new Worker(queueName, async (job) => {
+        const result = job.data;
+        await post(JSON.stringify({ job_id: job.id, finished_at: Date.now() / 1000, result }));
+        return result;
+    }, settings);
+    await worker.waitUntilReady();
+    process.send({ ready: true });
+    process.on("message", async (message) => {
+        if (message === "stop") {
+            await worker.close();
+            agent.destroy();
+            process.exit(0);
+        }
+    });
+} else if (mode === "jobs") {
+    const count = Number(opts.count ?? 20000);
+    const batch = Number(opts.batch ?? 1000);
+    const submitters = Number(opts.submitters ?? 4);
+    console.log(`bullmq mode=jobs count=${count} concurrency=${opts.concurrency ?? "default (1)"}`);
+
+    // The receiver: answers 200 at once, notes each job's finish-to-callback delay.
+    const latencies = new Map();
+    let last = 0;
+    let done;
+    const allIn = new Promise((resolve) => { done = resolve; });
+    const receiver = http.createServer((request, response) => {
+        const chunks = [];
+        request.on("data", (c) => chunks.push(c));
+        request.on("end", () => {
+            const now = Date.now();
+            const body = JSON.parse(Buffer.concat(chunks).toString());
+            latencies.set(body.job_id, now - body.finished_at * 1000);
+            last = now;
+            response.writeHead(200).end();
+            if (latencies.size >= count) done();
+        });
+    });
+    receiver.keepAliveTimeout = 60_000;
+    await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const callbackUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
+
+    const queue = new Queue(queueName, { connection });
+    await queue.obliterate({ force: true });
+    const workerArgs = ["worker", ...(opts.concurrency ? ["--concurrency", opts.concurrency] : [])];
+    const worker = fork(new URL(import.meta.url).pathname, workerArgs, { env: { ...process.env, CALLBACK_URL: callbackUrl } });
+    await new Promise((resolve) => worker.once("message", resolve));
+
+    const started = Date.now();
+    let left = count;
+    let next = 0;
+    await Promise.all(Array.from({ length: submitters }, async () => {
+        while (left > 0) {
+            const take = Math.min(batch, left);
+            left -= take;
+            const first = next;
+            next += take;
+            await queue.addBulk(Array.from({ length: take }, (_, i) => ({ name: "echo", data: first + i })));
+        }
+    }));
+    const submitted = (Date.now() - started) / 1000;
+    const timeout = setTimeout(() => done(), 5 * 60_000);
+    await allIn;
+    clearTimeout(timeout);
+    const span = (last - started) / 1000;
+    const sorted = [...latencies.values()].sort((a, b) => a - b);
+    const pct = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+    console.log(`  submitted            ${count} jobs in ${submitted.toFixed(2)} s (${(count / submitted).toFixed(0)} jobs/s)`);
+    console.log(`  callbacks            ${latencies.size} of ${count}`);
+    console.log(`  with callbacks       ${(count / span).toFixed(0)} jobs/s (first submit to last callback ${span.toFixed(2)} s)`);
+    console.log(`  finish-to-callback   p50 ${pct(50).toFixed(1)} ms  p99 ${pct(99).toFixed(1)} ms`);
+    if (latencies.size < count) {
+        console.log(`  INCOMPLETE: ${latencies.size} of ${count} callbacks within 5 minutes`);
+    } else {
+        console.log(`RESULT jobs_with_callbacks_per_s ${(count / span).toFixed(1)}`);
+    }
+    worker.send("stop");
+    await new Promise((resolve) => worker.once("exit", resolve));
+    await queue.obliterate({ force: true });
+    await queue.close();
+    receiver.close();
+    receiver.closeAllConnections();
+} else {
+    console.error(`unknown mode ${mode}: use jobs`);
+    process.exit(2);
+}
