@@ -1,3 +1,4 @@
+using Boomerang.Server.Dedup2D.Storage;
 using System.Data.Common;
 using Boomerang.Server.Storage;
 using Microsoft.Data.Sqlite;
@@ -21,14 +22,14 @@ internal sealed class SqlDrawingRowStore(IServiceProvider services, IOptions<Sto
             VALUES (@t, @h, @i, @n, @u, @f, @fmt, @c)
             ON CONFLICT (tenant_id, file_hash) DO UPDATE SET features = excluded.features, format = excluded.format
             """;
-        Add(command, "@t", row.TenantId);
-        Add(command, "@h", row.FileHash);
-        Add(command, "@i", row.DrawingId);
-        Add(command, "@n", row.FileName);
-        Add(command, "@u", row.UserName);
-        Add(command, "@f", row.Features);
-        Add(command, "@fmt", row.Format);
-        Add(command, "@c", time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+        command.AddParameter("@t", row.TenantId);
+        command.AddParameter("@h", row.FileHash);
+        command.AddParameter("@i", row.DrawingId);
+        command.AddParameter("@n", row.FileName);
+        command.AddParameter("@u", row.UserName);
+        command.AddParameter("@f", row.Features);
+        command.AddParameter("@fmt", row.Format);
+        command.AddParameter("@c", time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -37,8 +38,8 @@ internal sealed class SqlDrawingRowStore(IServiceProvider services, IOptions<Sto
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM dedup2d_drawings WHERE tenant_id = @t AND file_hash = @h";
-        Add(command, "@t", tenantId);
-        Add(command, "@h", fileHash);
+        command.AddParameter("@t", tenantId);
+        command.AddParameter("@h", fileHash);
         return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
     }
 
@@ -48,7 +49,7 @@ internal sealed class SqlDrawingRowStore(IServiceProvider services, IOptions<Sto
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT tenant_id, file_hash, drawing_id, file_name, user_name, features, format FROM dedup2d_drawings"
                               + (tenantId is null ? "" : " WHERE tenant_id = @t") + " ORDER BY created_at, file_hash";
-        if (tenantId is not null) Add(command, "@t", tenantId);
+        if (tenantId is not null) command.AddParameter("@t", tenantId);
         var rows = new List<DrawingRow>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -66,23 +67,9 @@ internal sealed class SqlDrawingRowStore(IServiceProvider services, IOptions<Sto
         return rows;
     }
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var p = command.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        command.Parameters.Add(p);
-    }
-
     private async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
-        DbConnection connection = storage.Value.UsesPostgres
-            ? services.GetRequiredService<NpgsqlDataSource>().CreateConnection()
-            : new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = Path.GetFullPath(storage.Value.Sqlite.Path), Pooling = true, DefaultTimeout = 30,
-            }.ToString());
-        await connection.OpenAsync(ct).ConfigureAwait(false);
+        var connection = await SqlConnections.OpenAsync(services, storage.Value, ct).ConfigureAwait(false);
         if (!_schemaReady) await EnsureSchemaAsync(connection, ct).ConfigureAwait(false);
         return connection;
     }

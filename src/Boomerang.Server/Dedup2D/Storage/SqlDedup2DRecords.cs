@@ -27,7 +27,7 @@ internal sealed class SqlDedup2DRecords(IServiceProvider services, IOptions<Stor
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM dedup2d_tenant_config WHERE tenant_id = @k";
-        AddParameter(command, "@k", tenantId);
+        command.AddParameter("@k", tenantId);
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
@@ -36,7 +36,7 @@ internal sealed class SqlDedup2DRecords(IServiceProvider services, IOptions<Stor
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        AddParameter(command, "@k", key);
+        command.AddParameter("@k", key);
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
     }
 
@@ -49,29 +49,11 @@ internal sealed class SqlDedup2DRecords(IServiceProvider services, IOptions<Stor
             INSERT INTO {table} ({keyColumn}, {valueColumn}, updated_at) VALUES (@k, @v, @t)
             ON CONFLICT ({keyColumn}) DO UPDATE SET {valueColumn} = excluded.{valueColumn}, updated_at = excluded.updated_at
             """;
-        AddParameter(command, "@k", key);
-        AddParameter(command, "@v", value);
-        AddParameter(command, "@t", time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
+        command.AddParameter("@k", key);
+        command.AddParameter("@v", value);
+        command.AddParameter("@t", time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var p = command.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        command.Parameters.Add(p);
-    }
-
-    private async Task<DbConnection> OpenAsync(CancellationToken ct)
-    {
-        DbConnection connection = storage.Value.UsesPostgres
-            ? services.GetRequiredService<NpgsqlDataSource>().CreateConnection()
-            : new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = Path.GetFullPath(storage.Value.Sqlite.Path), Pooling = true, DefaultTimeout = 30,
-            }.ToString());
-        await connection.OpenAsync(ct).ConfigureAwait(false);
-        return connection;
-    }
+    private Task<DbConnection> OpenAsync(CancellationToken ct) => SqlConnections.OpenAsync(services, storage.Value, ct);
 }
