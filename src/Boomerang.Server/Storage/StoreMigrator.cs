@@ -1,4 +1,3 @@
-using Boomerang.Server.Background;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Storage;
@@ -8,25 +7,8 @@ namespace Boomerang.Server.Storage;
 internal sealed partial class StoreMigrator(IJobStore store, IOptions<StorageOptions> options, TimeProvider time, ILogger<StoreMigrator> log)
     : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.Value.UsesRedis ? options.Value.Redis.StartupWaitSeconds : options.Value.Postgres.StartupWaitSeconds);
-        var backoff = new Backoff();
-        while (true)
-        {
-            try
-            {
-                await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (StoreUnavailableException e) when (time.GetUtcNow() < deadline)
-            {
-                LogWaiting(log, e.Message);
-                await backoff.WaitAsync(time, cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        StartupWait.RunAsync(options.Value, time, store.MigrateAsync, reason => LogWaiting(log, reason), cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

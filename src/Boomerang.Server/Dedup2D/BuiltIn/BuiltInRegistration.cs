@@ -1,5 +1,4 @@
 using Boomerang.Server.Dedup2D.Engine;
-using Boomerang.Server.Background;
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
@@ -37,23 +36,8 @@ internal sealed partial class BuiltInIndexLoader(BuiltInEngine engine, IOptions<
         {
             return;
         }
-        var s = storage.Value;
-        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(s.UsesRedis ? s.Redis.StartupWaitSeconds : s.Postgres.StartupWaitSeconds);
-        var backoff = new Backoff();
-        while (true)
-        {
-            try
-            {
-                await engine.EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (StoreUnavailableException e) when (time.GetUtcNow() < deadline)
-            {
-                LogWaiting(log, e.Message);
-                await backoff.WaitAsync(time, cancellationToken).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-        }
+        await StartupWait.RunAsync(storage.Value, time, engine.EnsureLoadedAsync, reason => LogWaiting(log, reason), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
