@@ -2,7 +2,6 @@ using System.Text.Json;
 using Boomerang.Jobs;
 using Boomerang.Server.Background;
 using Boomerang.Server.Callbacks;
-using Boomerang.Server.Hosting;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;

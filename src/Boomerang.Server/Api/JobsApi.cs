@@ -2,7 +2,6 @@ using System.Globalization;
 using Boomerang.Jobs;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Background;
-using Boomerang.Server.Hosting;
 using Boomerang.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using Boomerang.Callbacks;
-using Boomerang.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.Server.Callbacks;
 

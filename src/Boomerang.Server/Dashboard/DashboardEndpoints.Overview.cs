@@ -1,7 +1,7 @@
 using Boomerang.Jobs;
 using Boomerang.Server.Callbacks;
-using Boomerang.Server.Hosting;
 using Boomerang.Server.Storage;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.Server.Dashboard;
 

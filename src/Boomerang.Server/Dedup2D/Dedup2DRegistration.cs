@@ -5,8 +5,8 @@ using Boomerang.Server.Dedup2D.Jobs;
 using Boomerang.Server.Dedup2D.Precision;
 using Boomerang.Server.Dedup2D.Search;
 using Boomerang.Server.Dedup2D.Storage;
-using Boomerang.Server.Hosting;
 using Microsoft.Extensions.Options;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.Server.Dedup2D;
 

@@ -7,6 +7,7 @@ using Boomerang.Server.Dashboard;
 using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.Server.Hosting;
 

@@ -3,6 +3,7 @@ using Boomerang.Server.Auth;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Storage;
 using Boomerang.Server.Storage.Postgres;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.Server.Hosting;
 

@@ -1,3 +1,4 @@
+using Boomerang.Server.Configuration;
 namespace Boomerang.Server.Hosting;
 
 /// <summary>

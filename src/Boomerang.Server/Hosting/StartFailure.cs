@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Boomerang.Server.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.Server.Hosting;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics.Metrics;
 using Boomerang.Server.Auth;
-using Boomerang.Server.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.Server.Metrics;
 

@@ -1,6 +1,7 @@
 using Boomerang.Server.Storage;
 using Boomerang.Server.Storage.Redis;
 using Microsoft.Extensions.Configuration;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.UnitTests.Server;
 
@@ -44,14 +45,14 @@ public sealed class RedisSettingsTests
     public void The_in_process_backend_keeps_the_default_store_and_an_unknown_one_is_refused()
     {
         Assert.False(Bind([], new() { ["DEDUP2D_ASYNC_BACKEND"] = "inprocess" }).UsesRedis);
-        var e = Assert.Throws<Boomerang.Server.Hosting.BoomerangConfigurationException>(() => Bind([], new() { ["DEDUP2D_ASYNC_BACKEND"] = "kafka" }));
+        var e = Assert.Throws<Boomerang.Server.Configuration.BoomerangConfigurationException>(() => Bind([], new() { ["DEDUP2D_ASYNC_BACKEND"] = "kafka" }));
         Assert.StartsWith("DEDUP2D_ASYNC_BACKEND", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_url_that_is_not_redis_stops_the_process_naming_the_variable()
     {
-        var e = Assert.Throws<Boomerang.Server.Hosting.BoomerangConfigurationException>(() => Bind([], new() { ["DEDUP2D_REDIS_URL"] = "http://cache:6379" }));
+        var e = Assert.Throws<Boomerang.Server.Configuration.BoomerangConfigurationException>(() => Bind([], new() { ["DEDUP2D_REDIS_URL"] = "http://cache:6379" }));
         Assert.StartsWith("DEDUP2D_REDIS_URL", e.Message, StringComparison.Ordinal);
         Assert.Null(RedisUrl.Parse("redis://cache:6379/notanumber"));
     }

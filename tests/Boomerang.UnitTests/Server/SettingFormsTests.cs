@@ -6,6 +6,7 @@ using Boomerang.Server.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.UnitTests.Server;
 

@@ -6,6 +6,7 @@ using Boomerang.Server.Auth;
 using Boomerang.Server.Hosting;
 using Boomerang.Server.Jobs;
 using Microsoft.Extensions.Configuration;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.UnitTests.Server;
 

@@ -1,7 +1,7 @@
 using Boomerang.Server.Dedup2D.Engine;
-using Boomerang.Server.Hosting;
 using Boomerang.Server.Storage;
 using Microsoft.Extensions.Options;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.Server.Dedup2D.BuiltIn;
 

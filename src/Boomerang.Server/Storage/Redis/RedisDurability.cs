@@ -1,4 +1,5 @@
 using StackExchange.Redis;
+using Boomerang.Server.Configuration;
 
 namespace Boomerang.Server.Storage.Redis;
 
@@ -13,7 +14,7 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
     {
         if (await InfoAsync(db, "cluster").ConfigureAwait(false) is { } cluster && cluster.Contains("cluster_enabled:1", StringComparison.Ordinal))
         {
-            throw new Hosting.BoomerangConfigurationException(
+            throw new BoomerangConfigurationException(
                 "Redis: Redis Cluster is not supported (each change is one script over several keys, which must sit in "
                 + "one hash slot); point Boomerang:Storage:Redis:Configuration at a standalone primary or a Sentinel-managed one");
         }
@@ -35,13 +36,13 @@ internal sealed partial class RedisDurability(RedisStorageOptions options, ILogg
         }
         catch (RedisServerException e)
         {
-            throw new Hosting.BoomerangConfigurationException(
+            throw new BoomerangConfigurationException(
                 $"Redis: CONFIG GET is refused ({e.Message}), so Boomerang cannot tell what an acknowledged job survives; "
                 + "set Boomerang:Storage:Redis:Persistence to the server's persistence (aof-always, aof-everysec, aof-no, rdb or none)");
         }
         if (mode == "none" && !options.AllowVolatile)
         {
-            throw new Hosting.BoomerangConfigurationException(
+            throw new BoomerangConfigurationException(
                 "Redis: the server has no persistence (appendonly no, no save points), so a Redis restart loses every job; "
                 + "turn on AOF (appendonly yes, appendfsync always or everysec) or set Boomerang:Storage:Redis:AllowVolatile=true");
         }

@@ -1,3 +1,4 @@
+using Boomerang.Server.Configuration;
 namespace Boomerang.Server.Storage.Redis;
 
 /// <summary>
@@ -26,14 +27,14 @@ internal static class RedisSeedAliases
                     // The seed's in-memory default: Boomerang's default store (SQLite, or PostgreSQL when configured).
                     break;
                 default:
-                    throw new Hosting.BoomerangConfigurationException($"DEDUP2D_ASYNC_BACKEND: '{backend}' is not 'redis' or 'inprocess'");
+                    throw new BoomerangConfigurationException($"DEDUP2D_ASYNC_BACKEND: '{backend}' is not 'redis' or 'inprocess'");
             }
         }
         var url = new[] { "DEDUP2D_REDIS_URL", "REDIS_URL" }.Select(n => (Name: n, Value: env(n))).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v.Value));
         if (url.Value is not null && Free(ConfigurationKey))
         {
             var parsed = RedisUrl.Parse(url.Value)
-                ?? throw new Hosting.BoomerangConfigurationException($"{url.Name}: not a redis:// or rediss:// URL (redis://[:password@]host:port/db)");
+                ?? throw new BoomerangConfigurationException($"{url.Name}: not a redis:// or rediss:// URL (redis://[:password@]host:port/db)");
             values[ConfigurationKey] = parsed.Configuration;
             if (parsed.Password is not null && Free("Boomerang:Storage:Redis:Password"))
             {

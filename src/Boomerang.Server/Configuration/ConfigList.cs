@@ -1,4 +1,4 @@
-namespace Boomerang.Server.Hosting;
+namespace Boomerang.Server.Configuration;
 
 /// <summary>
 /// A list setting in either form: indexed (<c>Boomerang__Roles__0=api</c>, a JSON array) or one comma-separated value

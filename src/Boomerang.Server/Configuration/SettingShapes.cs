@@ -1,7 +1,7 @@
 using System.Collections;
 using System.ComponentModel;
 
-namespace Boomerang.Server.Hosting;
+namespace Boomerang.Server.Configuration;
 
 /// <summary>How a settings type is written in configuration: a value, a list, a dictionary, or an object of properties.</summary>
 internal static class SettingShapes

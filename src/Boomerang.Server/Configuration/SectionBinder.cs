@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Boomerang.Server.Hosting;
+namespace Boomerang.Server.Configuration;
 
 /// <summary>
 /// Binds a settings section as ASP.NET does, then reads every list of values through <see cref="ConfigList"/> so the

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Boomerang.Server.Hosting;
+namespace Boomerang.Server.Configuration;
 
 /// <summary>
 /// The one way a feature declares its settings: binds the section (lists in either form), validates it at start, and

@@ -1,4 +1,4 @@
-namespace Boomerang.Server.Hosting;
+namespace Boomerang.Server.Configuration;
 
 /// <summary>
 /// What this process does (<c>Boomerang:Roles</c>, a list: <c>api,worker</c> or <c>Roles:0=api</c>, default all):

@@ -1,4 +1,4 @@
-namespace Boomerang.Server.Hosting;
+namespace Boomerang.Server.Configuration;
 
 /// <summary>
 /// Every setting the process knows under <c>Boomerang:</c>, gathered from the sections features register

@@ -1,4 +1,4 @@
-namespace Boomerang.Server.Hosting;
+namespace Boomerang.Server.Configuration;
 
 /// <summary>A setting that cannot be used: the process stops at start, naming it (exit code 2).</summary>
 internal sealed class BoomerangConfigurationException : Exception
