@@ -116,21 +116,11 @@ internal static class Dedup2DApi
         {
             return query.Error;
         }
-        var (form, error) = await reader.ReadFormAsync(http.Request, ct);
-        if (error is not null)
-        {
-            return error;
-        }
-        var (file, fileError) = await UploadReader.FileAsync(form!, "file", ct);
-        if (fileError is not null)
-        {
-            return fileError;
-        }
         // Unlike the seed, the geometry is checked before the engine is called, so a bad geom_json leaves no half-done add.
-        var (geom, _, geomError) = await UploadReader.GeomAsync(form!, "geom_json", ct);
-        if (geomError is not null)
+        var (file, geom, uploadError) = await reader.ReadDrawingAsync(http.Request, ct);
+        if (uploadError is not null)
         {
-            return geomError;
+            return uploadError;
         }
         try
         {

@@ -52,20 +52,10 @@ internal static class SearchEndpoint
         {
             return q.Error;
         }
-        var (form, formError) = await reader.ReadFormAsync(http.Request, ct);
-        if (formError is not null)
+        var (file, geom, uploadError) = await reader.ReadDrawingAsync(http.Request, ct);
+        if (uploadError is not null)
         {
-            return formError;
-        }
-        var (file, fileError) = await UploadReader.FileAsync(form!, "file", ct);
-        if (fileError is not null)
-        {
-            return fileError;
-        }
-        var (geom, _, geomError) = await UploadReader.GeomAsync(form!, "geom_json", ct);
-        if (geomError is not null)
-        {
-            return geomError;
+            return uploadError;
         }
 
         var tenant = ApiKeyFilter.TenantOf(http);

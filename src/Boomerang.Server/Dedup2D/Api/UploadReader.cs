@@ -117,6 +117,25 @@ internal sealed class UploadReader(IOptions<Dedup2DOptions> options)
         }
     }
 
+    /// <summary>A drawing upload as <c>index/add</c> and <c>search</c> take it: the form, its <c>file</c> part and an
+    /// optional <c>geom_json</c>, checked in that order; the first error stops it.</summary>
+    public async Task<(DrawingFile? File, JsonObject? Geom, JsonHttpResult<Dedup2DError>? Error)> ReadDrawingAsync(
+        HttpRequest request, CancellationToken ct)
+    {
+        var (form, formError) = await ReadFormAsync(request, ct).ConfigureAwait(false);
+        if (formError is not null)
+        {
+            return (null, null, formError);
+        }
+        var (file, fileError) = await FileAsync(form!, "file", ct).ConfigureAwait(false);
+        if (fileError is not null)
+        {
+            return (null, null, fileError);
+        }
+        var (geom, _, geomError) = await GeomAsync(form!, "geom_json", ct).ConfigureAwait(false);
+        return geomError is not null ? (null, null, geomError) : (file, geom, null);
+    }
+
     private static JsonHttpResult<Dedup2DError> TooLarge(long limit) =>
         Replies.Error(413, $"Request body too large: the limit is {limit} bytes (Boomerang:Dedup2D:MaxUploadBytes)");
 }
