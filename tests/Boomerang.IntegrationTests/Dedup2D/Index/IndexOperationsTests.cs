@@ -228,6 +228,17 @@ public sealed class IndexOperationsTests
         Assert.Empty(await server.Client.ListAllAsync(10));
     }
 
+    [Theory]
+    [InlineData("Boomerang:Dedup2D:BuiltIn:DwgConverter", "dwg2dxf")]
+    [InlineData("Boomerang:Dedup2D:BuiltIn:ChangePollSeconds", "0")]
+    [InlineData("Boomerang:Dedup2D:BuiltIn:MaxImportFiles", "0")]
+    public async Task A_bad_index_setting_stops_the_server_naming_it(string key, string value)
+    {
+        using var folder = new TempFolder();
+        var e = await Assert.ThrowsAnyAsync<Exception>(async () => await (await StartAsync(folder, (key, value))).DisposeAsync());
+        Assert.Contains(key, e.Message);
+    }
+
     private static ByteArrayContent Part(byte[] bytes, string type)
     {
         var part = new ByteArrayContent(bytes);
