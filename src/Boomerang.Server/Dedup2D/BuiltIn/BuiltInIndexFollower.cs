@@ -3,12 +3,13 @@ using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Dedup2D.BuiltIn;
 
-/// <summary>Keeps this node's in-memory index in step with the shared store: every <c>ChangePollSeconds</c> it applies the
+/// <summary>Keeps this node's in-memory index in step with the shared store: every <c>ChangePollSeconds</c>, or sooner when
+/// <see cref="BuiltInChangeListener"/> hears a NOTIFY, it applies the
 /// adds and deletes other nodes appended to the change sequence (its own come back too and are applied again, harmlessly),
 /// and now and then prunes changes older than <c>ChangeRetentionHours</c>. A store that is not reachable is retried on
 /// the next tick, never stopping the loop.</summary>
-internal sealed partial class BuiltInIndexFollower(BuiltInEngine engine, IOptions<Dedup2DOptions> dedup, IOptions<BuiltInEngineOptions> options,
-    TimeProvider time, ILogger<BuiltInIndexFollower> log) : BackgroundService
+internal sealed partial class BuiltInIndexFollower(BuiltInEngine engine, IndexChangeHint hint, IOptions<Dedup2DOptions> dedup,
+    IOptions<BuiltInEngineOptions> options, TimeProvider time, ILogger<BuiltInIndexFollower> log) : BackgroundService
 {
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(10);
 
@@ -18,13 +19,15 @@ internal sealed partial class BuiltInIndexFollower(BuiltInEngine engine, IOption
         {
             return;
         }
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.ChangePollSeconds), time);
+        var poll = TimeSpan.FromSeconds(options.Value.ChangePollSeconds);
         var lastPrune = time.GetUtcNow();
         var failing = false;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                // A hint (PostgreSQL NOTIFY from another node) cuts the wait short; polling is the fallback.
+                await hint.WaitAsync(poll, stoppingToken).ConfigureAwait(false);
                 try
                 {
                     await engine.FollowChangesAsync(stoppingToken).ConfigureAwait(false);

@@ -27,7 +27,9 @@ internal static class BuiltInRegistration
         services.AddSingleton<BuiltInEngine>();
         services.AddSingleton<IDrawingEngine>(sp => sp.GetRequiredService<BuiltInEngine>());
         services.AddHostedService<BuiltInIndexLoader>();
+        services.AddSingleton<IndexChangeHint>();
         services.AddHostedService<BuiltInIndexFollower>();
+        services.AddHostedService<BuiltInChangeListener>();
         return services;
     }
 }

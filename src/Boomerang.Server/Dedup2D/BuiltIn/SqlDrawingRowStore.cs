@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Boomerang.Server.Dedup2D.Storage;
 using Boomerang.Server.Storage;
+using Boomerang.Server.Storage.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Dedup2D.BuiltIn;
@@ -127,6 +128,13 @@ internal sealed class SqlDrawingRowStore(IServiceProvider services, IOptions<Sto
                 "INSERT INTO dedup2d_index_changes (tenant_id, file_hash, op, created_at) VALUES (@t, @h, @o, @c)",
                 ("@t", tenantId), ("@h", fileHash), ("@o", deleted ? "delete" : "add"), ("@c", Now()));
             await change.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            if (storage.Value.UsesPostgres)
+            {
+                // Delivered at commit: the other nodes' followers wake up instead of waiting for their next poll.
+                await using var notify = Command(connection, tx, "SELECT pg_notify(@ch, '')",
+                    ("@ch", BuiltInChangeListener.Channel(services.GetRequiredService<PostgresSchema>())));
+                await notify.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
         }
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return changed;

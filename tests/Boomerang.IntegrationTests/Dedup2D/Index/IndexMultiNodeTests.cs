@@ -50,6 +50,25 @@ public sealed class IndexMultiNodeTests
     }
 
     [Fact]
+    public async Task On_postgres_the_notify_hint_brings_an_add_to_the_other_node_long_before_its_next_poll()
+    {
+        await using var schema = new TestSchema();
+        using var folderA = new TempFolder();
+        using var folderB = new TempFolder();
+        (string, string)[] settings = [.. (await schema.SettingsAsync()).Select(kv => (kv.Key, kv.Value)),
+            ("Boomerang:Dedup2D:BuiltIn:ChangePollSeconds", "60")];
+        await using var a = await StartAsync(folderA, settings);
+        await using var b = await StartAsync(folderB, settings);
+        var sheet = Sheet(31);
+        // Both nodes have loaded (and had their first wake-up) before the add.
+        Assert.Empty(await b.Client.FoundAsync(sheet));
+
+        var hash = await a.Client.AddAsync(sheet, "sheet.png");
+        await Eventually.WaitAsync(async () => (await b.Client.FoundAsync(sheet)).Contains(hash), "node B to find the add through NOTIFY",
+            TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task On_redis_an_add_on_one_node_is_found_on_the_other_and_a_delete_stops_it_being_found()
     {
         var configuration = await TestRedis.ConfigurationAsync();
