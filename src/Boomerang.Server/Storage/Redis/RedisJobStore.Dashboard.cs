@@ -6,16 +6,23 @@ using StackExchange.Redis;
 namespace Boomerang.Server.Storage.Redis;
 
 /// <summary>
-/// The dashboard's reads, from the indexes the scripts keep (<see cref="RedisKeys"/>): status counts from the
-/// <c>counts</c> hashes, rates from the <c>finished</c> and <c>delivered</c> sorted sets (ZCOUNT), the jobs list from
+/// The dashboard's reads, from the indexes the scripts keep (<see cref="RedisKeys"/>): status counts from the tenant's
+/// per-status sets (ZCARD) or the <c>counts</c> hash, rates from the <c>finished</c> and <c>delivered</c> sorted sets (ZCOUNT), the jobs list from
 /// <c>jobs</c> or the tenant's set newest first, host errors from the latest entries of <c>deliveries</c>.
 /// </summary>
 internal sealed partial class RedisJobStore : IDashboardStore
 {
+    private static readonly string[] Statuses = [JobStatus.Pending, JobStatus.InProgress, JobStatus.Completed, JobStatus.Failed, JobStatus.Canceled];
+
     public Task<IReadOnlyDictionary<string, long>> CountByStatusAsync(string? tenantId, CancellationToken ct) =>
         ReadAsync<IReadOnlyDictionary<string, long>>(async db =>
         {
-            var entries = await db.HashGetAllAsync(keys.Counts(tenantId)).ConfigureAwait(false);
+            if (tenantId is not null)
+            {
+                var sizes = await Task.WhenAll(Statuses.Select(s => db.SortedSetLengthAsync(keys.InStatus(tenantId, s)))).ConfigureAwait(false);
+                return Statuses.Zip(sizes).Where(x => x.Second > 0).ToDictionary(x => x.First, x => x.Second, StringComparer.Ordinal);
+            }
+            var entries = await db.HashGetAllAsync(keys.Counts).ConfigureAwait(false);
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var e in entries)
             {
@@ -57,7 +64,8 @@ internal sealed partial class RedisJobStore : IDashboardStore
             double upper = q.BeforeSeq is { } b ? b : double.PositiveInfinity;
             var exclude = q.BeforeSeq is null ? Exclude.None : Exclude.Stop;
             var chunk = Math.Max(100, 3 * fetch);
-            var index = keys.Jobs(q.TenantId);
+            // A tenant's jobs in one status have an index of their own; otherwise the tenant's (or every) job is walked.
+            var index = q.TenantId is { } t && q.Status is { } s ? keys.InStatus(t, s) : keys.Jobs(q.TenantId);
             while (picked.Count < fetch)
             {
                 ct.ThrowIfCancellationRequested();

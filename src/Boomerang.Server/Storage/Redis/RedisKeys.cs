@@ -8,8 +8,8 @@ namespace Boomerang.Server.Storage.Redis;
 /// submit sequence). Boomerang's own: <c>{p}:pending</c> and <c>{p}:running</c> (sorted by seq and by lease expiry),
 /// <c>{p}:idem</c>, <c>{p}:seq</c>, <c>{p}:delivery:{seq}</c>, <c>{p}:due</c>, <c>{p}:dleased</c>, <c>{p}:dseq</c>,
 /// <c>{p}:attempts:{job id}</c>, <c>{p}:schema</c>, and the pub/sub channel <c>{p}:events</c>. The dashboard's, the
-/// gauges' and retention's indexes, kept by the same scripts: <c>{p}:jobs</c> (every job by seq), <c>{p}:counts</c> and
-/// <c>{p}:tenant:{t}:counts</c> (jobs per status), <c>{p}:finished</c> and <c>{p}:tenant:{t}:finished</c> (finished jobs
+/// gauges' and retention's indexes, kept by the same scripts: <c>{p}:jobs</c> (every job by seq), <c>{p}:tenant:{t}:s:{status}</c>
+/// (a tenant's jobs in one status, by seq), <c>{p}:counts</c> (jobs per status), <c>{p}:finished</c> and <c>{p}:tenant:{t}:finished</c> (finished jobs
 /// by finished_at), <c>{p}:deliveries</c> and <c>{p}:tenant:{t}:deliveries</c> (by seq), <c>{p}:delivered</c> and
 /// <c>{p}:tenant:{t}:delivered</c> (successful deliveries by finished_at); a job hash lists its deliveries' seqs.
 /// </summary>
@@ -24,7 +24,8 @@ internal sealed class RedisKeys(string prefix)
     public RedisKey Pending => $"{prefix}:pending";
     public RedisKey Idempotency => $"{prefix}:idem";
     public RedisKey Jobs(string? tenantId) => tenantId is null ? $"{prefix}:jobs" : Tenant(tenantId);
-    public RedisKey Counts(string? tenantId) => Scoped(tenantId, "counts");
+    public RedisKey Counts => $"{prefix}:counts";
+    public RedisKey InStatus(string tenantId, string status) => $"{prefix}:tenant:{tenantId}:s:{status}";
     public RedisKey Finished(string? tenantId) => Scoped(tenantId, "finished");
     public RedisKey Deliveries(string? tenantId) => Scoped(tenantId, "deliveries");
     public RedisKey Delivered(string? tenantId) => Scoped(tenantId, "delivered");

@@ -12,13 +12,19 @@ internal static partial class RedisScripts
     private const string Prelude = """
         local p = ARGV[1]
         local function job(id) return p .. ':job:' .. id end
-        -- The indexes the dashboard, the gauges and retention read (RedisKeys): jobs per status, globally and per tenant
-        -- (hashes; a field that reaches 0 goes, so a purged store leaves none), and finished jobs by finished_at.
-        local function tally(tenant, from, to)
+        -- The indexes the listings, the dashboard, the gauges and retention read (RedisKeys): a tenant's jobs per status
+        -- (sorted sets by seq), jobs per status overall (a hash; a field that reaches 0 goes, so a purged store leaves
+        -- none), and finished jobs by finished_at.
+        local function tally(tenant, id, seq, from, to)
           tenant = tenant or ''
-          for _, h in ipairs({ p .. ':counts', p .. ':tenant:' .. tenant .. ':counts' }) do
-            if from and redis.call('HINCRBY', h, from, -1) <= 0 then redis.call('HDEL', h, from) end
-            if to then redis.call('HINCRBY', h, to, 1) end
+          local c, t = p .. ':counts', p .. ':tenant:' .. tenant .. ':s:'
+          if from then
+            if redis.call('HINCRBY', c, from, -1) <= 0 then redis.call('HDEL', c, from) end
+            redis.call('ZREM', t .. from, id)
+          end
+          if to then
+            redis.call('HINCRBY', c, to, 1)
+            redis.call('ZADD', t .. to, seq, id)
           end
         end
         local function finished(id, tenant, at)
@@ -102,7 +108,7 @@ internal static partial class RedisScripts
           redis.call('SADD', p .. ':active', id)
           redis.call('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
           redis.call('ZADD', p .. ':jobs', seq, id)
-          tally(tenant, nil, 'pending')
+          tally(tenant, id, seq, nil, 'pending')
           -- The seed gave this index a TTL; Boomerang keeps its jobs, so the index must not expire under them.
           redis.call('PERSIST', p .. ':tenant:' .. tenant .. ':jobs')
           if field ~= '' then redis.call('HSET', p .. ':idem', field, id) end
@@ -120,13 +126,13 @@ internal static partial class RedisScripts
         for _, id in ipairs(ids) do
           redis.call('ZREM', p .. ':pending', id)
           local k = job(id)
-          local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress')
+          local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress', 'seq')
           if f[1] == 'pending' then
             local attempt = redis.call('HINCRBY', k, 'attempt', 1)
             redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', expires)
             if not f[2] or f[2] == '' then redis.call('HSET', k, 'started_at', now) end
             redis.call('ZADD', p .. ':running', expires, id)
-            tally(f[3], 'pending', 'in_progress')
+            tally(f[3], id, f[8], 'pending', 'in_progress')
             out[#out + 1] = { id, f[3], f[4], f[5] or '', attempt, f[6] or '', f[7] or '0' }
           end
         end
@@ -178,7 +184,7 @@ internal static partial class RedisScripts
           local b = 5 + i * 19
           local id, attempt, status, result, has_result, err, cancel = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
           local k = job(id)
-          local f = redis.call('HMGET', k, 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested', 'tenant_id')
+          local f = redis.call('HMGET', k, 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested', 'tenant_id', 'seq')
           local held = f[1] == 'in_progress' and f[3] == attempt
           if owner == '' then
             held = held and (tonumber(f[4]) or 0) < tonumber(now) and (cancel == '' or cancel == f[5])
@@ -191,7 +197,7 @@ internal static partial class RedisScripts
             if has_result == '1' then redis.call('SET', p .. ':result:' .. id, result) end
             redis.call('ZREM', p .. ':running', id)
             redis.call('SREM', p .. ':active', id)
-            tally(f[6], 'in_progress', status)
+            tally(f[6], id, f[7], 'in_progress', status)
             finished(id, f[6], now)
             if ARGV[b + 7] ~= '' then
               deliveries = add_delivery(now, b + 7) or deliveries
@@ -217,7 +223,7 @@ internal static partial class RedisScripts
             redis.call('HSET', job(id), 'status', 'pending', 'lease_owner', '', 'lease_expires_at', '')
             redis.call('ZREM', p .. ':running', id)
             redis.call('ZADD', p .. ':pending', f[5], id)
-            tally(f[6], 'in_progress', 'pending')
+            tally(f[6], id, f[5], 'in_progress', 'pending')
             moved = moved + 1
           end
         end
@@ -242,7 +248,7 @@ internal static partial class RedisScripts
               redis.call('HINCRBY', job(id), 'attempt', -1)
               redis.call('ZREM', p .. ':running', id)
               redis.call('ZADD', p .. ':pending', f[4], id)
-              tally(f[6], 'in_progress', 'pending')
+              tally(f[6], id, f[4], 'in_progress', 'pending')
               released = released + 1
             end
           end
@@ -261,8 +267,9 @@ internal static partial class RedisScripts
           redis.call('HSET', job(id), 'status', 'canceled', 'cancel_requested', '1', 'finished_at', now, 'error', '')
           redis.call('ZREM', p .. ':pending', id)
           redis.call('SREM', p .. ':active', id)
-          local tenant = redis.call('HGET', job(id), 'tenant_id')
-          tally(tenant, 'pending', 'canceled')
+          local g = redis.call('HMGET', job(id), 'tenant_id', 'seq')
+          local tenant = g[1]
+          tally(tenant, id, g[2], 'pending', 'canceled')
           finished(id, tenant, now)
           if #ARGV >= 16 then add_delivery(now, 5) end
         elseif seen == 'in_progress' then

@@ -62,7 +62,7 @@ internal static partial class RedisScripts
                 local field = units(tenant) .. ':' .. tenant .. ':' .. f[5]
                 if redis.call('HGET', p .. ':idem', field) == id then redis.call('HDEL', p .. ':idem', field) end
               end
-              tally(tenant, status, nil)
+              tally(tenant, id, nil, status, nil)
               deleted = deleted + 1
             end
           end
