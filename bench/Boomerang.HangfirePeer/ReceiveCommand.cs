@@ -1,0 +1,43 @@
+using Boomerang.Bench;
+
+namespace Boomerang.HangfirePeer;
+
+/// <summary>The shared callback receiver as its own process, so every peer posts to the same kind of server.</summary>
+internal static class ReceiveCommand
+{
+    public static async Task<int> RunAsync(PeerOptions options)
+    {
+        var expect = options.Int("expect", 1);
+        var timeout = TimeSpan.FromSeconds(options.Int("timeout-s", 1800));
+        await using var receiver = await FastReceiver.StartAsync();
+        Console.WriteLine($"RECEIVER_URL {new Uri(receiver.BaseAddress, "/hook")}");
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        var deadline = DateTime.UtcNow + timeout;
+        while (receiver.Count < expect && DateTime.UtcNow < deadline && !stop.IsCancellationRequested)
+        {
+            await Task.Delay(10, CancellationToken.None);
+        }
+        Console.WriteLine(
+            $"RECEIVED {receiver.Count} {receiver.First?.ToUnixTimeMilliseconds() ?? 0} {receiver.Last?.ToUnixTimeMilliseconds() ?? 0}");
+        if (receiver.Count < expect)
+        {
+            Console.Error.WriteLine($"receiver: {receiver.Count} of {expect} callbacks arrived");
+            return 1;
+        }
+        // Keep answering (a system may still repeat a callback) until the script stops this process.
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return 0;
+    }
+}
