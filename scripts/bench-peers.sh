@@ -52,13 +52,19 @@ fail() {
     exit 1
 }
 
+# Stops a process this script started: TERM, then KILL after 10 s.
+stop_process() {
+    local pid=$1 deadline=$((SECONDS + 10))
+    kill "$pid" 2>/dev/null || return 0
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
 # On any exit: stop the receiver this script started, drop the run's database, stop the cluster, remove temp files.
 cleanup() {
     local status=$?
-    if [[ -n "$receiver_pid" ]] && kill -0 "$receiver_pid" 2>/dev/null; then
-        kill "$receiver_pid" 2>/dev/null || true
-        wait "$receiver_pid" 2>/dev/null || true
-    fi
+    [[ -n "$receiver_pid" ]] && stop_process "$receiver_pid"
     if [[ -n "$current_db" ]]; then
         psql_admin -c "drop database if exists $current_db with (force)" >/dev/null 2>&1 || true
     fi
@@ -110,7 +116,7 @@ start_receiver() {
     receiver_url=$(awk '/^RECEIVER_URL /{ print $2 }' "$work/receiver.out")
 }
 
-# Waits (up to 60 s) for the receiver's RECEIVED line, stops it, and prints "<count> <first ms> <last ms>".
+# Waits (up to 60 s) for the receiver's RECEIVED line, stops it, and sets received to "<count> <first ms> <last ms>".
 stop_receiver() {
     local deadline=$((SECONDS + 60))
     until grep -q '^RECEIVED ' "$work/receiver.out"; do
@@ -118,10 +124,9 @@ stop_receiver() {
         ((SECONDS < deadline)) || break
         sleep 0.1
     done
-    kill "$receiver_pid" 2>/dev/null || true
-    wait "$receiver_pid" 2>/dev/null || true
+    stop_process "$receiver_pid"
     receiver_pid=
-    awk '/^RECEIVED /{ print $2, $3, $4 }' "$work/receiver.out"
+    received=$(awk '/^RECEIVED /{ print $2, $3, $4 }' "$work/receiver.out")
 }
 
 # Records one figure: tag (system/setting/workload), round, jobs/s.
@@ -176,8 +181,8 @@ peer_run() {
     local ok=1
     run_logged "${command[@]}" || ok=0
     if [[ $callbacks == 1 ]]; then
-        local received first_submit arrived last
-        received=$(stop_receiver)
+        local first_submit arrived last
+        stop_receiver
         cat "$work/receiver.out" >>"$log"
         read -r arrived _ last <<<"$received"
         first_submit=$(awk '/^FIRST_SUBMIT_MS /{ print $2 }' "$work/run.out")

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Boomerang.Bench;
 
 namespace Boomerang.HangfirePeer;
@@ -11,13 +12,10 @@ internal static class ReceiveCommand
         var timeout = TimeSpan.FromSeconds(options.Int("timeout-s", 1800));
         await using var receiver = await FastReceiver.StartAsync();
         Console.WriteLine($"RECEIVER_URL {new Uri(receiver.BaseAddress, "/hook")}");
+        // The receiver's web host takes SIGTERM and SIGINT for itself (it stops, the process would not): end here too.
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => stop.Cancel());
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => stop.Cancel());
         var deadline = DateTime.UtcNow + timeout;
         while (receiver.Count < expect && DateTime.UtcNow < deadline && !stop.IsCancellationRequested)
         {
