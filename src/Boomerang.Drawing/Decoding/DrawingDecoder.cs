@@ -25,7 +25,7 @@ public sealed class DrawingDecoder(DrawingLimits limits)
             case DrawingFormat.Dxf:
                 return FromDxf(format, DxfReader.Read(bytes.Span, limits));
             case DrawingFormat.BinaryDxf:
-                throw DrawingFileException.Unsupported("Binary DXF is not supported; save the drawing as ASCII DXF.");
+                return FromDxf(format, DxfReader.Read(BinaryDxfReader.ToAscii(bytes.Span, limits), limits));
             case DrawingFormat.Dwg:
                 if (string.IsNullOrWhiteSpace(limits.DwgConverter))
                     throw DrawingFileException.Unsupported(
@@ -37,7 +37,8 @@ public sealed class DrawingDecoder(DrawingLimits limits)
     }
 
     /// <summary>Parses a DXF without rendering it (geometry export).</summary>
-    public DxfDocument ReadDxf(ReadOnlySpan<byte> bytes) => DxfReader.Read(bytes, limits);
+    public DxfDocument ReadDxf(ReadOnlySpan<byte> bytes) =>
+        DxfReader.Read(BinaryDxfReader.IsBinary(bytes) ? BinaryDxfReader.ToAscii(bytes, limits) : bytes, limits);
 
     private DecodedDrawing FromDxf(DrawingFormat format, DxfDocument doc) =>
         new(format, DxfRenderer.Render(doc, limits, limits.DxfRenderSize), doc);

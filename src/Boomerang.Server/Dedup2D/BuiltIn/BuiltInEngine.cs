@@ -120,9 +120,9 @@ internal sealed partial class BuiltInEngine(
     public JsonObject? TryExtractGeometry(DrawingFile file)
     {
         var span = file.Bytes.Span;
-        if (span.StartsWith("AutoCAD Binary DXF"u8)) return null;
         var head = Encoding.ASCII.GetString(span[..Math.Min(span.Length, 2048)]);
-        var looksDxf = file.FileName.EndsWith(".dxf", StringComparison.OrdinalIgnoreCase) || head.TrimStart().StartsWith('0') && head.Contains("SECTION", StringComparison.Ordinal);
+        var looksDxf = file.FileName.EndsWith(".dxf", StringComparison.OrdinalIgnoreCase) || BinaryDxfReader.IsBinary(span)
+                       || head.TrimStart().StartsWith('0') && head.Contains("SECTION", StringComparison.Ordinal);
         if (!looksDxf) return null;
         try
         {
