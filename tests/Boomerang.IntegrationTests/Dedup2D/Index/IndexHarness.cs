@@ -41,6 +41,49 @@ internal static class IndexHarness
         "0", "TEXT", "8", "NOTES", "10", "5", "20", "90", "40", "5", "1", $"PLATE {seed}",
         "0", "ENDSEC", "0", "EOF", ""));
 
+    /// <summary>A plate as R12 binary DXF (1-byte group codes): four LINEs, a CIRCLE and a TEXT.</summary>
+    public static byte[] BinaryPlate()
+    {
+        var b = new List<byte>("AutoCAD Binary DXF\r\n\u001a\0"u8.ToArray());
+        void Str(int code, string value)
+        {
+            b.Add((byte)code);
+            b.AddRange(Encoding.ASCII.GetBytes(value));
+            b.Add(0);
+        }
+        void Dbl(int code, double value)
+        {
+            b.Add((byte)code);
+            b.AddRange(BitConverter.GetBytes(value));
+        }
+        Str(0, "SECTION");
+        Str(2, "ENTITIES");
+        (double, double, double, double)[] edges = [(0, 0, 240, 0), (240, 0, 240, 120), (240, 120, 0, 120), (0, 120, 0, 0)];
+        foreach (var (x1, y1, x2, y2) in edges)
+        {
+            Str(0, "LINE");
+            Str(8, "PART");
+            Dbl(10, x1);
+            Dbl(20, y1);
+            Dbl(11, x2);
+            Dbl(21, y2);
+        }
+        Str(0, "CIRCLE");
+        Str(8, "PART");
+        Dbl(10, 60);
+        Dbl(20, 60);
+        Dbl(40, 25);
+        Str(0, "TEXT");
+        Str(8, "NOTES");
+        Dbl(10, 150);
+        Dbl(20, 100);
+        Dbl(40, 8);
+        Str(1, "BINARY PLATE 7");
+        Str(0, "ENDSEC");
+        Str(0, "EOF");
+        return [.. b];
+    }
+
     public static async Task<string> AddAsync(this HttpClient client, byte[] file, string name, string contentType = "image/png")
     {
         var (status, body, _) = await client.SendAsync(HttpMethod.Post, "/index/add", Upload(file, name, contentType: contentType));

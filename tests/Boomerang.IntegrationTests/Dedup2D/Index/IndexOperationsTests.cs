@@ -228,6 +228,23 @@ public sealed class IndexOperationsTests
         Assert.Empty(await server.Client.ListAllAsync(10));
     }
 
+    [Fact]
+    public async Task A_binary_dxf_is_indexed_with_its_geometry_and_found_with_the_precision_level()
+    {
+        using var folder = new TempFolder();
+        await using var server = await StartAsync(folder);
+        var plate = BinaryPlate();
+
+        var hash = await server.Client.AddAsync(plate, "plate-bin.dxf", "application/dxf");
+        var (status, result, _) = await server.Client.SearchAsync("", Upload(plate, "plate-bin.dxf", contentType: "application/dxf"));
+
+        Assert.True(status == 200, result?.ToJsonString());
+        var top = result!["duplicates"]!.AsArray()[0]!;
+        Assert.Equal(hash, (string?)top["file_hash"]);
+        Assert.NotNull(top["levels"]!["l4"]);
+        Assert.True((await server.Client.SendAsync(HttpMethod.Get, $"/geom/{hash}/exists")).Body!["exists"]!.GetValue<bool>());
+    }
+
     [Theory]
     [InlineData("Boomerang:Dedup2D:BuiltIn:DwgConverter", "dwg2dxf")]
     [InlineData("Boomerang:Dedup2D:BuiltIn:ChangePollSeconds", "0")]
