@@ -95,8 +95,16 @@ internal sealed partial class BuiltInEngine(
         var path = OriginalPath(request.TenantId, hash);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temp, request.File.Bytes.ToArray(), ct).ConfigureAwait(false);
         var name = string.IsNullOrEmpty(request.File.FileName) ? "unknown" : request.File.FileName;
+        try
+        {
+            await File.WriteAllBytesAsync(temp, request.File.Bytes.ToArray(), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
         await _write.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
