@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace Boomerang.Drawing.Decoding;
@@ -10,6 +9,9 @@ internal static class RasterDecoder
     // Large rasters are decoded straight to a smaller size where the codec can (JPEG 1/2, 1/4, 1/8); features never
     // need more than this.
     private const int PreferredLongSide = 2048;
+
+    /// <summary>Long side of the raster handed to feature extraction and diffs (the normaliser works at this size).</summary>
+    internal const int WorkingLongSide = 1024;
 
     public static GrayImage Decode(ReadOnlySpan<byte> bytes, DrawingLimits limits)
     {
@@ -24,29 +26,29 @@ internal static class RasterDecoder
 
         var scale = Math.Min(1f, (float)PreferredLongSide / Math.Max(info.Width, info.Height));
         var size = scale < 1f ? codec.GetScaledDimensions(scale) : new SKSizeI(info.Width, info.Height);
-        var target = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = new byte[target.BytesSize];
-        var handle = GCHandle.Alloc(rgba, GCHandleType.Pinned);
-        SKCodecResult result;
-        try { result = codec.GetPixels(target, handle.AddrOfPinnedObject()); }
-        finally { handle.Free(); }
+        using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
         if (result == SKCodecResult.IncompleteInput || result == SKCodecResult.ErrorInInput)
             throw DrawingFileException.Corrupt("The image data is truncated or damaged.");
         if (result != SKCodecResult.Success)
             throw DrawingFileException.Corrupt($"The image cannot be decoded ({result}).");
-        return ToGray(rgba, size.Width, size.Height);
+        // Down to the working size in native code (mipmapped, so thin lines average instead of dropping out); only this
+        // smaller raster is touched per pixel in C#.
+        var fit = Math.Min(1.0, (double)WorkingLongSide / Math.Max(size.Width, size.Height));
+        if (fit >= 1.0) return ToGray(decoded.GetPixelSpan(), size.Width, size.Height);
+        int w = Math.Max(1, (int)Math.Round(size.Width * fit)), h = Math.Max(1, (int)Math.Round(size.Height * fit));
+        using var small = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
+        if (!decoded.ScalePixels(small, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)))
+            throw DrawingFileException.Corrupt("The image cannot be resampled.");
+        return ToGray(small.GetPixelSpan(), w, h);
     }
 
-    // Luma composited over white paper, so transparent regions read as blank.
-    private static GrayImage ToGray(byte[] rgba, int width, int height)
+    // Luma of premultiplied RGBA composited over white paper (transparent regions read as blank).
+    private static GrayImage ToGray(ReadOnlySpan<byte> rgba, int width, int height)
     {
         var gray = new byte[width * height];
         for (int i = 0, j = 0; i < gray.Length; i++, j += 4)
-        {
-            int luma = (rgba[j] * 77 + rgba[j + 1] * 150 + rgba[j + 2] * 29) >> 8;
-            int a = rgba[j + 3];
-            gray[i] = (byte)((luma * a + 255 * (255 - a)) / 255);
-        }
+            gray[i] = (byte)Math.Min(255, ((rgba[j] * 77 + rgba[j + 1] * 150 + rgba[j + 2] * 29) >> 8) + 255 - rgba[j + 3]);
         return new GrayImage(width, height, gray);
     }
 }
