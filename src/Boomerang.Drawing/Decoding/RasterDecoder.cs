@@ -26,22 +26,68 @@ internal static class RasterDecoder
 
         var scale = Math.Min(1f, (float)PreferredLongSide / Math.Max(info.Width, info.Height));
         var size = scale < 1f ? codec.GetScaledDimensions(scale) : new SKSizeI(info.Width, info.Height);
-        using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
+        GrayImage full;
+        if (codec.Info.ColorType == SKColorType.Gray8)
+        {
+            // Gray sources (most scans and plots) decode straight to one byte per pixel.
+            var pixels = new byte[size.Width * size.Height];
+            Check(Decode(codec, new SKImageInfo(size.Width, size.Height, SKColorType.Gray8, SKAlphaType.Opaque), pixels));
+            full = new GrayImage(size.Width, size.Height, pixels);
+        }
+        else
+        {
+            using var decoded = new SKBitmap(new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+            Check(codec.GetPixels(decoded.Info, decoded.GetPixels()));
+            full = ToGray(decoded.GetPixelSpan(), size.Width, size.Height);
+        }
+        return Shrink(full, WorkingLongSide);
+    }
+
+    private static unsafe SKCodecResult Decode(SKCodec codec, SKImageInfo info, byte[] into)
+    {
+        fixed (byte* p = into) return codec.GetPixels(info, (IntPtr)p);
+    }
+
+    private static void Check(SKCodecResult result)
+    {
         if (result == SKCodecResult.IncompleteInput || result == SKCodecResult.ErrorInInput)
             throw DrawingFileException.Corrupt("The image data is truncated or damaged.");
         if (result != SKCodecResult.Success)
             throw DrawingFileException.Corrupt($"The image cannot be decoded ({result}).");
-        // Down to the working size in native code (mipmapped, so thin lines average instead of dropping out); only this
-        // smaller raster is touched per pixel in C#.
-        var fit = Math.Min(1.0, (double)WorkingLongSide / Math.Max(size.Width, size.Height));
-        if (fit >= 1.0) return ToGray(decoded.GetPixelSpan(), size.Width, size.Height);
-        int w = Math.Max(1, (int)Math.Round(size.Width * fit)), h = Math.Max(1, (int)Math.Round(size.Height * fit));
-        using var small = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
-        if (!decoded.ScalePixels(small, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)))
-            throw DrawingFileException.Corrupt("The image cannot be resampled.");
-        return ToGray(small.GetPixelSpan(), w, h);
     }
+
+    /// <summary>Integer box average down to at most <paramref name="longSide"/> (area averaging keeps thin lines as
+    /// lighter ink instead of dropping them; far cheaper than a mipmapped resample).</summary>
+    internal static GrayImage Shrink(GrayImage image, int longSide)
+    {
+        var f = (int)Math.Ceiling(Math.Max(image.Width, image.Height) / (double)longSide);
+        if (f <= 1) return image;
+        int w = image.Width / f, h = image.Height / f;
+        if (w == 0 || h == 0) return image;
+        var src = image.Pixels;
+        var sums = new int[w];
+        var dst = new byte[w * h];
+        var area = f * f;
+        for (var y = 0; y < h; y++)
+        {
+            Array.Clear(sums);
+            for (var dy = 0; dy < f; dy++)
+            {
+                var row = (y * f + dy) * image.Width;
+                for (var x = 0; x < w; x++)
+                {
+                    var o = row + x * f;
+                    var s = 0;
+                    for (var dx = 0; dx < f; dx++) s += src[o + dx];
+                    sums[x] += s;
+                }
+            }
+            var outRow = y * w;
+            for (var x = 0; x < w; x++) dst[outRow + x] = (byte)((sums[x] + area / 2) / area);
+        }
+        return new GrayImage(w, h, dst);
+    }
+
 
     // Luma of premultiplied RGBA composited over white paper (transparent regions read as blank).
     private static GrayImage ToGray(ReadOnlySpan<byte> rgba, int width, int height)
