@@ -10,7 +10,9 @@ internal static class Scoring
 
     /// <summary>L1 widens its radius through these steps until it has <see cref="L2Candidates"/> candidates, so a
     /// dense index (sheets on one template hash close together) is not recalled wholesale.</summary>
-    public static readonly int[] L1RadiusSteps = [8, 12, 16, L1Radius];
+    /// Each step is the largest radius for its chunk radius in the multi-index tables (⌊r/4⌋ = 1, 2, 3, 4): a radius of
+    /// 11 probes exactly the buckets a radius of 8 does, and recalls more.
+    public static readonly int[] L1RadiusSteps = [7, 11, 15, L1Radius];
 
     /// <summary>How many L1 candidates (closest first) L2 re-ranks.</summary>
     public const int L2Candidates = 200;
