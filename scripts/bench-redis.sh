@@ -19,9 +19,10 @@ tuned=${BULLMQ_TUNED_CONCURRENCY:-64}
 callbacks=${BOOMERANG_TUNED_CALLBACKS:-256}
 source scripts/redis-server.sh
 results=$(mktemp)
+run=$(mktemp)
 log=${BENCH_LOG:-bench-redis.log}
 : >"$log"
-trap 'rm -f "$results"; redis_server_stop' EXIT
+trap 'rm -f "$results" "$run"; redis_server_stop' EXIT
 
 redis_server_start
 export REDIS_HOST=127.0.0.1 REDIS_PORT=$REDIS_SERVER_PORT
@@ -34,7 +35,7 @@ tuning=(--set "Boomerang:Callbacks:Concurrency=$callbacks" --set "Boomerang:Call
     --set "Boomerang:Jobs:MaxActive=1000000")
 redis=(--redis "$REDIS_SERVER_CONFIGURATION")
 
-# Runs one workload on an empty Redis, prints and logs its report, and keeps its RESULT lines as
+# Runs one workload on an empty Redis, prints and logs its whole report, and keeps its RESULT lines as
 # "<system>/<metric> <value>".
 record() {
     local tag=$1
@@ -42,7 +43,8 @@ record() {
     redis-cli -p "$REDIS_SERVER_PORT" flushall >/dev/null
     redis-cli -p "$REDIS_SERVER_PORT" config resetstat >/dev/null
     echo "-- $tag (load average $(cut -d' ' -f1-3 /proc/loadavg)): $*" | tee -a "$log"
-    "$@" 2>&1 | tee -a "$log" | awk -v tag="$tag" '/^RESULT / { print tag "/" $2, $3 }' | tee -a "$results"
+    "$@" 2>&1 | tee "$run" | tee -a "$log"
+    awk -v tag="$tag" '/^RESULT / { print tag "/" $2, $3 }' "$run" >>"$results"
 }
 
 {
