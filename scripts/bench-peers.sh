@@ -45,6 +45,7 @@ results=$work/results
 : >"$results"
 : >"$log"
 receiver_pid=
+run_pid=
 current_db=
 
 fail() {
@@ -64,6 +65,7 @@ stop_process() {
 # On any exit: stop the receiver this script started, drop the run's database, stop the cluster, remove temp files.
 cleanup() {
     local status=$?
+    [[ -n "$run_pid" ]] && stop_process "$run_pid"
     [[ -n "$receiver_pid" ]] && stop_process "$receiver_pid"
     if [[ -n "$current_db" ]]; then
         psql_admin -c "drop database if exists $current_db with (force)" >/dev/null 2>&1 || true
@@ -139,7 +141,11 @@ record() {
 run_logged() {
     echo "\$ $*" | sed 's/Host=[^ ]*/<connstr>/g' >>"$log"
     local status=0
-    timeout --kill-after=10 "$run_timeout" "$@" >"$work/run.out" 2>&1 || status=$?
+    # In the background and waited for, so a TERM to this script is handled at once (the trap stops the run).
+    timeout --kill-after=10 "$run_timeout" "$@" >"$work/run.out" 2>&1 &
+    run_pid=$!
+    wait "$run_pid" || status=$?
+    run_pid=
     cat "$work/run.out" >>"$log"
     [[ $status == 0 ]] && return 0
     echo "bench-peers: run failed (exit $status$([[ $status == 124 ]] && echo ", timed out after $run_timeout s")): $*" | sed 's/Host=[^ ]*/<connstr>/g' >&2
