@@ -168,7 +168,13 @@ boomerang() {
     if run_logged "${bench[@]}" "${args[@]}"; then
         local value
         value=$(result_of "$([[ $callbacks == 1 ]] && echo jobs_with_callbacks_per_s || echo jobs_per_s)")
-        [[ -n "$value" ]] && record "$tag" "$round" "$value" || echo "bench-peers: $tag printed no result" >&2
+        if [[ -z "$value" ]]; then
+            echo "bench-peers: $tag printed no result" >&2
+        elif awk '$1 == "callbacks" && $3 == "of" && $2 + 0 < $4 + 0 { short = 1 } END { exit !short }' "$work/run.out"; then
+            echo "bench-peers: $tag: not every callback arrived ($(awk '$1 == "callbacks" && $3 == "of"' "$work/run.out" | xargs))" >&2
+        else
+            record "$tag" "$round" "$value"
+        fi
     fi
     [[ $store == postgres ]] && drop_database
     return 0
