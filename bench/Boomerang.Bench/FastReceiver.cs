@@ -23,6 +23,8 @@ internal sealed class FastReceiver : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public int Count => _latencyMs.Count;
     public IReadOnlyCollection<double> LatenciesMs => _latencyMs.Values.ToArray();
+    /// <summary>Finish-to-arrival per job id.</summary>
+    public IReadOnlyDictionary<string, double> LatencyByJob => _latencyMs;
     public DateTimeOffset? First { get; private set; }
     public DateTimeOffset? Last { get; private set; }
 

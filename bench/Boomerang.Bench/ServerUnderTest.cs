@@ -22,10 +22,28 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     public Uri BaseAddress { get; }
     public string Folder { get; }
 
+    /// <summary>The server's resident set now and its peak so far (VmRSS, VmHWM from /proc), in MiB; null off Linux.</summary>
+    public (double Now, double Peak)? MemoryMiB()
+    {
+        try
+        {
+            var lines = File.ReadAllLines($"/proc/{_process.Id}/status");
+            double Field(string name) => double.Parse(lines.First(l => l.StartsWith(name, StringComparison.Ordinal))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
+            return (Field("VmRSS:"), Field("VmHWM:"));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Starts the server; on <paramref name="folder"/> (its SQLite file) when given, else on a new temp folder it deletes.</summary>
     public static async Task<ServerUnderTest> StartAsync(string repoRoot, IReadOnlyDictionary<string, string> settings, string? folder = null)
     {
-        var dll = Path.Combine(repoRoot, "src/Boomerang.Server/bin/Release/net10.0/Boomerang.Server.dll");
+        // BOOMERANG_BENCH_SERVER names another build of the server (an A/B against a copy of an older build).
+        var dll = Environment.GetEnvironmentVariable("BOOMERANG_BENCH_SERVER") is { Length: > 0 } other
+            ? other : Path.Combine(repoRoot, "src/Boomerang.Server/bin/Release/net10.0/Boomerang.Server.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("build the server first: dotnet build -c Release src/Boomerang.Server", dll);

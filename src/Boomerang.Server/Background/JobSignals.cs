@@ -4,7 +4,7 @@ namespace Boomerang.Server.Background;
 internal sealed class JobSignals
 {
     public WakeUp Jobs { get; } = new();
-    public WakeUp Deliveries { get; } = new();
+    public DeliveryWake Deliveries { get; } = new();
 
     /// <summary>Raised when the owner of a running job asked to cancel it.</summary>
     public event Action<string>? CancelRequested;

@@ -12,11 +12,14 @@ namespace Boomerang.Server.Callbacks;
 /// A dispatcher that dies leaves leases that expire, and the deliveries are claimed again: at least once.
 /// </summary>
 internal sealed partial class CallbackDispatcher(
-    IJobStore store, CallbackSender sender, HostGates gates, JobSignals signals, IOptions<CallbacksOptions> options,
-    TimeProvider time, ILogger<CallbackDispatcher> log, BoomerangMetrics metrics) : BackgroundService
+    IJobStore store, CallbackSender sender, HostGates gates, JobSignals signals, DeliveryHandOff handOff,
+    IOptions<CallbacksOptions> options, TimeProvider time, ILogger<CallbackDispatcher> log, BoomerangMetrics metrics) : BackgroundService
 {
-    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/dispatch/{Guid.NewGuid():N}";
+    // Handed-off deliveries are leased to this name by the finishing worker; claims use it too.
+    private readonly string _owner = handOff.Dispatcher;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+    // Handed-off deliveries whose host was full when they came; only the dispatch loop touches this list.
+    private readonly List<(DueDelivery Delivery, long HandedAt)> _parked = [];
     private readonly CallbacksOptions _options = options.Value;
     private Batcher<DeliveryAttempt, bool>? _attempts;
 
@@ -28,30 +31,40 @@ internal sealed partial class CallbackDispatcher(
         _attempts = new Batcher<DeliveryAttempt, bool>(a => StoreRetry.WhileUnavailableAsync(
             () => store.RecordAttemptsAsync(_owner, a, CancellationToken.None), Lease, time));
         var recorder = Task.Run(_attempts.RunAsync, CancellationToken.None);
+        // A finish on this node may lease its delivery straight to this dispatcher, up to four rounds of slots waiting.
+        handOff.Open(Lease, _options.Concurrency * 4);
         var backoff = new Backoff();
+        var poll = TimeSpan.FromSeconds(_options.PollIntervalSeconds);
+        var lastPoll = long.MinValue;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
+                StartHandedOff(stopping);
+                // The store is read when something may be due there (a hint, a full claim last time) or the poll
+                // interval has passed (retries coming due); hand-offs and freed slots alone do not cost a round trip.
                 var free = _options.Concurrency - _inFlight.Count;
-                var due = free > 0
-                    ? await store.ClaimDeliveriesAsync(_owner, free, Lease, gates.Unavailable(), stopping).ConfigureAwait(false)
-                    : [];
-                foreach (var delivery in due)
+                var full = false;
+                if (free > 0 && (signals.Deliveries.TakeStoreDue() || lastPoll == long.MinValue || time.GetElapsedTime(lastPoll) >= poll))
                 {
-                    if (gates.TryEnter(delivery.Host))
+                    lastPoll = time.GetTimestamp();
+                    var due = await store.ClaimDeliveriesAsync(_owner, free, Lease, gates.Unavailable(), stopping).ConfigureAwait(false);
+                    foreach (var delivery in due)
                     {
-                        _inFlight[delivery.Seq] = Task.Run(() => DeliverAsync(delivery, stopping), CancellationToken.None);
+                        await StartAsync(delivery, stopping).ConfigureAwait(false);
                     }
-                    else
+                    full = due.Count == free;
+                    if (full)
                     {
-                        await store.ReleaseDeliveryAsync(_owner, delivery.Seq, stopping).ConfigureAwait(false);
+                        signals.Deliveries.Set(); // more may be waiting: claim again as soon as slots free
                     }
                 }
                 backoff.Reset();
-                if (free == 0 || due.Count < free)
+                var slotsFree = _inFlight.Count < _options.Concurrency;
+                var more = full || (handOff.Queued > 0 && _parked.Count < _options.Concurrency);
+                if (!(slotsFree && more))
                 {
-                    await signals.Deliveries.WaitAsync(TimeSpan.FromSeconds(_options.PollIntervalSeconds), time, stopping).ConfigureAwait(false);
+                    await signals.Deliveries.WaitAsync(poll, time, stopping).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -65,10 +78,56 @@ internal sealed partial class CallbackDispatcher(
                 await backoff.WaitAsync(time, stopping).ConfigureAwait(false);
             }
         }
+        handOff.Close();
         // In-flight sends end within their timeout; anything cut short keeps its lease and is sent again later.
         await Task.WhenAll(_inFlight.Values).ConfigureAwait(false);
         _attempts.Complete();
         await recorder.ConfigureAwait(false);
+    }
+
+    /// <summary>Starts handed-off deliveries while slots are free. One whose host is full waits here (still leased)
+    /// until a slot of that host frees, rather than going back to the store and waiting for a poll.</summary>
+    private void StartHandedOff(CancellationToken stopping)
+    {
+        for (var i = 0; i < _parked.Count && _inFlight.Count < _options.Concurrency;)
+        {
+            var (delivery, handedAt) = _parked[i];
+            if (!handOff.Fresh(handedAt) || TryStart(delivery, stopping))
+            {
+                _parked.RemoveAt(i);
+            }
+            else
+            {
+                i++;
+            }
+        }
+        while (_inFlight.Count < _options.Concurrency && _parked.Count < _options.Concurrency
+            && handOff.TryTake(out var delivery, out var handedAt))
+        {
+            if (handOff.Fresh(handedAt) && !TryStart(delivery, stopping))
+            {
+                _parked.Add((delivery, handedAt));
+            }
+        }
+    }
+
+    private bool TryStart(DueDelivery delivery, CancellationToken stopping)
+    {
+        if (!gates.TryEnter(delivery.Host))
+        {
+            return false;
+        }
+        _inFlight[delivery.Seq] = Task.Run(() => DeliverAsync(delivery, stopping), CancellationToken.None);
+        return true;
+    }
+
+    private async Task StartAsync(DueDelivery delivery, CancellationToken stopping)
+    {
+        if (!TryStart(delivery, stopping))
+        {
+            // The host is full or its circuit is open: back to the store, where the claim skips such hosts.
+            await store.ReleaseDeliveryAsync(_owner, delivery.Seq, stopping).ConfigureAwait(false);
+        }
     }
 
     private async Task DeliverAsync(DueDelivery delivery, CancellationToken stopping)
@@ -107,7 +166,7 @@ internal sealed partial class CallbackDispatcher(
             // The slot is free once the receiver answered; the delivery stays leased until its record commits.
             gates.Exit(delivery.Host, hostFailed);
             _inFlight.TryRemove(delivery.Seq, out _);
-            signals.Deliveries.Set();
+            signals.Deliveries.Nudge();
         }
         if (recorded is null)
         {

@@ -45,6 +45,7 @@ internal static class OptionsRegistration
             .Validate(o => o.ShutdownGraceSeconds >= 0, "Boomerang:Jobs:ShutdownGraceSeconds must not be negative")
             .Validate(o => o.Commands.All(c => !string.IsNullOrWhiteSpace(c.Value.Path)), "Boomerang:Jobs:Commands:<kind>:Path is required")
             .Validate(o => o.Commands.All(c => c.Value.TimeoutSeconds is null or > 0), "Boomerang:Jobs:Commands:<kind>:TimeoutSeconds must be greater than 0")
+            .Validate(o => o.Commands.All(c => c.Value.Concurrency is null or (>= 1 and <= 4096)), "Boomerang:Jobs:Commands:<kind>:Concurrency must be 1..4096")
             .ValidateOnStart();
         services.AddBoomerangSetting(ServerRoles.Key, typeof(List<string>));
         return services;

@@ -27,6 +27,7 @@ internal static class ServiceRegistration
         services.AddBoomerangSetting(RetentionOptions.Section, typeof(RetentionOptions));
         services.AddSingleton(roles);
         services.AddSingleton<JobSignals>();
+        services.AddSingleton<DeliveryHandOff>();
         services.AddSingleton<JobHandlers>();
         services.AddBoomerangCallbacks(roles.Dispatcher);
         services.AddBoomerangApi();

@@ -15,12 +15,13 @@ namespace Boomerang.Server.Jobs;
 /// the rest back.
 /// </summary>
 internal sealed partial class JobWorker(
-    IJobStore store, JobHandlers handlers, JobSignals signals, IOptions<JobsOptions> options,
+    IJobStore store, JobHandlers handlers, JobSignals signals, DeliveryHandOff handOff, IOptions<JobsOptions> options,
     IServiceScopeFactory scopes, TimeProvider time, ILogger<JobWorker> log, BoomerangMetrics metrics) : BackgroundService
 {
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
     private readonly JobsOptions _options = options.Value;
+    private readonly KindSlots _slots = new(options.Value);
     private Batcher<JobOutcome, bool>? _outcomes;
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -32,8 +33,7 @@ internal sealed partial class JobWorker(
         var heartbeat = Task.Run(() => RepeatAsync("heartbeat", HeartbeatInterval, HeartbeatAsync, heartbeatStop.Token), CancellationToken.None);
         var rescue = Task.Run(() => RepeatAsync("rescue", RescueInterval, RescueAsync, stopping), CancellationToken.None);
         // Finished jobs are written in batches: one transaction for all that finished meanwhile.
-        _outcomes = new Batcher<JobOutcome, bool>(o => StoreRetry.WhileUnavailableAsync(
-            () => store.FinishAsync(_owner, o, CancellationToken.None), _options.Lease, time));
+        _outcomes = new Batcher<JobOutcome, bool>(FinishAsync);
         var recorder = Task.Run(_outcomes.RunAsync, CancellationToken.None);
         var backoff = new Backoff();
         while (!stopping.IsCancellationRequested)
@@ -70,12 +70,38 @@ internal sealed partial class JobWorker(
         await Task.WhenAll(heartbeat, rescue, recorder).ConfigureAwait(false);
     }
 
+    /// <summary>Writes a batch of outcomes. When this process runs a dispatcher with room, the deliveries are leased
+    /// to it in the same transaction and handed over in memory; otherwise the dispatcher is told to look in the store.</summary>
+    private async Task<IReadOnlyList<bool>> FinishAsync(IReadOnlyList<JobOutcome> outcomes)
+    {
+        // Writes that must land: CancellationToken.None, retried while the store is unavailable, up to a lease.
+        if (handOff.Accepting && store is IDeliveryHandOffStore handing)
+        {
+            var batch = await StoreRetry.WhileUnavailableAsync(() => handing.FinishAndLeaseAsync(
+                _owner, outcomes, handOff.Dispatcher, handOff.Lease, CancellationToken.None), _options.Lease, time).ConfigureAwait(false);
+            if (batch.Leased.Count > 0)
+            {
+                handOff.Post(batch.Leased);
+                signals.Deliveries.Nudge();
+            }
+            return batch.Finished;
+        }
+        var finished = await StoreRetry.WhileUnavailableAsync(
+            () => store.FinishAsync(_owner, outcomes, CancellationToken.None), _options.Lease, time).ConfigureAwait(false);
+        if (finished.Contains(true))
+        {
+            signals.Deliveries.Set();
+        }
+        return finished;
+    }
+
     private TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(Math.Clamp(_options.LeaseSeconds / 3, 0.2, 10));
     private TimeSpan RescueInterval => TimeSpan.FromSeconds(Math.Clamp(_options.LeaseSeconds / 2, 0.5, 15));
 
     private void Start(ClaimedJob job)
     {
-        var run = new RunningJob(job, time, _options.TimeoutFor(job.Kind));
+        // A job that waits for a slot of its kind starts its timeout when it gets one.
+        var run = new RunningJob(job, time, _options.TimeoutFor(job.Kind), startClock: !_slots.IsLimited(job.Kind));
         // This process can claim a job it still runs: its own rescuer requeued it after the lease ran out (a long
         // stall or store outage). The old run has lost its claim; stop it so one run is left.
         if (_running.TryGetValue(job.Id, out var stale))
@@ -94,8 +120,16 @@ internal sealed partial class JobWorker(
         try
         {
             JobOutcome outcome;
+            var slot = _slots.For(job.Kind);
+            var holding = false;
             try
             {
+                if (slot is not null)
+                {
+                    await slot.WaitAsync(run.Token).ConfigureAwait(false);
+                    holding = true;
+                    run.StartClock();
+                }
                 await using var scope = scopes.CreateAsyncScope();
                 using var input = JsonDocument.Parse(job.InputJson);
                 var context = new JobContext(job.Id, job.TenantId, job.Kind, input.RootElement, job.Attempt,
@@ -126,10 +160,14 @@ internal sealed partial class JobWorker(
             {
                 outcome = new JobOutcome(job.Id, job.Attempt, JobStatus.Failed, null, string.IsNullOrEmpty(e.Message) ? e.GetType().Name : e.Message);
             }
-            if (await _outcomes!.AddAsync(outcome).ConfigureAwait(false))
+            finally
             {
-                signals.Deliveries.Set();
+                if (holding)
+                {
+                    slot!.Release();
+                }
             }
+            await _outcomes!.AddAsync(outcome).ConfigureAwait(false);
             finished = outcome.Status;
             LogFinished(log, job.Id, job.Kind, outcome.Status);
         }

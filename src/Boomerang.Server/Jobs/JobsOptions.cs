@@ -3,7 +3,10 @@ namespace Boomerang.Server.Jobs;
 internal sealed class JobsOptions
 {
     public const string Section = "Boomerang:Jobs";
-    public int Concurrency { get; set; } = 16;
+    /// <summary>Jobs one worker process holds at once. In-process handlers are async and cost a task each, so the
+    /// default is wide enough that claims and finishes go in large batches; child-process kinds are bounded further by
+    /// their own <see cref="CommandKindOptions.Concurrency"/>.</summary>
+    public int Concurrency { get; set; } = 256;
     public int MaxActive { get; set; } = 100_000;
     public double LeaseSeconds { get; set; } = 30;
     public int MaxAttempts { get; set; } = 3;
@@ -29,4 +32,8 @@ internal sealed class CommandKindOptions
     public string? WorkingDirectory { get; set; }
     public Dictionary<string, string> Env { get; set; } = new(StringComparer.Ordinal);
     public double? TimeoutSeconds { get; set; }
+    /// <summary>Processes of this kind running at once on one worker; by default one per processor.</summary>
+    public int? Concurrency { get; set; }
+
+    public int ConcurrencyLimit => Concurrency ?? Environment.ProcessorCount;
 }

@@ -8,18 +8,33 @@ internal enum StopReason { None, Canceled, Timeout, Shutdown, LeaseLost }
 internal sealed class RunningJob : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly CancellationTokenSource _timeout;
-    private readonly CancellationTokenSource _linked;
+    private readonly TimeProvider _time;
+    private CancellationTokenSource? _timeout;
     private int _reason;
 
-    public RunningJob(ClaimedJob job, TimeProvider time, TimeSpan timeout)
+    /// <summary>The timeout runs from now, or, with <paramref name="startClock"/> false, from <see cref="StartClock"/>
+    /// (a job that first waits for a slot of its kind).</summary>
+    public RunningJob(ClaimedJob job, TimeProvider time, TimeSpan timeout, bool startClock = true)
     {
         Job = job;
         Timeout = timeout;
-        _timeout = new CancellationTokenSource(timeout, time);
+        _time = time;
+        if (startClock)
+        {
+            StartClock();
+        }
+    }
+
+    public void StartClock()
+    {
+        if (_timeout is not null)
+        {
+            return;
+        }
+        var timeout = new CancellationTokenSource(Timeout, _time);
+        Volatile.Write(ref _timeout, timeout);
         // The timeout claims the reason like any other stop, so a cancel arriving just after it cannot relabel it.
-        _timeout.Token.Register(() => Interlocked.CompareExchange(ref _reason, (int)StopReason.Timeout, 0));
-        _linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, _timeout.Token);
+        timeout.Token.Register(() => Stop(StopReason.Timeout));
     }
 
     public ClaimedJob Job { get; }
@@ -27,7 +42,7 @@ internal sealed class RunningJob : IDisposable
     public LeasedJob Lease => new(Job.Id, Job.Attempt);
     public TimeSpan Timeout { get; }
     public Task Task { get; set; } = Task.CompletedTask;
-    public CancellationToken Token => _linked.Token;
+    public CancellationToken Token => _stop.Token;
 
     public StopReason StopReason => (StopReason)Volatile.Read(ref _reason);
 
@@ -35,7 +50,7 @@ internal sealed class RunningJob : IDisposable
     public void Stop(StopReason reason)
     {
         // A timeout that has fired wins even if its registration has not run yet.
-        reason = _timeout.IsCancellationRequested ? StopReason.Timeout : reason;
+        reason = Volatile.Read(ref _timeout)?.IsCancellationRequested == true ? StopReason.Timeout : reason;
         if (Interlocked.CompareExchange(ref _reason, (int)reason, 0) == 0)
         {
             try { _stop.Cancel(); } catch (ObjectDisposedException) { }
@@ -44,8 +59,7 @@ internal sealed class RunningJob : IDisposable
 
     public void Dispose()
     {
-        _linked.Dispose();
-        _timeout.Dispose();
+        _timeout?.Dispose();
         _stop.Dispose();
     }
 }

@@ -44,7 +44,7 @@ internal interface IJobStore
     Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct);
 }
 
-/// <summary>A store that deletes finished jobs past their retention (SQLite and PostgreSQL; not yet Redis).</summary>
+/// <summary>A store that deletes finished jobs past their retention (every store: SQLite, PostgreSQL, Redis).</summary>
 internal interface IFinishedJobPurge
 {
     /// <summary>Deletes up to <paramref name="batch"/> jobs that finished more than <paramref name="olderThan"/> ago,
@@ -52,3 +52,20 @@ internal interface IFinishedJobPurge
     /// many jobs went. SQLite also hands freed pages back to the file system.</summary>
     Task<int> PurgeFinishedAsync(TimeSpan olderThan, int batch, CancellationToken ct);
 }
+
+/// <summary>
+/// A store that hands a finished job's delivery straight to this process's dispatcher: in the same transaction as the
+/// terminal state, the pending outbox row is written already leased to <c>dispatcher</c>, so the dispatcher needs no
+/// poll-and-claim round trip. The row is committed first, like any outbox row; if the process dies before sending,
+/// the lease expires and any dispatcher claims it (at least once).
+/// </summary>
+internal interface IDeliveryHandOffStore
+{
+    /// <summary>Does what <see cref="IJobStore.FinishAsync"/> does; besides, each delivery it writes that is due now is
+    /// leased to <paramref name="dispatcher"/> for <paramref name="lease"/> and returned.</summary>
+    Task<FinishedBatch> FinishAndLeaseAsync(string owner, IReadOnlyList<JobOutcome> outcomes, string dispatcher, TimeSpan lease,
+        CancellationToken ct);
+}
+
+/// <summary>Per outcome whether it landed (as <see cref="IJobStore.FinishAsync"/>), and the deliveries leased to the dispatcher.</summary>
+internal sealed record FinishedBatch(IReadOnlyList<bool> Finished, IReadOnlyList<DueDelivery> Leased);

@@ -70,4 +70,12 @@ internal static class Outbox
     private static OutboxEntry Pending(string jobId, string tenantId, string @event, bool terminal, string url, byte[] payload, double now) =>
         new(NewWebhookId(), jobId, tenantId, @event, terminal, url, DeliveryHost.Of(url), payload,
             CallbackStatus.Pending, LastError: null, NextAttemptAt: now, FinishedAt: null, CreatedAt: now);
+
+    /// <summary>Whether an entry just written may be handed to a dispatcher at once: pending and due now.</summary>
+    public static bool IsDue(OutboxEntry entry, double now) =>
+        entry.Status == CallbackStatus.Pending && entry.NextAttemptAt is { } next && next <= now;
+
+    /// <summary>The entry as the dispatcher sends it, once written under <paramref name="seq"/>; never tried yet.</summary>
+    public static DueDelivery Leased(OutboxEntry e, long seq) =>
+        new(seq, e.WebhookId, e.JobId, e.TenantId, e.Event, e.Url, e.Host, e.Payload, Attempts: 0);
 }

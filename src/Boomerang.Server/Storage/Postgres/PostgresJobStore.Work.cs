@@ -77,7 +77,11 @@ internal sealed partial class PostgresJobStore
         }, ct);
 
     public Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct) =>
-        InTransactionAsync(c => FinishRowsAsync(c, owner, outcomes, ct), ct);
+        InTransactionAsync(async c => (await FinishRowsAsync(c, owner, outcomes, null, ct).ConfigureAwait(false)).Finished, ct);
+
+    public Task<FinishedBatch> FinishAndLeaseAsync(string owner, IReadOnlyList<JobOutcome> outcomes, string dispatcher, TimeSpan lease,
+        CancellationToken ct) =>
+        InTransactionAsync(c => FinishRowsAsync(c, owner, outcomes, (dispatcher, lease), ct), ct);
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) =>
         InTransactionAsync(async c =>
@@ -134,7 +138,7 @@ internal sealed partial class PostgresJobStore
                 return 0;
             }
             var decided = expired.Select(e => (e.Seq, Outcome: JobLifecycle.Rescue(e.Lease, maxAttempts))).ToList();
-            await FinishRowsAsync(c, owner: null, decided.Where(d => d.Outcome is not null).Select(d => d.Outcome!).ToList(), ct)
+            await FinishRowsAsync(c, owner: null, decided.Where(d => d.Outcome is not null).Select(d => d.Outcome!).ToList(), null, ct)
                 .ConfigureAwait(false);
             var requeue = decided.Where(d => d.Outcome is null).Select(d => d.Seq).ToArray();
             if (requeue.Length > 0)
@@ -148,12 +152,12 @@ internal sealed partial class PostgresJobStore
 
     /// <summary>Terminal states plus their outbox rows, inside the caller's transaction, fenced by attempt and owner.
     /// Without an owner (the rescuer) it finishes whoever held that attempt.</summary>
-    private async Task<IReadOnlyList<bool>> FinishRowsAsync(NpgsqlConnection c, string? owner, IReadOnlyList<JobOutcome> outcomes,
-        CancellationToken ct)
+    private async Task<FinishedBatch> FinishRowsAsync(NpgsqlConnection c, string? owner, IReadOnlyList<JobOutcome> outcomes,
+        (string Dispatcher, TimeSpan Lease)? handOff, CancellationToken ct)
     {
         if (outcomes.Count == 0)
         {
-            return [];
+            return new FinishedBatch([], []);
         }
         var now = Now;
         var finished = new HashSet<string>(StringComparer.Ordinal);
@@ -182,25 +186,53 @@ internal sealed partial class PostgresJobStore
                 var id = r.GetString(0);
                 finished.Add(id);
                 var job = new FinishingJob(id, r.GetString(1), r.GetString(2), r.NullableString(3), r.NullableDouble(4), r.GetInt32(5));
-                deliveries.Add(Outbox.Terminal(job, byId[id], now));
+                var entry = Outbox.Terminal(job, byId[id], now);
+                if (handOff is { } to && entry is not null && Outbox.IsDue(entry, now))
+                {
+                    deliveries.Add(entry, to.Dispatcher, now + to.Lease.TotalSeconds);
+                }
+                else
+                {
+                    deliveries.Add(entry);
+                }
             }
         }
-        // The outbox rows, the active count and the hint go in one round trip.
+        // The outbox rows, the active count and the hint go in one round trip. Rows leased to this node's dispatcher
+        // need no hint: no other node may claim them until the lease expires.
         var rest = new List<(string, (string, object?)[])>(3);
         if (deliveries.Count > 0)
         {
             rest.Add(deliveries.InsertStatement());
-            rest.Add(NotifyStatement(PostgresListener.DeliveriesHint));
+            if (deliveries.LeasedCount < deliveries.Count)
+            {
+                rest.Add(NotifyStatement(PostgresListener.DeliveriesHint));
+            }
         }
         if (finished.Count > 0)
         {
             rest.Add(RetireStatement(finished.Count));
         }
+        IReadOnlyList<DueDelivery> leased = [];
         if (rest.Count > 0)
         {
             await using var batch = c.Batch(rest);
-            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            if (deliveries.LeasedCount > 0)
+            {
+                var seqs = new Dictionary<string, long>(StringComparer.Ordinal);
+                await using (var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+                {
+                    while (await r.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        seqs[r.GetString(0)] = r.GetInt64(1);
+                    }
+                }
+                leased = deliveries.Leased(seqs).ToList();
+            }
+            else
+            {
+                await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
         }
-        return JobLifecycle.FirstOutcomeWins(outcomes, finished);
+        return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, finished), leased);
     }
 }

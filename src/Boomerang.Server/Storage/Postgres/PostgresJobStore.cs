@@ -8,7 +8,7 @@ namespace Boomerang.Server.Storage.Postgres;
 /// <c>FOR UPDATE SKIP LOCKED</c>, every claim is a lease, and commits that make work for other processes send a
 /// NOTIFY on the schema's channel (a hint; <see cref="PostgresListener"/> turns it into local wake-ups).
 /// </summary>
-internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSchema schema, TimeProvider time) : IJobStore, IFinishedJobPurge
+internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSchema schema, TimeProvider time) : IJobStore, IDeliveryHandOffStore, IFinishedJobPurge
 {
     // The jobs are picked (and limited) first, then each meets its terminal delivery by index: a plan that cannot
     // turn into "join everything, then sort" when a young table has no statistics yet.

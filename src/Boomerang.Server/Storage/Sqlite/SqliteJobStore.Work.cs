@@ -61,14 +61,23 @@ internal sealed partial class SqliteJobStore
             return 0;
         }, ct);
 
-    public Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct) =>
-        _writer.WriteAsync<IReadOnlyList<bool>>(c =>
+    public async Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct) =>
+        (await FinishRowsAsync(owner, outcomes, handOff: null, ct).ConfigureAwait(false)).Finished;
+
+    public Task<FinishedBatch> FinishAndLeaseAsync(string owner, IReadOnlyList<JobOutcome> outcomes, string dispatcher, TimeSpan lease,
+        CancellationToken ct) => FinishRowsAsync(owner, outcomes, new HandOff(dispatcher, lease, []), ct);
+
+    private Task<FinishedBatch> FinishRowsAsync(string owner, IReadOnlyList<JobOutcome> outcomes, HandOff? handOff, CancellationToken ct) =>
+        _writer.WriteAsync(c =>
         {
             using var finish = FinishCommand(c, owner);
-            var finished = JobLifecycle.FirstPerJob(outcomes).Where(o => FinishRow(c, finish, o)).Select(o => o.JobId)
+            var finished = JobLifecycle.FirstPerJob(outcomes).Where(o => FinishRow(c, finish, o, handOff)).Select(o => o.JobId)
                 .ToHashSet(StringComparer.Ordinal);
-            return JobLifecycle.FirstOutcomeWins(outcomes, finished);
+            return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, finished), handOff?.Leased ?? []);
         }, ct);
+
+    /// <summary>Who the deliveries written by a finish are leased to, and what was leased.</summary>
+    private sealed record HandOff(string Dispatcher, TimeSpan Lease, List<DueDelivery> Leased);
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) =>
         _writer.WriteAsync(c =>
@@ -136,7 +145,7 @@ internal sealed partial class SqliteJobStore
         """, ("$s", ""), ("$result", null), ("$error", null), ("$now", 0.0), ("$id", ""), ("$attempt", 0), ("$owner", owner));
 
     /// <summary>Terminal state plus outbox row, inside the caller's transaction.</summary>
-    private bool FinishRow(SqliteConnection c, SqliteCommand finish, JobOutcome outcome)
+    private bool FinishRow(SqliteConnection c, SqliteCommand finish, JobOutcome outcome, HandOff? handOff = null)
     {
         var now = Now;
         finish.Parameters["$s"].Value = outcome.Status;
@@ -153,16 +162,29 @@ internal sealed partial class SqliteJobStore
         var job = new FinishingJob(outcome.JobId, r.GetString(0), r.GetString(1), r.NullableString(2), r.NullableDouble(3), r.GetInt32(4));
         if (Outbox.Terminal(job, outcome, now) is { } entry)
         {
-            InsertDelivery(c, entry);
+            if (handOff is not null && Outbox.IsDue(entry, now))
+            {
+                var seq = InsertDelivery(c, entry, handOff.Dispatcher, now + handOff.Lease.TotalSeconds);
+                handOff.Leased.Add(Outbox.Leased(entry, seq));
+            }
+            else
+            {
+                InsertDelivery(c, entry);
+            }
         }
         return true;
     }
 
-    private static void InsertDelivery(SqliteConnection c, OutboxEntry e) => c.Run("""
-        INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
-            last_error, next_attempt_at, finished_at, created_at)
-        VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now)
-        """, ("$wid", e.WebhookId), ("$job", e.JobId), ("$t", e.TenantId), ("$event", e.Event), ("$terminal", e.Terminal ? 1 : 0),
-        ("$url", e.Url), ("$host", e.Host), ("$payload", e.Payload), ("$status", e.Status), ("$reason", e.LastError),
-        ("$next", e.NextAttemptAt), ("$finished", e.FinishedAt), ("$now", e.CreatedAt));
+    private static long InsertDelivery(SqliteConnection c, OutboxEntry e, string? leaseOwner = null, double? leaseUntil = null)
+    {
+        using var insert = c.Command("""
+            INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
+                last_error, next_attempt_at, finished_at, created_at, lease_owner, lease_expires_at)
+            VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now, $lowner, $luntil)
+            RETURNING seq
+            """, ("$wid", e.WebhookId), ("$job", e.JobId), ("$t", e.TenantId), ("$event", e.Event), ("$terminal", e.Terminal ? 1 : 0),
+            ("$url", e.Url), ("$host", e.Host), ("$payload", e.Payload), ("$status", e.Status), ("$reason", e.LastError),
+            ("$next", e.NextAttemptAt), ("$finished", e.FinishedAt), ("$now", e.CreatedAt), ("$lowner", leaseOwner), ("$luntil", leaseUntil));
+        return (long)insert.ExecuteScalar()!;
+    }
 }

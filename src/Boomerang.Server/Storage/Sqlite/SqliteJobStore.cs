@@ -7,7 +7,7 @@ namespace Boomerang.Server.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode. Writes go through <see cref="SqliteWriter"/>
 /// (one writer, group commit); reads open their own pooled connections and never wait for it.
 /// </summary>
-internal sealed partial class SqliteJobStore : IJobStore, IFinishedJobPurge, IAsyncDisposable
+internal sealed partial class SqliteJobStore : IJobStore, IDeliveryHandOffStore, IFinishedJobPurge, IAsyncDisposable
 {
     private const string JobColumns = """
         j.seq, j.id, j.tenant_id, j.kind, j.status, j.created_at, j.started_at, j.finished_at, j.attempt, j.progress,

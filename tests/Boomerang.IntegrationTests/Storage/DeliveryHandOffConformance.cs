@@ -1,0 +1,134 @@
+using Boomerang.IntegrationTests.Infrastructure;
+using Boomerang.Jobs;
+using Boomerang.Server.Storage;
+using Boomerang.Server.Storage.Postgres;
+using Boomerang.Server.Storage.Sqlite;
+using Npgsql;
+
+namespace Boomerang.IntegrationTests.Storage;
+
+/// <summary>The finish that leases its delivery to the local dispatcher, on every store that offers it (SQLite and
+/// PostgreSQL; the Redis store finishes without it and its dispatcher claims as before). The outbox row is committed
+/// with the lease, so nothing depends on the hand-off in memory.</summary>
+public abstract class DeliveryHandOffConformance : IAsyncLifetime
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private const string Hook = "https://example.com/hook";
+    private readonly ManualTime Time = new();
+    private IJobStore _store = null!;
+
+    private protected abstract Task<IJobStore> CreateStoreAsync(TimeProvider time);
+    protected abstract Task DestroyStoreAsync();
+
+    public async Task InitializeAsync()
+    {
+        _store = await CreateStoreAsync(Time);
+        await _store.MigrateAsync(default);
+    }
+
+    public Task DisposeAsync() => DestroyStoreAsync();
+
+    private IDeliveryHandOffStore HandOff => (IDeliveryHandOffStore)_store;
+
+    private static NewJob Job(string? url) => new(Guid.CreateVersion7().ToString(), "t1", "echo", "1", null, url, false);
+
+    private async Task<IReadOnlyList<ClaimedJob>> RunningAsync(params NewJob[] jobs)
+    {
+        await _store.SubmitAsync(jobs, 100, default);
+        return await _store.ClaimAsync("w", jobs.Length, Lease, default);
+    }
+
+    [Fact]
+    public async Task A_finish_returns_its_due_delivery_leased_to_the_dispatcher_and_no_claim_sees_it_until_the_lease_expires()
+    {
+        var claimed = await RunningAsync(Job(Hook), Job(url: null));
+        var batch = await HandOff.FinishAndLeaseAsync("w",
+            claimed.Select(j => new JobOutcome(j.Id, j.Attempt, JobStatus.Completed, "1", null)).ToList(), "d1", Lease, default);
+
+        Assert.Equal([true, true], batch.Finished);
+        var handed = Assert.Single(batch.Leased);
+        Assert.Equal(claimed.Single(j => j.CallbackUrl is not null).Id, handed.JobId);
+        Assert.Equal(CallbackEvent.Completed, handed.Event);
+        Assert.Equal(0, handed.Attempts);
+        Assert.Empty(await _store.ClaimDeliveriesAsync("d2", 10, Lease, [], default));
+        Assert.Equal(CallbackStatus.Pending, (await _store.GetAsync(handed.JobId, default))!.CallbackStatus);
+
+        // The dispatcher died with it: once the lease runs out, any dispatcher claims the same row.
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        var again = Assert.Single(await _store.ClaimDeliveriesAsync("d2", 10, Lease, [], default));
+        Assert.Equal((handed.Seq, handed.WebhookId), (again.Seq, again.WebhookId));
+    }
+
+    [Fact]
+    public async Task A_handed_off_delivery_is_recorded_by_the_dispatcher_it_was_leased_to()
+    {
+        var claimed = await RunningAsync(Job(Hook));
+        var batch = await HandOff.FinishAndLeaseAsync("w",
+            [new JobOutcome(claimed[0].Id, claimed[0].Attempt, JobStatus.Failed, null, "boom")], "d1", Lease, default);
+        var handed = Assert.Single(batch.Leased);
+
+        var held = await _store.RecordAttemptsAsync("d1",
+            [new DeliveryAttempt(handed, 1, 2, 200, null, "ok", CallbackStatus.Success, null)], default);
+
+        Assert.Equal([true], held);
+        var job = await _store.GetAsync(handed.JobId, default);
+        Assert.Equal(CallbackStatus.Success, job!.CallbackStatus);
+        Assert.Equal(1, job.CallbackAttempts);
+        Assert.Equal(CallbackEvent.Failed, handed.Event);
+        Assert.Single(await _store.ListAttemptsAsync(handed.JobId, default));
+    }
+
+    [Fact]
+    public async Task A_stale_outcome_is_dropped_and_hands_nothing_off()
+    {
+        var claimed = await RunningAsync(Job(Hook));
+        var batch = await HandOff.FinishAndLeaseAsync("w",
+            [new JobOutcome(claimed[0].Id, claimed[0].Attempt + 1, JobStatus.Completed, "1", null)], "d1", Lease, default);
+
+        Assert.Equal([false], batch.Finished);
+        Assert.Empty(batch.Leased);
+    }
+}
+
+public sealed class SqliteDeliveryHandOffConformance : DeliveryHandOffConformance
+{
+    private readonly TempFolder _folder = new();
+    private SqliteJobStore? _store;
+
+    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time)
+    {
+        _store = new SqliteJobStore(Path.Combine(_folder.Path, "store.db"), 500, time);
+        return Task.FromResult<IJobStore>(_store);
+    }
+
+    protected override async Task DestroyStoreAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+        _folder.Dispose();
+    }
+}
+
+public sealed class PostgresDeliveryHandOffConformance : DeliveryHandOffConformance
+{
+    private readonly TestSchema _schema = new();
+    private NpgsqlDataSource? _db;
+
+    private protected override async Task<IJobStore> CreateStoreAsync(TimeProvider time)
+    {
+        var schema = new PostgresSchema(_schema.Name);
+        _db = PostgresSchema.CreateDataSource(await TestPostgres.ConnectionStringAsync(), schema);
+        return new PostgresJobStore(_db, schema, time);
+    }
+
+    protected override async Task DestroyStoreAsync()
+    {
+        if (_db is not null)
+        {
+            await _db.DisposeAsync();
+        }
+        await _schema.DisposeAsync();
+    }
+}
