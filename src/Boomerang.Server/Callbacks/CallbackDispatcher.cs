@@ -18,8 +18,8 @@ internal sealed partial class CallbackDispatcher(
     // Handed-off deliveries are leased to this name by the finishing worker; claims use it too.
     private readonly string _owner = handOff.Dispatcher;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
-    // Handed-off deliveries whose host was full when they came; only the dispatch loop touches this list.
-    private readonly List<(DueDelivery Delivery, long HandedAt)> _parked = [];
+    // Leased deliveries whose host was full when they came (handed off, or claimed); only the dispatch loop touches it.
+    private readonly List<(DueDelivery Delivery, long LeasedAt, bool HandedOff)> _waiting = [];
     private readonly CallbacksOptions _options = options.Value;
     private Batcher<DeliveryAttempt, bool>? _attempts;
 
@@ -31,8 +31,8 @@ internal sealed partial class CallbackDispatcher(
         _attempts = new Batcher<DeliveryAttempt, bool>(a => StoreRetry.WhileUnavailableAsync(
             () => store.RecordAttemptsAsync(_owner, a, CancellationToken.None), Lease, time));
         var recorder = Task.Run(_attempts.RunAsync, CancellationToken.None);
-        // A finish on this node may lease its delivery straight to this dispatcher, up to four rounds of slots waiting.
-        handOff.Open(Lease, _options.Concurrency * 4);
+        // A finish on this node may lease its delivery straight to this dispatcher while it holds fewer than its slots.
+        handOff.Open(Lease, _options.Concurrency);
         var backoff = new Backoff();
         var poll = TimeSpan.FromSeconds(_options.PollIntervalSeconds);
         var lastPoll = long.MinValue;
@@ -40,29 +40,34 @@ internal sealed partial class CallbackDispatcher(
         {
             try
             {
-                StartHandedOff(stopping);
+                StartWaiting(stopping);
                 // The store is read when something may be due there (a hint, a full claim last time) or the poll
                 // interval has passed (retries coming due); hand-offs and freed slots alone do not cost a round trip.
-                var free = _options.Concurrency - _inFlight.Count;
-                var full = false;
+                var free = _options.Concurrency - _inFlight.Count - _waiting.Count;
+                var more = false;
                 if (free > 0 && (signals.Deliveries.TakeStoreDue() || lastPoll == long.MinValue || time.GetElapsedTime(lastPoll) >= poll))
                 {
                     lastPoll = time.GetTimestamp();
-                    var due = await store.ClaimDeliveriesAsync(_owner, free, Lease, gates.Unavailable(), stopping).ConfigureAwait(false);
+                    var unavailable = gates.Unavailable();
+                    var due = await store.ClaimDeliveriesAsync(_owner, free, Lease, unavailable, stopping).ConfigureAwait(false);
                     foreach (var delivery in due)
                     {
-                        await StartAsync(delivery, stopping).ConfigureAwait(false);
+                        await StartAsync(delivery, lastPoll, stopping).ConfigureAwait(false);
                     }
-                    full = due.Count == free;
-                    if (full)
+                    more = due.Count == free;
+                    if (more || unavailable.Count > 0)
                     {
-                        signals.Deliveries.Set(); // more may be waiting: claim again as soon as slots free
+                        // More may be waiting (or waits for a host that is full now): claim again after the next wake.
+                        signals.Deliveries.Set();
+                    }
+                    else
+                    {
+                        handOff.Drained();
                     }
                 }
                 backoff.Reset();
-                var slotsFree = _inFlight.Count < _options.Concurrency;
-                var more = full || (handOff.Queued > 0 && _parked.Count < _options.Concurrency);
-                if (!(slotsFree && more))
+                var room = _inFlight.Count + _waiting.Count < _options.Concurrency;
+                if (!(room && (more || handOff.Queued)))
                 {
                     await signals.Deliveries.WaitAsync(poll, time, stopping).ConfigureAwait(false);
                 }
@@ -85,28 +90,37 @@ internal sealed partial class CallbackDispatcher(
         await recorder.ConfigureAwait(false);
     }
 
-    /// <summary>Starts handed-off deliveries while slots are free. One whose host is full waits here (still leased)
-    /// until a slot of that host frees, rather than going back to the store and waiting for a poll.</summary>
-    private void StartHandedOff(CancellationToken stopping)
+    /// <summary>Starts leased deliveries that wait in memory (handed off, or claimed for a host that was full), then
+    /// takes new hand-offs. One whose host is full waits here, still leased, until a slot of that host frees, rather
+    /// than going back to the store (a write) and waiting for the next claim.</summary>
+    private void StartWaiting(CancellationToken stopping)
     {
-        for (var i = 0; i < _parked.Count && _inFlight.Count < _options.Concurrency;)
+        for (var i = 0; i < _waiting.Count && _inFlight.Count < _options.Concurrency;)
         {
-            var (delivery, handedAt) = _parked[i];
-            if (!handOff.Fresh(handedAt) || TryStart(delivery, stopping))
+            var (delivery, leasedAt, handedOff) = _waiting[i];
+            var stale = !handOff.Fresh(leasedAt);
+            if (stale || TryStart(delivery, stopping))
             {
-                _parked.RemoveAt(i);
+                _waiting.RemoveAt(i);
+                if (handedOff)
+                {
+                    handOff.Done();
+                }
             }
             else
             {
                 i++;
             }
         }
-        while (_inFlight.Count < _options.Concurrency && _parked.Count < _options.Concurrency
-            && handOff.TryTake(out var delivery, out var handedAt))
+        while (_inFlight.Count + _waiting.Count < _options.Concurrency && handOff.TryTake(out var delivery, out var handedAt))
         {
-            if (handOff.Fresh(handedAt) && !TryStart(delivery, stopping))
+            if (!handOff.Fresh(handedAt) || TryStart(delivery, stopping))
             {
-                _parked.Add((delivery, handedAt));
+                handOff.Done();
+            }
+            else
+            {
+                _waiting.Add((delivery, handedAt, true));
             }
         }
     }
@@ -121,12 +135,20 @@ internal sealed partial class CallbackDispatcher(
         return true;
     }
 
-    private async Task StartAsync(DueDelivery delivery, CancellationToken stopping)
+    private async Task StartAsync(DueDelivery delivery, long claimedAt, CancellationToken stopping)
     {
-        if (!TryStart(delivery, stopping))
+        if (TryStart(delivery, stopping))
         {
-            // The host is full or its circuit is open: back to the store, where the claim skips such hosts.
+            return;
+        }
+        if (gates.IsOpen(delivery.Host))
+        {
+            // Its circuit is open: back to the store, where claims skip the host until it closes.
             await store.ReleaseDeliveryAsync(_owner, delivery.Seq, stopping).ConfigureAwait(false);
+        }
+        else
+        {
+            _waiting.Add((delivery, claimedAt, false));
         }
     }
 

@@ -75,14 +75,19 @@ internal sealed partial class JobWorker(
     private async Task<IReadOnlyList<bool>> FinishAsync(IReadOnlyList<JobOutcome> outcomes)
     {
         // Writes that must land: CancellationToken.None, retried while the store is unavailable, up to a lease.
-        if (handOff.Accepting && store is IDeliveryHandOffStore handing)
+        if (handOff.Room is > 0 and var room && store is IDeliveryHandOffStore handing)
         {
             var batch = await StoreRetry.WhileUnavailableAsync(() => handing.FinishAndLeaseAsync(
-                _owner, outcomes, handOff.Dispatcher, handOff.Lease, CancellationToken.None), _options.Lease, time).ConfigureAwait(false);
+                _owner, outcomes, handOff.Dispatcher, handOff.Lease, room, CancellationToken.None), _options.Lease, time).ConfigureAwait(false);
             if (batch.Leased.Count > 0)
             {
                 handOff.Post(batch.Leased);
                 signals.Deliveries.Nudge();
+            }
+            if (batch.Unleased > 0)
+            {
+                handOff.Backlog();
+                signals.Deliveries.Set();
             }
             return batch.Finished;
         }
@@ -90,6 +95,7 @@ internal sealed partial class JobWorker(
             () => store.FinishAsync(_owner, outcomes, CancellationToken.None), _options.Lease, time).ConfigureAwait(false);
         if (finished.Contains(true))
         {
+            handOff.Backlog();
             signals.Deliveries.Set();
         }
         return finished;
