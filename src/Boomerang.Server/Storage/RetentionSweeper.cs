@@ -6,7 +6,7 @@ namespace Boomerang.Server.Storage;
 /// <summary>
 /// Deletes finished jobs past <see cref="RetentionOptions.FinishedJobsDays"/> in small batches, one transaction each,
 /// so other writes interleave; the store gives the space back. Any number of nodes may sweep at once. A store without
-/// retention (Redis, for now) is said so at start rather than ignored silently.
+/// retention is said so at start rather than ignored silently.
 /// </summary>
 internal sealed partial class RetentionSweeper(IJobStore store, IOptions<RetentionOptions> options, TimeProvider time,
     ILogger<RetentionSweeper> log) : BackgroundService

@@ -134,3 +134,9 @@ public sealed class PostgresDashboardStoreTests : DashboardStoreTests
         await _schema.DisposeAsync();
     }
 }
+
+public sealed class RedisDashboardStoreTests : DashboardStoreTests
+{
+    protected override async Task<Dictionary<string, string>> ProviderSettingsAsync() =>
+        TestRedis.Settings(await TestRedis.ConfigurationAsync(), TestRedis.NewPrefix());
+}

@@ -15,9 +15,13 @@ public abstract class DashboardTestBase(BrowserFixture browser) : IClassFixture<
 
     protected virtual (string, string)[] ExtraSettings => [];
 
+    /// <summary>The store the server runs on: the default (SQLite) unless a test class says otherwise.</summary>
+    protected virtual Task<(string, string)[]> StoreSettingsAsync() => Task.FromResult<(string, string)[]>([]);
+
     public async Task InitializeAsync()
     {
-        Server = await TestServer.StartAsync(CallbackSettings.Loopback([("Boomerang:Auth:AdminToken", AdminToken), .. ExtraSettings]));
+        Server = await TestServer.StartAsync(CallbackSettings.Loopback(
+            [("Boomerang:Auth:AdminToken", AdminToken), .. ExtraSettings, .. await StoreSettingsAsync()]));
         Context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         Page = await Context.NewPageAsync();
         Page.SetDefaultTimeout(30_000);

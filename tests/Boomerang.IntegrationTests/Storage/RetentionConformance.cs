@@ -2,13 +2,16 @@ using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Jobs;
 using Boomerang.Server.Storage;
 using Boomerang.Server.Storage.Postgres;
+using Boomerang.Server.Storage.Redis;
 using Boomerang.Server.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace Boomerang.IntegrationTests.Storage;
 
-/// <summary>Retention, on every store that implements it (SQLite and PostgreSQL; the Redis store does not yet, and says
-/// so at start): finished jobs past their time go, with their deliveries and attempts, in small batches.</summary>
+/// <summary>Retention, on every store (SQLite, PostgreSQL, Redis): finished jobs past their time go, with their
+/// deliveries and attempts, in small batches.</summary>
 public abstract class RetentionConformance : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
@@ -118,5 +121,25 @@ public sealed class PostgresRetentionConformance : RetentionConformance
             await _db.DisposeAsync();
         }
         await _schema.DisposeAsync();
+    }
+}
+
+public sealed class RedisRetentionConformance : RetentionConformance
+{
+    private ConnectionMultiplexer? _redis;
+
+    private protected override async Task<IJobStore> CreateStoreAsync(TimeProvider time)
+    {
+        var options = new RedisStorageOptions { Configuration = await TestRedis.ConfigurationAsync(), KeyPrefix = TestRedis.NewPrefix() };
+        _redis = RedisRegistration.Connect(options);
+        return new RedisJobStore(_redis, new RedisKeys(options.KeyPrefix), new RedisDurability(options, NullLogger<RedisDurability>.Instance), time);
+    }
+
+    protected override async Task DestroyStoreAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
     }
 }

@@ -1,9 +1,15 @@
 using Boomerang.Server.Auth;
+using Boomerang.Server.Dedup2D.BuiltIn;
 using Boomerang.Server.Dedup2D.Engine;
+using Boomerang.Server.Dedup2D.Index;
 using Boomerang.Server.Dedup2D.Precision;
 using Boomerang.Server.Dedup2D.Search;
 using Boomerang.Server.Dedup2D.Storage;
+using Boomerang.Server.Api;
+using Boomerang.Server.Jobs;
+using Boomerang.Server.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -18,14 +24,15 @@ internal static class Dedup2DApi
     {
         var group = app.MapGroup(Prefix).AddEndpointFilter<ApiKeyFilter>().WithTags("Dedup2D");
         group.MapGet("/health", HealthAsync).Errors(401, 502, 503);
-        group.MapPost("/index/rebuild", RebuildAsync).Errors(401, 503);
+        group.MapPost("/index/rebuild", RebuildAsync).Errors(400, 401, 429, 503);
         group.MapGet("/presets", () => Replies.Ok(new Dedup2DPresetsResponse(Presets.ToJson()))).Errors(401);
         group.MapPost("/precision/compare", CompareAsync).DisableAntiforgery()
             .MultipartBody(["left_geom_json", "right_geom_json"], ["left_geom_json", "right_geom_json"])
             .Errors(400, 401, 413, 422);
         group.MapGet("/geom/{file_hash}/exists", GeomExistsAsync).Errors(400, 401);
         group.MapPost("/index/add", IndexAddAsync).DisableAntiforgery().MultipartBody(["file", "geom_json"], ["file"])
-            .Errors(400, 401, 413, 422, 502, 503);
+            .Errors(400, 401, 413, 422, 429, 502, 503);
+        group.MapDedup2DIndex();
         group.MapSearch();
         group.MapDedup2DJobs();
         group.MapDedup2DConfig();
@@ -51,14 +58,24 @@ internal static class Dedup2DApi
         }
     }
 
-    private static async Task<Results<JsonHttpResult<Dedup2DRebuildResponse>, JsonHttpResult<Dedup2DError>>> RebuildAsync(
-        HttpContext http, EngineSelector engines, CancellationToken ct)
+    /// <summary>On the built-in engine a job (see <see cref="IndexEndpoints.RebuildJobAsync"/>); on dedupcad-vision the
+    /// seed's synchronous proxy.</summary>
+    private static async Task<Results<JsonHttpResult<JsonObject>, JsonHttpResult<Dedup2DError>>> RebuildAsync(
+        HttpContext http, EngineSelector engines, JobSubmission submission, IJobStore jobs, CancellationToken ct)
     {
         try
         {
-            var answer = await engines.Engine.RebuildAsync(ApiKeyFilter.TenantOf(http), ct);
-            return Replies.Ok(new Dedup2DRebuildResponse(answer["success"]?.GetValueKind() == JsonValueKind.True,
-                Text(answer["message"]) ?? ""));
+            var engine = engines.Engine;
+            if (engine.Name == "builtin")
+            {
+                return await IndexEndpoints.RebuildJobAsync(http, submission, jobs, ct);
+            }
+            var answer = await engine.RebuildAsync(ApiKeyFilter.TenantOf(http), ct);
+            return Replies.Ok(new JsonObject
+            {
+                ["success"] = answer["success"]?.GetValueKind() == JsonValueKind.True,
+                ["message"] = Text(answer["message"]) ?? "",
+            });
         }
         catch (DrawingEngineException e)
         {
@@ -107,14 +124,20 @@ internal static class Dedup2DApi
     }
 
     private static async Task<Results<JsonHttpResult<JsonObject>, JsonHttpResult<Dedup2DError>>> IndexAddAsync(
-        HttpContext http, UploadReader reader, EngineSelector engines, Dedup2DStore store, CancellationToken ct)
+        HttpContext http, UploadReader reader, EngineSelector engines, Dedup2DStore store, JobSubmission submission, UploadStorage uploads,
+        IOptions<Dedup2DOptions> options, IOptions<BuiltInEngineOptions> builtIn, CancellationToken ct)
     {
         var query = new QueryReader(http.Request.Query);
         var userName = query.String("user_name") ?? "cad-ml-platform";
         var uploadToS3 = query.Bool("upload_to_s3", true);
+        var runAsync = query.Bool("async", false);
         if (query.Error is not null)
         {
             return query.Error;
+        }
+        if (runAsync)
+        {
+            return await IndexEndpoints.ImportAsync(http, userName, uploadToS3, reader, submission, uploads, options, builtIn, ct);
         }
         // Unlike the seed, the geometry is checked before the engine is called, so a bad geom_json leaves no half-done add.
         var (file, geom, uploadError) = await reader.ReadDrawingAsync(http.Request, ct);
@@ -124,24 +147,8 @@ internal static class Dedup2DApi
         }
         try
         {
-            var engine = engines.Engine;
-            var answer = await engine.IndexAddAsync(new EngineIndexAdd(ApiKeyFilter.TenantOf(http), file!, userName, uploadToS3), ct);
-            geom ??= engine.TryExtractGeometry(file!);
-            if (geom is null)
-            {
-                return Replies.Ok(answer);
-            }
-            if (Text(answer["file_hash"]) is not { Length: > 0 } hash)
-            {
-                return Replies.Error(502, "dedupcad-vision response missing file_hash");
-            }
-            if (!Dedup2DStore.IsSha256(hash))
-            {
-                return Replies.Error(502, "search engine response file_hash is not a 64-char lowercase hex sha256");
-            }
-            await store.PutGeometryAsync(hash, geom, ct);
-            answer["message"] = (Text(answer["message"]) ?? "") + "; geom_json stored";
-            return Replies.Ok(answer);
+            return Replies.Ok(await IndexAddition.AddAsync(engines.Engine,
+                store, new EngineIndexAdd(ApiKeyFilter.TenantOf(http), file!, userName, uploadToS3), geom, ct));
         }
         catch (DrawingEngineException e)
         {

@@ -4,6 +4,7 @@ using Boomerang.Jobs;
 using Boomerang.Server.Api;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Background;
+using Boomerang.Server.Dedup2D.Index;
 using Boomerang.Server.Dedup2D.Jobs;
 using Boomerang.Server.Jobs;
 using Boomerang.Server.Metrics;
@@ -15,6 +16,9 @@ namespace Boomerang.Server.Dedup2D.Api;
 /// <summary>The seed's job routes (reference §3.9–3.11), a view over the Boomerang jobs of kind <c>dedup2d.search</c>.</summary>
 internal static class JobEndpoints
 {
+    /// <summary>The job kinds <c>GET/POST jobs/{job_id}</c> show: searches, and the index rebuild and import jobs.</summary>
+    private static readonly string[] Kinds = [Dedup2DSearchHandler.Kind, IndexRebuildHandler.Kind, IndexImportHandler.Kind];
+
     public static void MapDedup2DJobs(this RouteGroupBuilder group)
     {
         group.MapGet("/jobs/{job_id}", GetAsync).Errors(401, 403, 404);
@@ -26,7 +30,7 @@ internal static class JobEndpoints
         HttpContext http, IJobStore store, Dedup2DMetrics metrics, CancellationToken ct)
     {
         var job = await store.GetAsync(jobId, ct);
-        if (job is null || job.Kind != Dedup2DSearchHandler.Kind)
+        if (job is null || !Kinds.Contains(job.Kind))
         {
             if (operation == "cancel")
             {
@@ -61,7 +65,7 @@ internal static class JobEndpoints
         {
             try
             {
-                result = JsonNode.Parse(j.ResultJson) is JsonObject raw ? SearchResponseFilter.Filter(raw) : null;
+                result = JsonNode.Parse(j.ResultJson) is JsonObject raw ? (j.Kind == Dedup2DSearchHandler.Kind ? SearchResponseFilter.Filter(raw) : raw) : null;
             }
             catch (JsonException)
             {
@@ -69,7 +73,7 @@ internal static class JobEndpoints
             }
         }
         return Replies.Ok(new Dedup2DSearchJobResponse(j.Id, j.TenantId, j.Status, j.CreatedAt, j.StartedAt, j.FinishedAt, result,
-            j.Error, j.CallbackStatus, j.CallbackAttempts, j.CallbackHttpStatus, j.CallbackFinishedAt, j.CallbackLastError));
+            j.Error, j.CallbackStatus, j.CallbackAttempts, j.CallbackHttpStatus, j.CallbackFinishedAt, j.CallbackLastError, j.Kind, j.Progress));
     }
 
     private static async Task<Results<JsonHttpResult<Dedup2DCancelResponse>, JsonHttpResult<Dedup2DError>>> CancelAsync(

@@ -12,8 +12,6 @@ internal sealed record ValidationItem(string Type, IReadOnlyList<string> Loc, st
 
 internal sealed record Dedup2DHealthResponse(string Status, string? Service, string? Version, JsonObject? Indexes);
 
-internal sealed record Dedup2DRebuildResponse(bool Success, string Message);
-
 internal sealed record Dedup2DPresetsResponse(JsonObject Presets);
 
 internal sealed record Dedup2DTenantConfigResponse(string TenantId, JsonObject Config);
@@ -46,7 +44,7 @@ internal sealed record Dedup2DSearchAsyncResponse(string JobId, string Status, s
 internal sealed record Dedup2DSearchJobResponse(
     string JobId, string TenantId, string Status, double CreatedAt, double? StartedAt, double? FinishedAt,
     JsonObject? Result, string? Error, string? CallbackStatus, int? CallbackAttempts, int? CallbackHttpStatus,
-    double? CallbackFinishedAt, string? CallbackLastError);
+    double? CallbackFinishedAt, string? CallbackLastError, string Kind, int Progress);
 
 internal sealed record Dedup2DJobSummary(string JobId, string TenantId, string Status, double CreatedAt, double? StartedAt,
     double? FinishedAt, string? Error);

@@ -16,16 +16,21 @@ internal sealed class UploadReader(IOptions<Dedup2DOptions> options)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
 
-    public async Task<(IFormCollection? Form, JsonHttpResult<Dedup2DError>? Error)> ReadFormAsync(HttpRequest request, CancellationToken ct)
+    public Task<(IFormCollection? Form, JsonHttpResult<Dedup2DError>? Error)> ReadFormAsync(HttpRequest request, CancellationToken ct) =>
+        ReadFormAsync(request, options.Value.MaxUploadBytes, 64, "Boomerang:Dedup2D:MaxUploadBytes", ct);
+
+    /// <summary>The form with a body limit and a part count of its own (the bulk import's). Parts past 64 KiB are buffered
+    /// to temporary files by ASP.NET Core, not held in memory.</summary>
+    public async Task<(IFormCollection? Form, JsonHttpResult<Dedup2DError>? Error)> ReadFormAsync(HttpRequest request, long limit, int maxParts,
+        string limitSetting, CancellationToken ct)
     {
-        var limit = options.Value.MaxUploadBytes;
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
             size.MaxRequestBodySize = limit;
         }
         if (request.ContentLength > limit)
         {
-            return (null, TooLarge(limit));
+            return (null, TooLarge(limit, limitSetting));
         }
         if (!request.HasFormContentType)
         {
@@ -38,17 +43,17 @@ internal sealed class UploadReader(IOptions<Dedup2DOptions> options)
                 MultipartBodyLengthLimit = limit,
                 ValueLengthLimit = (int)Math.Min(int.MaxValue, limit),
                 KeyLengthLimit = 1024,
-                ValueCountLimit = 64,
+                ValueCountLimit = maxParts,
             }, ct).ConfigureAwait(false);
             return (form, null);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (null, TooLarge(limit));
+            return (null, TooLarge(limit, limitSetting));
         }
         catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, TooLarge(limit));
+            return (null, TooLarge(limit, limitSetting));
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or DecoderFallbackException)
         {
@@ -64,10 +69,9 @@ internal sealed class UploadReader(IOptions<Dedup2DOptions> options)
             return (null, Replies.Missing("body", field));
         }
         var name = string.IsNullOrEmpty(part.FileName) ? "unknown" : part.FileName;
-        if (name.Contains('/') || name.Contains('\\') || name.Contains("..", StringComparison.Ordinal) || name.Any(char.IsControl)
-            || name.Length > 255)
+        if (!IsPlainName(name))
         {
-            return (null, Replies.Error(400, "Invalid file name: send a plain file name (no folders, no '..', no control characters, at most 255 characters)"));
+            return (null, Replies.Error(400, InvalidName));
         }
         if (part.Length == 0)
         {
@@ -81,6 +85,11 @@ internal sealed class UploadReader(IOptions<Dedup2DOptions> options)
         var type = string.IsNullOrWhiteSpace(part.ContentType) ? "application/octet-stream" : part.ContentType;
         return (new DrawingFile(name, type, bytes), null);
     }
+
+    public const string InvalidName = "Invalid file name: send a plain file name (no folders, no '..', no control characters, at most 255 characters)";
+
+    public static bool IsPlainName(string name) => !(name.Contains('/') || name.Contains('\\') || name.Contains("..", StringComparison.Ordinal)
+        || name.Any(char.IsControl) || name.Length > 255);
 
     /// <summary>A v2 geometry JSON part (a file or a plain field): absent → null; empty → 400; not UTF-8 JSON object → 400.</summary>
     public static async Task<(JsonObject? Geom, bool Present, JsonHttpResult<Dedup2DError>? Error)> GeomAsync(
@@ -136,6 +145,6 @@ internal sealed class UploadReader(IOptions<Dedup2DOptions> options)
         return geomError is not null ? (null, null, geomError) : (file, geom, null);
     }
 
-    private static JsonHttpResult<Dedup2DError> TooLarge(long limit) =>
-        Replies.Error(413, $"Request body too large: the limit is {limit} bytes (Boomerang:Dedup2D:MaxUploadBytes)");
+    private static JsonHttpResult<Dedup2DError> TooLarge(long limit, string setting) =>
+        Replies.Error(413, $"Request body too large: the limit is {limit} bytes ({setting})");
 }

@@ -15,12 +15,18 @@ namespace Boomerang.Server.Dedup2D.BuiltIn;
 /// <summary>Boomerang's own drawing search engine behind the engine port: decoding, features and the per-tenant index
 /// from Boomerang.Drawing; features in the database (the index is rebuilt from them at start), originals on disk.</summary>
 internal sealed partial class BuiltInEngine(
-    IDrawingRowStore rows, IOptions<BuiltInEngineOptions> options, IOptions<Dedup2DOptions> dedup, ILogger<BuiltInEngine> log) : IDrawingEngine
+    IDrawingRowStore rows, IOptions<BuiltInEngineOptions> options, IOptions<Dedup2DOptions> dedup, TimeProvider time,
+    ILogger<BuiltInEngine> log) : IDrawingEngine
 {
     private readonly DrawingSearchEngine _engine = new();
     private readonly DrawingDecoder _decoder = new(options.Value.Limits(dedup.Value.MaxUploadBytes));
     private readonly SemaphoreSlim _loadLock = new(1, 1);
+    // Serialises every change to what the index holds on this node (row write + memory + original file), so a delete, an
+    // add, a rebuild step and an applied change from another node never interleave halfway.
+    private readonly SemaphoreSlim _write = new(1, 1);
     private volatile bool _loaded;
+    // The last change of the shared sequence this node's index reflects (read before the full load).
+    private string _position = "0";
 
     public string Name => "builtin";
 
@@ -32,6 +38,8 @@ internal sealed partial class BuiltInEngine(
         try
         {
             if (_loaded) return;
+            // Position first: a change committed while the rows are read is applied again later, which is harmless.
+            _position = await rows.ChangePositionAsync(ct).ConfigureAwait(false);
             var count = 0;
             foreach (var row in await rows.ListAsync(null, ct).ConfigureAwait(false))
                 if (DrawingFeatures.FromBytes(row.Features) is { } f)
@@ -86,43 +94,28 @@ internal sealed partial class BuiltInEngine(
         var features = FeatureExtractor.Extract(decoded.Image);
         var path = OriginalPath(request.TenantId, hash);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllBytesAsync(path, request.File.Bytes.ToArray(), ct).ConfigureAwait(false);
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        await File.WriteAllBytesAsync(temp, request.File.Bytes.ToArray(), ct).ConfigureAwait(false);
         var name = string.IsNullOrEmpty(request.File.FileName) ? "unknown" : request.File.FileName;
-        // The row must land once the original is written, so a cancelled request cannot leave a file without a row.
-        await rows.UpsertAsync(new DrawingRow(request.TenantId, hash, drawingId, name, request.UserName, features.ToBytes(), decoded.Format.ToString()),
-            CancellationToken.None).ConfigureAwait(false);
-        index.Upsert(new IndexedDrawing(drawingId, hash, name, features));
+        await _write.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            File.Move(temp, path, overwrite: true);
+            // The row must land once the original is in place, so a cancelled request cannot leave a file without a row.
+            await rows.UpsertAsync(new DrawingRow(request.TenantId, hash, drawingId, name, request.UserName, features.ToBytes(), decoded.Format.ToString()),
+                CancellationToken.None).ConfigureAwait(false);
+            index.Upsert(new IndexedDrawing(drawingId, hash, name, features));
+        }
+        finally
+        {
+            _write.Release();
+            File.Delete(temp);
+        }
         return AddResponse(drawingId, hash, "indexed", watch);
     }
 
-    public async Task<JsonObject> RebuildAsync(string tenantId, CancellationToken ct)
-    {
-        await EnsureLoadedAsync(ct).ConfigureAwait(false);
-        int rebuilt = 0, failed = 0;
-        foreach (var row in await rows.ListAsync(tenantId, ct).ConfigureAwait(false))
-        {
-            var path = OriginalPath(tenantId, row.FileHash);
-            try
-            {
-                var bytes = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
-                var decoded = await _decoder.DecodeAsync(bytes, row.FileName, ct).ConfigureAwait(false);
-                var features = FeatureExtractor.Extract(decoded.Image);
-                await rows.UpsertAsync(row with { Features = features.ToBytes() }, ct).ConfigureAwait(false);
-                _engine.Tenant(tenantId).Upsert(new IndexedDrawing(row.DrawingId, row.FileHash, row.FileName, features));
-                rebuilt++;
-            }
-            catch (Exception e) when (e is IOException or DrawingFileException or UnauthorizedAccessException)
-            {
-                failed++;
-                LogRebuildSkipped(log, row.FileHash, e.GetType().Name);
-            }
-        }
-        return new JsonObject
-        {
-            ["success"] = failed == 0,
-            ["message"] = $"rebuilt {rebuilt} drawings" + (failed > 0 ? $"; {failed} could not be read from their stored originals" : ""),
-        };
-    }
+    public async Task<JsonObject> RebuildAsync(string tenantId, CancellationToken ct) =>
+        (await RebuildTenantAsync(tenantId, (_, _) => Task.CompletedTask, ct).ConfigureAwait(false)).ToJson();
 
     public JsonObject? TryExtractGeometry(DrawingFile file)
     {

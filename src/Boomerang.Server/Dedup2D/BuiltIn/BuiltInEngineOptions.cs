@@ -19,6 +19,15 @@ internal sealed class BuiltInEngineOptions
     public double ConverterTimeoutSeconds { get; set; } = 20;
     /// <summary>Optional DWG→DXF command with {input} and {output} (the seed's DWG_CONVERTER); empty: DWG gets 415.</summary>
     public string DwgConverter { get; set; } = "";
+    /// <summary>How often each node reads the index change sequence to follow adds and deletes made on other nodes.</summary>
+    public double ChangePollSeconds { get; set; } = 1;
+    /// <summary>How long changes are kept in the sequence (a node loads the whole index at start, so only changes made
+    /// while it runs matter).</summary>
+    public double ChangeRetentionHours { get; set; } = 24;
+    /// <summary>Most files one bulk import (<c>index/add?async=true</c>) takes.</summary>
+    public int MaxImportFiles { get; set; } = 1000;
+    /// <summary>Largest bulk import body; each file is also held to <c>Boomerang:Dedup2D:MaxUploadBytes</c>.</summary>
+    public long MaxImportBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
     public DrawingLimits Limits(long maxFileBytes) => new()
     {

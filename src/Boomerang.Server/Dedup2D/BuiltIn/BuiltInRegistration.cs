@@ -16,10 +16,18 @@ internal static class BuiltInRegistration
             .Validate(o => o.MaxPixels >= 1_000_000, "Boomerang:Dedup2D:BuiltIn:MaxPixels must be at least 1000000")
             .Validate(o => o.MaxDxfEntities >= 1000, "Boomerang:Dedup2D:BuiltIn:MaxDxfEntities must be at least 1000")
             .Validate(o => o.ConverterTimeoutSeconds is > 0 and <= 600, "Boomerang:Dedup2D:BuiltIn:ConverterTimeoutSeconds must be in (0, 600]")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.PdftoppmPath), "Boomerang:Dedup2D:BuiltIn:PdftoppmPath must not be empty");
+            .Validate(o => !string.IsNullOrWhiteSpace(o.PdftoppmPath), "Boomerang:Dedup2D:BuiltIn:PdftoppmPath must not be empty")
+            .Validate(o => string.IsNullOrWhiteSpace(o.DwgConverter)
+                    || o.DwgConverter.Contains("{input}", StringComparison.Ordinal) && o.DwgConverter.Contains("{output}", StringComparison.Ordinal),
+                "Boomerang:Dedup2D:BuiltIn:DwgConverter (DWG_CONVERTER) must be a command naming both {input} and {output}, e.g. 'dwg2dxf {input} {output}'")
+            .Validate(o => o.ChangePollSeconds is >= 0.05 and <= 60, "Boomerang:Dedup2D:BuiltIn:ChangePollSeconds must be in [0.05, 60]")
+            .Validate(o => o.ChangeRetentionHours is >= 0.1 and <= 24 * 365, "Boomerang:Dedup2D:BuiltIn:ChangeRetentionHours must be in [0.1, 8760]")
+            .Validate(o => o.MaxImportFiles is >= 1 and <= 100_000, "Boomerang:Dedup2D:BuiltIn:MaxImportFiles must be in [1, 100000]")
+            .Validate(o => o.MaxImportBytes >= 1024, "Boomerang:Dedup2D:BuiltIn:MaxImportBytes must be at least 1024");
         services.AddSingleton<BuiltInEngine>();
         services.AddSingleton<IDrawingEngine>(sp => sp.GetRequiredService<BuiltInEngine>());
         services.AddHostedService<BuiltInIndexLoader>();
+        services.AddHostedService<BuiltInIndexFollower>();
         return services;
     }
 }

@@ -32,6 +32,12 @@ internal sealed partial class Dedup2DStore(IDedup2DRecords records)
         return records.PutGeometryAsync(fileHash, CanonicalJson.Text(geometry), ct);
     }
 
+    public Task DeleteGeometryAsync(string fileHash, CancellationToken ct)
+    {
+        RequireHash(fileHash);
+        return records.DeleteGeometryAsync(fileHash, ct);
+    }
+
     public async Task<JsonObject> GetConfigAsync(string tenantId, CancellationToken ct) =>
         ParseObject(await records.GetConfigAsync(tenantId, ct).ConfigureAwait(false)) ?? new JsonObject();
 

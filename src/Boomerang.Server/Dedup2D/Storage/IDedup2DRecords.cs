@@ -6,6 +6,7 @@ internal interface IDedup2DRecords
 {
     Task<string?> GetGeometryAsync(string fileHash, CancellationToken ct);
     Task PutGeometryAsync(string fileHash, string json, CancellationToken ct);
+    Task DeleteGeometryAsync(string fileHash, CancellationToken ct);
     Task<string?> GetConfigAsync(string tenantId, CancellationToken ct);
     Task PutConfigAsync(string tenantId, string json, CancellationToken ct);
     Task DeleteConfigAsync(string tenantId, CancellationToken ct);

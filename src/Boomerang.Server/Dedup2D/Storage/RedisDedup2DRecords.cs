@@ -14,6 +14,9 @@ internal sealed class RedisDedup2DRecords(IConnectionMultiplexer redis, RedisKey
     public Task PutGeometryAsync(string fileHash, string json, CancellationToken ct) =>
         RedisData.RunAsync(db => db.StringSetAsync(Geometry(fileHash), json), redis, ct);
 
+    public Task DeleteGeometryAsync(string fileHash, CancellationToken ct) =>
+        RedisData.RunAsync(db => db.KeyDeleteAsync(Geometry(fileHash)), redis, ct);
+
     public Task<string?> GetConfigAsync(string tenantId, CancellationToken ct) =>
         RedisData.RunAsync(async db => (string?)await db.StringGetAsync(Config(tenantId)).ConfigureAwait(false), redis, ct);
 

@@ -22,12 +22,18 @@ internal sealed class SqlDedup2DRecords(IServiceProvider services, IOptions<Stor
     public Task PutConfigAsync(string tenantId, string json, CancellationToken ct) =>
         UpsertAsync("dedup2d_tenant_config", "tenant_id", "config_json", tenantId, json, ct);
 
-    public async Task DeleteConfigAsync(string tenantId, CancellationToken ct)
+    public Task DeleteConfigAsync(string tenantId, CancellationToken ct) =>
+        DeleteAsync("DELETE FROM dedup2d_tenant_config WHERE tenant_id = @k", tenantId, ct);
+
+    public Task DeleteGeometryAsync(string fileHash, CancellationToken ct) =>
+        DeleteAsync("DELETE FROM dedup2d_geometry WHERE file_hash = @k", fileHash, ct);
+
+    private async Task DeleteAsync(string sql, string key, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM dedup2d_tenant_config WHERE tenant_id = @k";
-        command.AddParameter("@k", tenantId);
+        command.CommandText = sql;
+        command.AddParameter("@k", key);
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 

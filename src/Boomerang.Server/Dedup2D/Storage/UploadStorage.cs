@@ -35,6 +35,21 @@ internal sealed partial class UploadStorage(IOptions<Dedup2DOptions> options)
         return key;
     }
 
+    /// <summary>Saves a stream (copied in chunks, never whole in memory) and returns the relative key to keep in the job.</summary>
+    public async Task<string> SaveAsync(string jobId, string fileName, Stream content, CancellationToken ct)
+    {
+        var key = $"{Sanitize(jobId)}/{Guid.NewGuid():N}_{Sanitize(fileName)}";
+        var full = Resolve(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + ".tmp";
+        await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+        {
+            await content.CopyToAsync(file, ct).ConfigureAwait(false);
+        }
+        File.Move(temp, full, overwrite: true);
+        return key;
+    }
+
     public Task<byte[]> LoadAsync(string key, CancellationToken ct) => File.ReadAllBytesAsync(Resolve(key), ct);
 
     /// <summary>Deletes the job's folder; a missing one is fine.</summary>

@@ -101,6 +101,24 @@ internal static class PostgresMigrations
         (4, "CREATE INDEX jobs_finished ON jobs (finished_at) WHERE status IN ('completed', 'failed', 'canceled')"),
         // The dashboard's callbacks-per-second figure counts recent deliveries.
         (5, "CREATE INDEX deliveries_finished ON deliveries (finished_at) WHERE status = 'success'"),
+        // Dedup2D built-in engine: the drawing rows (created lazily before this step, hence IF NOT EXISTS), the listing
+        // order, and the change sequence every node's in-memory index follows (adds and deletes made on any node).
+        (6, """
+            CREATE TABLE IF NOT EXISTS dedup2d_drawings (
+                tenant_id text NOT NULL, file_hash text NOT NULL, drawing_id bigint NOT NULL, file_name text NOT NULL,
+                user_name text NOT NULL, features bytea NOT NULL, format text NOT NULL, created_at double precision NOT NULL,
+                PRIMARY KEY (tenant_id, file_hash));
+            CREATE INDEX IF NOT EXISTS dedup2d_drawings_listing ON dedup2d_drawings (tenant_id, created_at, file_hash);
+            CREATE INDEX IF NOT EXISTS dedup2d_drawings_hash ON dedup2d_drawings (file_hash);
+            CREATE TABLE dedup2d_index_changes (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                tenant_id text NOT NULL,
+                file_hash text NOT NULL,
+                op text NOT NULL,
+                created_at double precision NOT NULL
+            );
+            CREATE INDEX dedup2d_index_changes_created ON dedup2d_index_changes (created_at);
+            """),
     ];
 
     public static int Latest => Steps[^1].Version;

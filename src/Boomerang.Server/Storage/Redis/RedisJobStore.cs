@@ -44,7 +44,7 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
         return RedisJobRecord.From(jobId, await hash.ConfigureAwait(false), await result.ConfigureAwait(false));
     }, ct);
 
-    /// <summary>Newest first from the tenant's sorted set (scored by seq), a chunk at a time, filtering on status.</summary>
+    /// <summary>Newest first from the tenant's sorted set (scored by seq), or from its set for that status, a chunk at a time.</summary>
     public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => ReadAsync(async db =>
     {
         var fetch = JobLifecycle.PageFetch(limit);
@@ -54,7 +54,8 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
         var chunk = Math.Max(50, 3 * fetch);
         while (picked.Count < fetch)
         {
-            var entries = await db.SortedSetRangeByScoreWithScoresAsync(keys.Tenant(tenantId), double.NegativeInfinity, upper, exclude,
+            var entries = await db.SortedSetRangeByScoreWithScoresAsync(status is null ? keys.Tenant(tenantId) : keys.InStatus(tenantId, status),
+                double.NegativeInfinity, upper, exclude,
                 Order.Descending, 0, chunk).ConfigureAwait(false);
             if (entries.Length == 0)
             {

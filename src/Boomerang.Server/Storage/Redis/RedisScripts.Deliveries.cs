@@ -11,6 +11,15 @@ internal static partial class RedisScripts
               'callback_finished_at', f[6] or '', 'callback_last_error', f[7] or '', 'callback_next_attempt_at', f[8] or '')
           end
         end
+        -- Successful deliveries by finished_at, globally and per tenant (the dashboard's callback rate).
+        local function delivered(d, seq, at)
+          redis.call('ZADD', p .. ':delivered', at, seq)
+          redis.call('ZADD', p .. ':tenant:' .. redis.call('HGET', d, 'tenant_id') .. ':delivered', at, seq)
+        end
+        local function undelivered(d, seq)
+          redis.call('ZREM', p .. ':delivered', seq)
+          redis.call('ZREM', p .. ':tenant:' .. redis.call('HGET', d, 'tenant_id') .. ':delivered', seq)
+        end
 
         """;
 
@@ -72,6 +81,7 @@ internal static partial class RedisScripts
             redis.call('ZREM', p .. ':dleased', seq)
             if status == 'pending' then redis.call('ZADD', p .. ':due', nxt, seq) end
             mirror(d)
+            if status == 'success' then delivered(d, seq, fin) end
             out[#out + 1] = 1
           else
             out[#out + 1] = 0
@@ -101,6 +111,7 @@ internal static partial class RedisScripts
         redis.call('ZREM', p .. ':dleased', seq)
         redis.call('ZADD', p .. ':due', now, seq)
         mirror(d)
+        undelivered(d, seq)
         redis.call('PUBLISH', p .. ':events', 'd')
         return redis.call('HGET', d, 'webhook_id')
         """;

@@ -12,12 +12,38 @@ internal static partial class RedisScripts
     private const string Prelude = """
         local p = ARGV[1]
         local function job(id) return p .. ':job:' .. id end
+        -- The indexes the listings, the dashboard, the gauges and retention read (RedisKeys): a tenant's jobs per status
+        -- (sorted sets by seq), jobs per status overall (a hash; a field that reaches 0 goes, so a purged store leaves
+        -- none), and finished jobs by finished_at.
+        local function tally(tenant, id, seq, from, to)
+          tenant = tenant or ''
+          local c, t = p .. ':counts', p .. ':tenant:' .. tenant .. ':s:'
+          if from then
+            if redis.call('HINCRBY', c, from, -1) <= 0 then redis.call('HDEL', c, from) end
+            redis.call('ZREM', t .. from, id)
+          end
+          if to then
+            redis.call('HINCRBY', c, to, 1)
+            redis.call('ZADD', t .. to, seq, id)
+          end
+        end
+        local function finished(id, tenant, at)
+          tenant = tenant or ''
+          redis.call('ZADD', p .. ':finished', at, id)
+          redis.call('ZADD', p .. ':tenant:' .. tenant .. ':finished', at, id)
+        end
         -- An outbox entry as Outbox built it, from ARGV[b .. b + 11]: webhook id, job id, tenant, event, terminal (1/0), url,
         -- host, payload, status, last error, next attempt, finished at ('' for none). Mirrored onto the job when terminal.
         local function add_delivery(now, b)
           local wid, job_id, tenant, event, terminal, url, host, payload, status, reason, nxt, fin =
             ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
           local seq = redis.call('INCR', p .. ':dseq')
+          -- Every delivery of a job is listed on it (space-separated), so retention deletes them with it.
+          local listed = redis.call('HGET', job(job_id), 'deliveries')
+          if listed and listed ~= '' then listed = listed .. ' ' .. seq else listed = tostring(seq) end
+          redis.call('HSET', job(job_id), 'deliveries', listed)
+          redis.call('ZADD', p .. ':deliveries', seq, seq)
+          redis.call('ZADD', p .. ':tenant:' .. tenant .. ':deliveries', seq, seq)
           redis.call('HSET', p .. ':delivery:' .. seq, 'webhook_id', wid, 'job_id', job_id, 'tenant_id', tenant, 'event', event,
             'terminal', terminal, 'url', url, 'host', host, 'payload', payload, 'status', status, 'attempts', 0,
             'http_status', '', 'last_error', reason, 'next_attempt_at', nxt, 'finished_at', fin, 'created_at', now,
@@ -81,6 +107,8 @@ internal static partial class RedisScripts
           redis.call('ZADD', p .. ':pending', seq, id)
           redis.call('SADD', p .. ':active', id)
           redis.call('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
+          redis.call('ZADD', p .. ':jobs', seq, id)
+          tally(tenant, id, seq, nil, 'pending')
           -- The seed gave this index a TTL; Boomerang keeps its jobs, so the index must not expire under them.
           redis.call('PERSIST', p .. ':tenant:' .. tenant .. ':jobs')
           if field ~= '' then redis.call('HSET', p .. ':idem', field, id) end
@@ -98,12 +126,13 @@ internal static partial class RedisScripts
         for _, id in ipairs(ids) do
           redis.call('ZREM', p .. ':pending', id)
           local k = job(id)
-          local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress')
+          local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress', 'seq')
           if f[1] == 'pending' then
             local attempt = redis.call('HINCRBY', k, 'attempt', 1)
             redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', expires)
             if not f[2] or f[2] == '' then redis.call('HSET', k, 'started_at', now) end
             redis.call('ZADD', p .. ':running', expires, id)
+            tally(f[3], id, f[8], 'pending', 'in_progress')
             out[#out + 1] = { id, f[3], f[4], f[5] or '', attempt, f[6] or '', f[7] or '0' }
           end
         end
@@ -155,7 +184,7 @@ internal static partial class RedisScripts
           local b = 5 + i * 19
           local id, attempt, status, result, has_result, err, cancel = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
           local k = job(id)
-          local f = redis.call('HMGET', k, 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested')
+          local f = redis.call('HMGET', k, 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested', 'tenant_id', 'seq')
           local held = f[1] == 'in_progress' and f[3] == attempt
           if owner == '' then
             held = held and (tonumber(f[4]) or 0) < tonumber(now) and (cancel == '' or cancel == f[5])
@@ -168,6 +197,8 @@ internal static partial class RedisScripts
             if has_result == '1' then redis.call('SET', p .. ':result:' .. id, result) end
             redis.call('ZREM', p .. ':running', id)
             redis.call('SREM', p .. ':active', id)
+            tally(f[6], id, f[7], 'in_progress', status)
+            finished(id, f[6], now)
             if ARGV[b + 7] ~= '' then
               deliveries = add_delivery(now, b + 7) or deliveries
             end
@@ -187,11 +218,12 @@ internal static partial class RedisScripts
         local moved = 0
         for i = 3, #ARGV, 2 do
           local id, attempt = ARGV[i], ARGV[i + 1]
-          local f = redis.call('HMGET', job(id), 'status', 'attempt', 'lease_expires_at', 'cancel_requested', 'seq')
+          local f = redis.call('HMGET', job(id), 'status', 'attempt', 'lease_expires_at', 'cancel_requested', 'seq', 'tenant_id')
           if f[1] == 'in_progress' and f[2] == attempt and (tonumber(f[3]) or 0) < now and f[4] ~= '1' then
             redis.call('HSET', job(id), 'status', 'pending', 'lease_owner', '', 'lease_expires_at', '')
             redis.call('ZREM', p .. ':running', id)
             redis.call('ZADD', p .. ':pending', f[5], id)
+            tally(f[6], id, f[5], 'in_progress', 'pending')
             moved = moved + 1
           end
         end
@@ -206,7 +238,7 @@ internal static partial class RedisScripts
         local released = 0
         for i = 3, #ARGV, 2 do
           local id, attempt = ARGV[i], ARGV[i + 1]
-          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested', 'seq', 'attempt')
+          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested', 'seq', 'attempt', 'tenant_id')
           if f[1] == 'in_progress' and f[2] == owner and f[5] == attempt then
             if f[3] == '1' then
               redis.call('HSET', job(id), 'lease_expires_at', 0)
@@ -216,6 +248,7 @@ internal static partial class RedisScripts
               redis.call('HINCRBY', job(id), 'attempt', -1)
               redis.call('ZREM', p .. ':running', id)
               redis.call('ZADD', p .. ':pending', f[4], id)
+              tally(f[6], id, f[4], 'in_progress', 'pending')
               released = released + 1
             end
           end
@@ -234,6 +267,10 @@ internal static partial class RedisScripts
           redis.call('HSET', job(id), 'status', 'canceled', 'cancel_requested', '1', 'finished_at', now, 'error', '')
           redis.call('ZREM', p .. ':pending', id)
           redis.call('SREM', p .. ':active', id)
+          local g = redis.call('HMGET', job(id), 'tenant_id', 'seq')
+          local tenant = g[1]
+          tally(tenant, id, g[2], 'pending', 'canceled')
+          finished(id, tenant, now)
           if #ARGV >= 16 then add_delivery(now, 5) end
         elseif seen == 'in_progress' then
           redis.call('HSET', job(id), 'cancel_requested', '1')

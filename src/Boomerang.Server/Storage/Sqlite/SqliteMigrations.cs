@@ -93,6 +93,24 @@ internal static class SqliteMigrations
         (4, "CREATE INDEX jobs_finished ON jobs (finished_at) WHERE status IN ('completed', 'failed', 'canceled')"),
         // The dashboard's callbacks-per-second figure counts recent deliveries.
         (5, "CREATE INDEX deliveries_finished ON deliveries (finished_at) WHERE status = 'success'"),
+        // Dedup2D built-in engine: the drawing rows (created lazily before this step, hence IF NOT EXISTS), the listing
+        // order, and the change sequence every node's in-memory index follows (adds and deletes made on any node).
+        (6, """
+            CREATE TABLE IF NOT EXISTS dedup2d_drawings (
+                tenant_id TEXT NOT NULL, file_hash TEXT NOT NULL, drawing_id BIGINT NOT NULL, file_name TEXT NOT NULL,
+                user_name TEXT NOT NULL, features BLOB NOT NULL, format TEXT NOT NULL, created_at REAL NOT NULL,
+                PRIMARY KEY (tenant_id, file_hash));
+            CREATE INDEX IF NOT EXISTS dedup2d_drawings_listing ON dedup2d_drawings (tenant_id, created_at, file_hash);
+            CREATE INDEX IF NOT EXISTS dedup2d_drawings_hash ON dedup2d_drawings (file_hash);
+            CREATE TABLE dedup2d_index_changes (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                tenant_id TEXT NOT NULL,
+                file_hash TEXT NOT NULL,
+                op TEXT NOT NULL,
+                created_at REAL NOT NULL
+            );
+            CREATE INDEX dedup2d_index_changes_created ON dedup2d_index_changes (created_at);
+            """),
     ];
 
     public static int Latest => Steps[^1].Version;
