@@ -43,7 +43,8 @@ internal sealed partial class CallbackDispatcher(
                 StartWaiting(stopping);
                 // The store is read when something may be due there (a hint, a full claim last time) or the poll
                 // interval has passed (retries coming due); hand-offs and freed slots alone do not cost a round trip.
-                var free = _options.Concurrency - _inFlight.Count - _waiting.Count;
+                // Slots held for hand-offs are not claimed for: a handed-off delivery never waits behind the store's.
+                var free = _options.Concurrency - _inFlight.Count - _waiting.Count(w => !w.HandedOff) - handOff.Held;
                 var more = false;
                 if (free > 0 && (signals.Deliveries.TakeStoreDue() || lastPoll == long.MinValue || time.GetElapsedTime(lastPoll) >= poll))
                 {
@@ -66,8 +67,7 @@ internal sealed partial class CallbackDispatcher(
                     }
                 }
                 backoff.Reset();
-                var room = _inFlight.Count + _waiting.Count < _options.Concurrency;
-                if (!(room && (more || handOff.Queued)))
+                if (!(handOff.Queued || (more && _inFlight.Count + _waiting.Count < _options.Concurrency)))
                 {
                     await signals.Deliveries.WaitAsync(poll, time, stopping).ConfigureAwait(false);
                 }
@@ -112,7 +112,8 @@ internal sealed partial class CallbackDispatcher(
                 i++;
             }
         }
-        while (_inFlight.Count + _waiting.Count < _options.Concurrency && handOff.TryTake(out var delivery, out var handedAt))
+        // All of them: a finish leases no more than the dispatcher's room, so they are bounded by its slots.
+        while (handOff.TryTake(out var delivery, out var handedAt))
         {
             if (!handOff.Fresh(handedAt) || TryStart(delivery, stopping))
             {

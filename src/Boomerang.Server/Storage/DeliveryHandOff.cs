@@ -27,7 +27,16 @@ internal sealed class DeliveryHandOff(TimeProvider time)
     /// store holds no backlog of unleased deliveries.</summary>
     public int Room => _open && !_backlog ? Math.Max(0, _capacity - Volatile.Read(ref _held)) : 0;
 
+    /// <summary>A dispatcher runs here and hand-offs are possible (it may be behind: <see cref="Behind"/>).</summary>
+    public bool IsOpen => _open;
+
+    /// <summary>The dispatcher here has more due than it can hold: finishes write unleased rows it claims later.</summary>
+    public bool Behind => _open && _backlog;
+
     public bool Queued => !_queue.IsEmpty;
+
+    /// <summary>Handed off and not yet started or dropped: slots the dispatcher keeps for them.</summary>
+    public int Held => Math.Max(0, Volatile.Read(ref _held));
 
     /// <summary>Called by the dispatcher when it starts: how long a handed-off lease lasts, and how many it holds at most.</summary>
     public void Open(TimeSpan lease, int capacity)
