@@ -18,8 +18,6 @@ internal sealed partial class CallbackDispatcher(
     // Handed-off deliveries are leased to this name by the finishing worker; claims use it too.
     private readonly string _owner = handOff.Dispatcher;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
-    // Leased deliveries whose host was full when they came (handed off, or claimed); only the dispatch loop touches it.
-    private readonly List<(DueDelivery Delivery, long LeasedAt, bool HandedOff)> _waiting = [];
     private readonly CallbacksOptions _options = options.Value;
     private Batcher<DeliveryAttempt, bool>? _attempts;
 
@@ -40,11 +38,11 @@ internal sealed partial class CallbackDispatcher(
         {
             try
             {
-                StartWaiting(stopping);
+                await StartHandedOffAsync(stopping).ConfigureAwait(false);
                 // The store is read when something may be due there (a hint, a full claim last time) or the poll
                 // interval has passed (retries coming due); hand-offs and freed slots alone do not cost a round trip.
                 // Slots held for hand-offs are not claimed for: a handed-off delivery never waits behind the store's.
-                var free = _options.Concurrency - _inFlight.Count - _waiting.Count(w => !w.HandedOff) - handOff.Held;
+                var free = _options.Concurrency - _inFlight.Count - handOff.Held;
                 var more = false;
                 if (free > 0 && (signals.Deliveries.TakeStoreDue() || lastPoll == long.MinValue || time.GetElapsedTime(lastPoll) >= poll))
                 {
@@ -53,7 +51,7 @@ internal sealed partial class CallbackDispatcher(
                     var due = await store.ClaimDeliveriesAsync(_owner, free, Lease, unavailable, stopping).ConfigureAwait(false);
                     foreach (var delivery in due)
                     {
-                        await StartAsync(delivery, lastPoll, stopping).ConfigureAwait(false);
+                        await StartAsync(delivery, stopping).ConfigureAwait(false);
                     }
                     more = due.Count == free;
                     if (more || unavailable.Count > 0)
@@ -67,7 +65,7 @@ internal sealed partial class CallbackDispatcher(
                     }
                 }
                 backoff.Reset();
-                if (!(handOff.Queued || (more && _inFlight.Count + _waiting.Count < _options.Concurrency)))
+                if (!(handOff.Queued || (more && _inFlight.Count < _options.Concurrency)))
                 {
                     await signals.Deliveries.WaitAsync(poll, time, stopping).ConfigureAwait(false);
                 }
@@ -90,38 +88,18 @@ internal sealed partial class CallbackDispatcher(
         await recorder.ConfigureAwait(false);
     }
 
-    /// <summary>Starts leased deliveries that wait in memory (handed off, or claimed for a host that was full), then
-    /// takes new hand-offs. One whose host is full waits here, still leased, until a slot of that host frees, rather
-    /// than going back to the store (a write) and waiting for the next claim.</summary>
-    private void StartWaiting(CancellationToken stopping)
+    /// <summary>Starts the handed-off deliveries. One whose host is full or failing goes back to the store, where
+    /// claims skip that host, so a hanging receiver never holds slots that a healthy one could use.</summary>
+    private async Task StartHandedOffAsync(CancellationToken stopping)
     {
-        for (var i = 0; i < _waiting.Count && _inFlight.Count < _options.Concurrency;)
-        {
-            var (delivery, leasedAt, handedOff) = _waiting[i];
-            var stale = !handOff.Fresh(leasedAt);
-            if (stale || TryStart(delivery, stopping))
-            {
-                _waiting.RemoveAt(i);
-                if (handedOff)
-                {
-                    handOff.Done();
-                }
-            }
-            else
-            {
-                i++;
-            }
-        }
         // All of them: a finish leases no more than the dispatcher's room, so they are bounded by its slots.
         while (handOff.TryTake(out var delivery, out var handedAt))
         {
-            if (!handOff.Fresh(handedAt) || TryStart(delivery, stopping))
+            handOff.Done();
+            // An old one is left to its lease: it expires and a claim takes it (not sent here while another may hold it).
+            if (handOff.Fresh(handedAt))
             {
-                handOff.Done();
-            }
-            else
-            {
-                _waiting.Add((delivery, handedAt, true));
+                await StartAsync(delivery, stopping).ConfigureAwait(false);
             }
         }
     }
@@ -136,20 +114,13 @@ internal sealed partial class CallbackDispatcher(
         return true;
     }
 
-    private async Task StartAsync(DueDelivery delivery, long claimedAt, CancellationToken stopping)
+    private async Task StartAsync(DueDelivery delivery, CancellationToken stopping)
     {
-        if (TryStart(delivery, stopping))
+        if (!TryStart(delivery, stopping))
         {
-            return;
-        }
-        if (gates.IsOpen(delivery.Host))
-        {
-            // Its circuit is open: back to the store, where claims skip the host until it closes.
+            // The host is full or its circuit is open: back to the store, where the claim skips such hosts.
             await store.ReleaseDeliveryAsync(_owner, delivery.Seq, stopping).ConfigureAwait(false);
-        }
-        else
-        {
-            _waiting.Add((delivery, claimedAt, false));
+            signals.Deliveries.Set();
         }
     }
 
