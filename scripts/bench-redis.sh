@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # Boomerang on Redis against BullMQ (bench/peer/bullmq.mjs) on the same throw-away Redis (scripts/redis-server.sh:
 # AOF with appendfsync always), same end-to-end workload: N echo jobs submitted in batches of 1,000, one HTTP callback
-# per job to a loopback receiver, timed from the first submit to the last callback. Several rounds, medians.
-# Boomerang runs at its default settings (one node) and with the bench's sizing (jobs and callback concurrency 64,
-# "boomerang-c64"); BullMQ at its default concurrency (1) and at a tuned one. Also Boomerang's pickup latency (defaults)
-# at an offered 500 and 100 jobs/s. The Redis is flushed between runs.
-# Usage: bash scripts/bench-redis.sh [rounds] [jobs per run]     (BULLMQ_TUNED_CONCURRENCY, default 64)
+# per job to a loopback receiver, timed from the first submit to the last callback. Rounds interleave the systems, so
+# each round sees the same machine load; every run is printed, then the medians.
+#   boomerang-defaults  the server at its defaults (the harness sets only what a loopback receiver needs)
+#   boomerang-tuned     + Callbacks:Concurrency and Callbacks:PerHostConcurrency $BOOMERANG_TUNED_CALLBACKS (default
+#                       256; the bench has one receiver host, which PerHostConcurrency 16 caps), Jobs:MaxActive 1,000,000
+#   bullmq-default      BullMQ's default concurrency (1)
+#   bullmq-c$tuned      BullMQ at concurrency $BULLMQ_TUNED_CONCURRENCY (default 64)
+#   boomerang/latency@500 (and @100): pickup latency at an offered 500 (100) jobs/s, one job per request, defaults
+# The Redis is flushed between runs; INFO commandstats of the last Boomerang defaults run goes to the log.
+# Usage: bash scripts/bench-redis.sh [rounds] [jobs per run]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 count=${2:-20000}
 tuned=${BULLMQ_TUNED_CONCURRENCY:-64}
+callbacks=${BOOMERANG_TUNED_CALLBACKS:-256}
 source scripts/redis-server.sh
 results=$(mktemp)
+run=$(mktemp)
 log=${BENCH_LOG:-bench-redis.log}
 : >"$log"
-trap 'rm -f "$results"; redis_server_stop' EXIT
+trap 'rm -f "$results" "$run"; redis_server_stop' EXIT
 
 redis_server_start
 export REDIS_HOST=127.0.0.1 REDIS_PORT=$REDIS_SERVER_PORT
@@ -24,28 +31,43 @@ dotnet build -c Release -v q -nologo bench/Boomerang.Bench >/dev/null
 dotnet build -c Release -v q -nologo src/Boomerang.Server >/dev/null
 (cd bench/peer && [[ -d node_modules/bullmq ]] || npm ci --no-audit --no-fund --silent)
 bench=(dotnet bench/Boomerang.Bench/bin/Release/net10.0/Boomerang.Bench.dll)
+tuning=(--set "Boomerang:Callbacks:Concurrency=$callbacks" --set "Boomerang:Callbacks:PerHostConcurrency=$callbacks"
+    --set "Boomerang:Jobs:MaxActive=1000000")
+redis=(--redis "$REDIS_SERVER_CONFIGURATION")
 
-# Runs one workload on an empty Redis, appends its report to the log, and keeps its RESULT lines as
-# "<system>/<workload>/<metric> <value>".
+# Runs one workload on an empty Redis, prints and logs its whole report, and keeps its RESULT lines as
+# "<system>/<metric> <value>".
 record() {
     local tag=$1
     shift
     redis-cli -p "$REDIS_SERVER_PORT" flushall >/dev/null
-    "$@" | tee -a "$log" | awk -v tag="$tag" '/^RESULT / { print tag "/" $2, $3 }' >>"$results"
+    redis-cli -p "$REDIS_SERVER_PORT" config resetstat >/dev/null
+    echo "-- $tag (load average $(cut -d' ' -f1-3 /proc/loadavg)): $*" | tee -a "$log"
+    "$@" 2>&1 | tee "$run" | tee -a "$log"
+    awk -v tag="$tag" '/^RESULT / { print tag "/" $2, $3 }' "$run" >>"$results"
 }
+
+{
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "redis: $(redis-server --version | awk '{print $3}'), appendonly yes, appendfsync $(redis-cli -p "$REDIS_SERVER_PORT" config get appendfsync | tail -1)"
+    echo "bullmq: $(node -p 'require("./bench/peer/node_modules/bullmq/package.json").version'), node $(node --version)"
+    echo "boomerang: $(git rev-parse --short HEAD 2>/dev/null || echo '?'); tuned = ${tuning[*]}"
+    echo "$rounds rounds, $count jobs per throughput run"
+} | tee -a "$log"
 
 for round in $(seq 1 "$rounds"); do
     echo "== round $round of $rounds" | tee -a "$log"
-    record boomerang/jobs+callbacks "${bench[@]}" jobs --count "$count" --callbacks 1 --defaults 1 --redis "$REDIS_SERVER_CONFIGURATION"
-    record boomerang-c64/jobs+callbacks "${bench[@]}" jobs --count "$count" --callbacks 1 --redis "$REDIS_SERVER_CONFIGURATION"
-    record bullmq-default/jobs+callbacks node bench/peer/bullmq.mjs jobs --count "$count"
-    record "bullmq-c$tuned/jobs+callbacks" node bench/peer/bullmq.mjs jobs --count "$count" --concurrency "$tuned"
-    record boomerang/latency@500 "${bench[@]}" latency --rate 500 --seconds 10 --defaults 1 --redis "$REDIS_SERVER_CONFIGURATION"
-    record boomerang/latency@100 "${bench[@]}" latency --rate 100 --seconds 10 --defaults 1 --redis "$REDIS_SERVER_CONFIGURATION"
+    record boomerang-defaults "${bench[@]}" jobs --count "$count" --callbacks 1 "${redis[@]}"
+    redis-cli -p "$REDIS_SERVER_PORT" info commandstats >>"$log"
+    record boomerang-tuned "${bench[@]}" jobs --count "$count" --callbacks 1 "${redis[@]}" "${tuning[@]}"
+    record bullmq-default node bench/peer/bullmq.mjs jobs --count "$count"
+    record "bullmq-c$tuned" node bench/peer/bullmq.mjs jobs --count "$count" --concurrency "$tuned"
+    record boomerang/latency@500 "${bench[@]}" latency --rate 500 --seconds 10 "${redis[@]}"
+    record boomerang/latency@100 "${bench[@]}" latency --rate 100 --seconds 10 "${redis[@]}"
 done
 
 echo
-echo "medians over $rounds rounds ($count jobs per throughput run; $(redis-server --version | awk '{print $1, $2, $3}') appendfsync always, bullmq $(node -p 'require("./bench/peer/node_modules/bullmq/package.json").version'), $(nproc) cores):"
+echo "medians over $rounds rounds ($count jobs per throughput run; load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
 sort "$results" | awk '
     { key = $1; values[key] = values[key] " " $2; n[key]++ }
     END {
@@ -54,6 +76,6 @@ sort "$results" | awk '
             m = n[key]
             for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
             median = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-            printf "  %-50s median %9.1f   runs:%s\n", key, median, values[key]
+            printf "  %-55s median %9.1f   runs:%s\n", key, median, values[key]
         }
-    }' | sort
+    }' | sort | tee -a "$log"

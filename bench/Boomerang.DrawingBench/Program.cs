@@ -9,10 +9,11 @@ int Arg(string name, int fallback)
 switch (command)
 {
     case "quality": await QualityBench.RunAsync(Arg("--drawings", 1000), args.Contains("--fast") ? "fast" : "balanced"); break;
-    case "speed": await SpeedBench.RunAsync(Arg("--index", 100_000), Arg("--queries", 200), Arg("--adds", 200)); break;
-    case "calibrate": await Calibrate.RunAsync(Arg("--drawings", 50)); break;
+    case "speed": await SpeedBench.RunAsync(Arg("--index", 100_000), Arg("--queries", 200), Arg("--adds", 200), Arg("--runs", 3)); break;
+    case "profile-add": AddProfile.Run(Arg("--iterations", 30)); break;
+    case "calibrate": await Calibrate.RunAsync(Arg("--drawings", 1000), Arg("--queries", 150)); break;
     default:
-        Console.WriteLine("usage: DrawingBench quality [--drawings 1000] | speed [--index 100000] | calibrate [--drawings 50]");
+        Console.WriteLine("usage: DrawingBench quality [--drawings 1000] | speed [--index 100000] [--queries 200] [--adds 200] [--runs 3] | calibrate [--drawings 1000] [--queries 150]");
         return 2;
 }
 return 0;

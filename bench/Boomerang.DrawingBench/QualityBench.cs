@@ -20,6 +20,8 @@ internal static class QualityBench
     public static async Task RunAsync(int n, string mode)
     {
         var watch = Stopwatch.StartNew();
+        Console.WriteLine($"quality: {n} indexed drawings, mode {mode}, thresholds duplicate 0.95 / similar 0.80 (raw L2 {Scoring.DuplicateRaw} / {Scoring.SimilarRaw}); " +
+                          $"processors {Environment.ProcessorCount}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         // A generous converter timeout: this measures quality, and a loaded machine must not turn a slow pdftoppm into a miss.
         var decoder = new DrawingDecoder(new DrawingLimits { ConverterTimeout = TimeSpan.FromMinutes(5) });
         var engine = new DrawingSearchEngine();
@@ -93,7 +95,7 @@ internal static class QualityBench
         var unrelated = outcomes.Where(o => o.Variant == Variant.Unrelated).ToList();
         var revisionAsDup = revisions.Count(o => o.Verdict == "duplicate");
         Console.WriteLine();
-        Console.WriteLine($"indexed drawings: {n}; queries: {outcomes.Count}; elapsed {elapsed.TotalSeconds:0} s");
+        Console.WriteLine($"indexed drawings: {n}; queries: {outcomes.Count}; elapsed {elapsed.TotalSeconds:0} s; load average at end {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         Console.WriteLine($"duplicate precision (duplicate and unrelated queries): {(double)trueDup / Math.Max(1, trueDup + falseDup):0.0000}  ({trueDup} right, {falseDup} wrong)");
         Console.WriteLine($"duplicate precision counting revisions labelled duplicate as wrong: {(double)trueDup / Math.Max(1, trueDup + falseDup + revisionAsDup + revisions.Sum(o => o.WrongDuplicates)):0.0000}");
         Console.WriteLine($"duplicate recall: {(double)trueDup / Math.Max(1, dupQueries.Count):0.0000}");

@@ -116,6 +116,13 @@ try {
     const submitted = (Date.now() - started) / 1000;
     await done;
     const span = (lastFinish - started) / 1000;
+    // The last task has returned, but its completion may still be on its way to the database: wait until every job
+    // row is gone (graphile deletes completed jobs) before stopping, so nothing is left in flight when the schema goes.
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+      const { rows } = await pool.query(`select count(*)::int as n from ${schema}._private_jobs`);
+      if (rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     console.log(`  submitted            ${count} jobs in ${submitted.toFixed(2)} s`);
     console.log(`  end-to-end           ${(count / span).toFixed(0)} jobs/s (first submit to last finish ${span.toFixed(2)} s)`);
     result("jobs_per_s", count / span);

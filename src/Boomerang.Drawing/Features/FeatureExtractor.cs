@@ -18,10 +18,14 @@ public static class FeatureExtractor
         var phash = PHash(small32, 32);
         var dhash = DHash(Downsample(c, CanvasSize, 8), 16);
         var descriptor = new byte[DrawingFeatures.DescriptorLength];
-        Density(c, descriptor.AsSpan(0, DrawingFeatures.DensityCells));
+        Span<byte> grid = stackalloc byte[DrawingFeatures.DensityCells];
+        Density(c, grid);
+        DrawingFeatures.PackNibbles(grid, descriptor.AsSpan(0, DrawingFeatures.DensityBytes));
         var small64 = Downsample(c, CanvasSize, 2);
-        Edges(small64, 64, descriptor.AsSpan(DrawingFeatures.DensityCells, DrawingFeatures.EdgeCells));
-        InkMap(small64, descriptor.AsSpan(DrawingFeatures.DensityCells + DrawingFeatures.EdgeCells));
+        Span<byte> edges = stackalloc byte[DrawingFeatures.EdgeCells];
+        Edges(small64, 64, edges);
+        DrawingFeatures.PackNibbles(edges, descriptor.AsSpan(DrawingFeatures.DensityBytes, DrawingFeatures.EdgeBytes));
+        InkMap(small64, descriptor.AsSpan(DrawingFeatures.InkMapOffset));
         return new DrawingFeatures(phash, dhash, descriptor);
     }
 
@@ -30,45 +34,74 @@ public static class FeatureExtractor
 
     /// <summary>L2 score in [0, 1]: the mean of the centred cosine of the density grids and the cosine of the
     /// edge-orientation histograms (negative correlations count as 0).</summary>
-    public static double DescriptorSimilarity(byte[] a, byte[] b)
+    public static double DescriptorSimilarity(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
-        var density = CentredCosine(a.AsSpan(0, DrawingFeatures.DensityCells), b.AsSpan(0, DrawingFeatures.DensityCells));
-        var edges = Cosine(a.AsSpan(DrawingFeatures.DensityCells, DrawingFeatures.EdgeCells), b.AsSpan(DrawingFeatures.DensityCells, DrawingFeatures.EdgeCells));
+        var density = CentredCosine(a[..DrawingFeatures.DensityBytes], b[..DrawingFeatures.DensityBytes]);
+        var edges = Cosine(a.Slice(DrawingFeatures.DensityBytes, DrawingFeatures.EdgeBytes), b.Slice(DrawingFeatures.DensityBytes, DrawingFeatures.EdgeBytes));
         return Math.Max(0, 0.5 * density + 0.5 * edges);
     }
 
     /// <summary>Ink-map overlap in [0, 1]: 1 − the larger of the two "ink the other side has nowhere near" fractions
     /// (each side's ink compared with the other's ink grown by one cell). Duplicates score near 1; a revision loses
     /// what it moved, added or removed.</summary>
-    public static double OverlapSimilarity(byte[] a, byte[] b)
+    public static double OverlapSimilarity(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => OverlapSimilarity(a, b, default);
+
+    /// <summary>Ink-map overlap leaving out the cells set in <paramref name="template"/> (64 rows of 64 bits: the frame
+    /// and title block the tenant's drawings share; empty = nothing left out). When almost no ink is left on either side
+    /// (a drawing that is all template) the unmasked overlap is returned.</summary>
+    public static double OverlapSimilarity(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<ulong> template) =>
+        OverlapSimilarity(a, b, template, 1);
+
+    /// <summary>As above with a tolerance of <paramref name="grow"/> cells (0: the same cell, 1: a neighbour).</summary>
+    internal static double OverlapSimilarity(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<ulong> template, int grow)
     {
-        var offset = DrawingFeatures.DensityCells + DrawingFeatures.EdgeCells;
-        var ma = a.AsSpan(offset, DrawingFeatures.InkMapBytes);
-        var mb = b.AsSpan(offset, DrawingFeatures.InkMapBytes);
-        return 1 - Math.Max(Uncovered(ma, mb), Uncovered(mb, ma));
+        var ma = a.Slice(DrawingFeatures.InkMapOffset, DrawingFeatures.InkMapBytes);
+        var mb = b.Slice(DrawingFeatures.InkMapOffset, DrawingFeatures.InkMapBytes);
+        if (!template.IsEmpty)
+        {
+            var (ua, ia) = Uncovered(ma, mb, template, grow);
+            var (ub, ib) = Uncovered(mb, ma, template, grow);
+            if (ia >= MinContentCells && ib >= MinContentCells) return 1 - Math.Max(ua, ub);
+        }
+        return 1 - Math.Max(Uncovered(ma, mb, default, grow).Fraction, Uncovered(mb, ma, default, grow).Fraction);
     }
 
-    // Fraction of `a`'s ink cells with no ink in `b` within one cell (rows as 64-bit words: dilation by shifts).
-    private static double Uncovered(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    /// <summary>Content ink cells a drawing needs outside the template for the masked overlap to be used.</summary>
+    internal const int MinContentCells = 24;
+
+    /// <summary>Ink cells of a descriptor's map outside <paramref name="template"/>.</summary>
+    internal static int ContentCells(ReadOnlySpan<byte> descriptor, ReadOnlySpan<ulong> template)
+    {
+        var map = descriptor.Slice(DrawingFeatures.InkMapOffset, DrawingFeatures.InkMapBytes);
+        var n = 0;
+        for (var y = 0; y < DrawingFeatures.InkMapSide; y++)
+            n += BitOperations.PopCount(BitConverter.ToUInt64(map.Slice(y * 8, 8)) & ~(template.IsEmpty ? 0 : template[y]));
+        return n;
+    }
+
+    // Fraction of `a`'s ink cells (outside the template) with no ink in `b` within one cell (rows as 64-bit words:
+    // dilation by shifts), and how many ink cells that was out of.
+    private static (double Fraction, int Ink) Uncovered(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, ReadOnlySpan<ulong> template, int grow)
     {
         const int n = DrawingFeatures.InkMapSide;
         int ink = 0, missed = 0;
         for (var y = 0; y < n; y++)
         {
             var row = BitConverter.ToUInt64(a.Slice(y * 8, 8));
+            if (!template.IsEmpty) row &= ~template[y];
             if (row == 0) continue;
             ulong grown = 0;
-            for (var dy = -1; dy <= 1; dy++)
+            for (var dy = -grow; dy <= grow; dy++)
             {
                 var yy = y + dy;
                 if (yy < 0 || yy >= n) continue;
                 var r = BitConverter.ToUInt64(b.Slice(yy * 8, 8));
-                grown |= r | (r << 1) | (r >> 1);
+                grown |= grow == 0 ? r : r | (r << 1) | (r >> 1);
             }
             ink += BitOperations.PopCount(row);
             missed += BitOperations.PopCount(row & ~grown);
         }
-        return ink == 0 ? 0 : (double)missed / ink;
+        return (ink == 0 ? 0 : (double)missed / ink, ink);
     }
 
     // 64×64 bits: a cell is ink when it holds a fair share of a typical inked cell's darkness (relative, so thin and
@@ -197,25 +230,31 @@ public static class FeatureExtractor
         for (var i = 0; i < values.Length; i++) into[i] = (byte)Math.Round(values[i] / max * 255);
     }
 
-    private static double CentredCosine(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    // Over 4-bit values packed two per byte: Σa, Σb, Σab, Σa², Σb² in integers.
+    private static (long Sa, long Sb, long Ab, long Aa, long Bb, int N) Sums(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
-        double ma = 0, mb = 0;
-        for (var i = 0; i < a.Length; i++) { ma += a[i]; mb += b[i]; }
-        ma /= a.Length; mb /= b.Length;
-        double dot = 0, na = 0, nb = 0;
+        long sa = 0, sb = 0, ab = 0, aa = 0, bb = 0;
         for (var i = 0; i < a.Length; i++)
         {
-            var x = a[i] - ma;
-            var y = b[i] - mb;
-            dot += x * y; na += x * x; nb += y * y;
+            int a0 = a[i] & 15, a1 = a[i] >> 4, b0 = b[i] & 15, b1 = b[i] >> 4;
+            sa += a0 + a1; sb += b0 + b1;
+            ab += a0 * b0 + a1 * b1; aa += a0 * a0 + a1 * a1; bb += b0 * b0 + b1 * b1;
         }
-        return na == 0 || nb == 0 ? (na == nb ? 1 : 0) : dot / Math.Sqrt(na * nb);
+        return (sa, sb, ab, aa, bb, 2 * a.Length);
+    }
+
+    private static double CentredCosine(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        var (sa, sb, ab, aa, bb, n) = Sums(a, b);
+        var dot = ab - (double)sa * sb / n;
+        var na = aa - (double)sa * sa / n;
+        var nb = bb - (double)sb * sb / n;
+        return na <= 1e-9 || nb <= 1e-9 ? (Math.Abs(na - nb) < 1e-9 ? 1 : 0) : dot / Math.Sqrt(na * nb);
     }
 
     private static double Cosine(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
-        return na == 0 || nb == 0 ? (na == nb ? 1 : 0) : dot / Math.Sqrt(na * nb);
+        var (_, _, ab, aa, bb, _) = Sums(a, b);
+        return aa == 0 || bb == 0 ? (aa == bb ? 1 : 0) : ab / Math.Sqrt((double)aa * bb);
     }
 }

@@ -31,72 +31,84 @@ public sealed class DrawingSearchEngine
         var mode = req.Mode.ToLowerInvariant();
         var useL2 = mode is "balanced" or "precise";
 
-        // L1
-        var l1Watch = Stopwatch.StartNew();
-        List<(IndexedDrawing Drawing, int PHashDistance, int DHashDistance)> recalled = [];
-        var radius = 0;
-        foreach (var step in Scoring.L1RadiusSteps)
-        {
-            radius = step;
-            recalled = index.Recall(req.Features, step);
-            if (recalled.Count >= Scoring.L2Candidates) break;
-        }
-        if (req.ExcludeSelf) recalled.RemoveAll(r => r.Drawing.FileHash == req.FileHash);
-        recalled.Sort((a, b) => (a.PHashDistance + a.DHashDistance).CompareTo(b.PHashDistance + b.DHashDistance));
-        var l1Passed = recalled.Count;
-        var l1Ms = l1Watch.Elapsed.TotalMilliseconds;
-
-        var scored = new List<Scored>();
-        double l2Ms = 0;
-        int l2Passed = 0, l2Filtered = 0;
-        if (!useL2)
-        {
-            foreach (var (d, p, h) in recalled)
-                scored.Add(new Scored(d, p, h, null, null, Scoring.L1Similarity(p, h), 1));
-        }
-        else
-        {
-            var l2Watch = Stopwatch.StartNew();
-            var pool = recalled.Take(Scoring.L2Candidates).ToList();
-            if (mode == "precise")
-            {
-                // L2 over every drawing, so what L1's radius missed is still found.
-                var inPool = pool.Select(p => p.Drawing.FileHash).ToHashSet(StringComparer.Ordinal);
-                foreach (var d in index.Snapshot())
-                {
-                    if (inPool.Contains(d.FileHash) || (req.ExcludeSelf && d.FileHash == req.FileHash)) continue;
-                    pool.Add((d, System.Numerics.BitOperations.PopCount(d.Features.PHash ^ req.Features.PHash),
-                        System.Numerics.BitOperations.PopCount(d.Features.DHash ^ req.Features.DHash)));
-                }
-            }
-            foreach (var (d, p, h) in pool)
-            {
-                var overlap = FeatureExtractor.OverlapSimilarity(req.Features.Descriptor, d.Features.Descriptor);
-                var descriptor = FeatureExtractor.DescriptorSimilarity(req.Features.Descriptor, d.Features.Descriptor);
-                var similarity = Scoring.L2Similarity(Scoring.L2Raw(overlap, descriptor));
-                if (similarity >= req.SimilarThreshold) l2Passed++; else l2Filtered++;
-                scored.Add(new Scored(d, p, h, overlap, descriptor, similarity, 2));
-            }
-            l2Ms = l2Watch.Elapsed.TotalMilliseconds;
-        }
-
         var max = Math.Max(1, req.MaxResults);
-        var ranked = scored.Where(s => s.Similarity >= req.SimilarThreshold).OrderByDescending(s => s.Similarity).ToList();
-        var duplicates = ranked.Where(s => s.Similarity >= req.DuplicateThreshold).Take(max).ToList();
-        var similar = ranked.Where(s => s.Similarity < req.DuplicateThreshold).Take(max).ToList();
+        var scored = new List<Scored>();
+        int l1Passed, l2Passed = 0, l2Filtered = 0, radius = 0, touched = 0, indexed;
+        double l1Ms, l2Ms = 0;
+        List<Scored> duplicates, similar;
+        using (index.Read())
+        {
+            indexed = index.LiveCount;
+            // L1: widen the radius until enough candidates, recalling through the multi-index tables.
+            var l1Watch = Stopwatch.StartNew();
+            var hits = new List<L1Hit>();
+            foreach (var step in Scoring.L1RadiusSteps)
+            {
+                radius = step;
+                hits.Clear();
+                touched += index.RecallSlots(req.Features.PHash, req.Features.DHash, step, hits);
+                if (hits.Count >= Scoring.L2Candidates) break;
+            }
+            var self = req.ExcludeSelf ? index.SlotOf(req.FileHash) : -1;
+            if (self >= 0) hits.RemoveAll(h => h.Slot == self);
+            l1Passed = hits.Count;
+            // fast mode ranks by L1 alone: every L1 duplicate plus `max` more can reach the answer.
+            var pool = Closest(hits, useL2 ? Scoring.L2Candidates
+                : hits.Count(h => Scoring.L1Similarity(h.PHashDistance, h.DHashDistance) >= req.DuplicateThreshold) + max);
+            l1Ms = l1Watch.Elapsed.TotalMilliseconds;
+
+            if (!useL2)
+            {
+                foreach (var h in pool)
+                    scored.Add(new Scored(h.Slot, h.PHashDistance, h.DHashDistance, null, null, Scoring.L1Similarity(h.PHashDistance, h.DHashDistance), 1));
+            }
+            else
+            {
+                var l2Watch = Stopwatch.StartNew();
+                var template = new ulong[DrawingFeatures.InkMapSide];
+                index.Template(template);
+                var query = req.Features.Descriptor;
+                void Score(L1Hit h)
+                {
+                    var candidate = index.DescriptorAt(h.Slot);
+                    var overlap = FeatureExtractor.OverlapSimilarity(query, candidate, template, 1);
+                    var strict = FeatureExtractor.OverlapSimilarity(query, candidate, template, 0);
+                    var similarity = Scoring.L2Similarity(Scoring.L2Raw(overlap, strict));
+                    if (similarity >= req.SimilarThreshold) l2Passed++; else l2Filtered++;
+                    scored.Add(new Scored(h.Slot, h.PHashDistance, h.DHashDistance, overlap, strict, similarity, 2)
+                        { Descriptor = FeatureExtractor.DescriptorSimilarity(query, candidate) });
+                }
+                foreach (var h in pool) Score(h);
+                if (mode == "precise")
+                {
+                    // L2 over every drawing, so what L1's radius missed is still found.
+                    var inPool = pool.Select(h => h.Slot).ToHashSet();
+                    for (var s = 0; s < index.Slots; s++)
+                        if (index.IsLive(s) && s != self && !inPool.Contains(s))
+                            Score(new L1Hit(s, System.Numerics.BitOperations.PopCount(index.PHashAt(s) ^ req.Features.PHash),
+                                System.Numerics.BitOperations.PopCount(index.DHashAt(s) ^ req.Features.DHash)));
+                }
+                l2Ms = l2Watch.Elapsed.TotalMilliseconds;
+            }
+
+            var ranked = scored.Where(s => s.Similarity >= req.SimilarThreshold).OrderByDescending(s => s.Similarity).ToList();
+            duplicates = ranked.Where(s => s.Similarity >= req.DuplicateThreshold).Take(max).ToList();
+            similar = ranked.Where(s => s.Similarity < req.DuplicateThreshold).Take(max).ToList();
+            foreach (var s in duplicates.Concat(similar)) s.Drawing = index.Materialise(s.Slot);
+        }
 
         var diffs = new Dictionary<string, (byte[], IReadOnlyList<DiffRegion>)>(StringComparer.Ordinal);
         var diffWatch = Stopwatch.StartNew();
         if (req.ComputeDiff && req.Image is not null && loadImage is not null)
             foreach (var s in duplicates.Concat(similar).Take(DiffTopN))
-                if (loadImage(s.Drawing) is { } candidateImage)
-                    diffs[s.Drawing.FileHash] = DrawingDiff.Compute(req.Image, candidateImage);
+                if (loadImage(s.Drawing!) is { } candidateImage)
+                    diffs[s.Drawing!.FileHash] = DrawingDiff.Compute(req.Image, candidateImage);
         var diffMs = diffWatch.Elapsed.TotalMilliseconds;
 
         var finalLevel = useL2 ? 2 : 1;
         var levelStats = new JsonObject
         {
-            ["l1"] = new JsonObject { ["passed"] = l1Passed, ["filtered"] = Math.Max(0, index.Count - l1Passed), ["time_ms"] = Round(l1Ms), ["radius"] = radius },
+            ["l1"] = new JsonObject { ["passed"] = l1Passed, ["filtered"] = Math.Max(0, indexed - l1Passed), ["time_ms"] = Round(l1Ms), ["radius"] = radius, ["probed"] = touched },
         };
         if (useL2) levelStats["l2"] = new JsonObject { ["passed"] = l2Passed, ["filtered"] = l2Filtered, ["time_ms"] = Round(l2Ms) };
         var totalMs = total.Elapsed.TotalMilliseconds + req.DecodeMilliseconds;
@@ -128,11 +140,11 @@ public sealed class DrawingSearchEngine
                 ["phash_distance"] = s.PHashDistance, ["dhash_distance"] = s.DHashDistance,
             },
         };
-        if (s.Overlap is { } o && s.Descriptor is { } d)
-            levels["l2"] = new JsonObject { ["descriptor"] = Round4(d), ["overlap"] = Round4(o) };
+        if (s.Overlap is { } o && s.StrictOverlap is { } so)
+            levels["l2"] = new JsonObject { ["descriptor"] = Round4(s.Descriptor), ["overlap"] = Round4(o), ["strict_overlap"] = Round4(so) };
         var item = new JsonObject
         {
-            ["drawing_id"] = s.Drawing.DrawingId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["drawing_id"] = s.Drawing!.DrawingId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["file_hash"] = s.Drawing.FileHash,
             ["file_name"] = s.Drawing.FileName,
             ["similarity"] = Round4(s.Similarity),
@@ -164,6 +176,29 @@ public sealed class DrawingSearchEngine
     private static double Round(double ms) => Math.Round(ms, 3);
     private static double Round4(double v) => Math.Round(v, 4);
 
-    private sealed record Scored(IndexedDrawing Drawing, int PHashDistance, int DHashDistance, double? Overlap, double? Descriptor,
-        double Similarity, int Level);
+    // The `count` closest hits by summed Hamming distance (a counting pass over the 129 possible sums, no full sort).
+    private static List<L1Hit> Closest(List<L1Hit> hits, int count)
+    {
+        if (hits.Count > count)
+        {
+            Span<int> bySum = stackalloc int[129];
+            foreach (var h in hits) bySum[h.Sum]++;
+            int cutoff = 0, below = 0;
+            while (below + bySum[cutoff] < count) below += bySum[cutoff++];
+            var room = count - below;
+            var kept = new List<L1Hit>(count);
+            foreach (var h in hits)
+                if (h.Sum < cutoff || (h.Sum == cutoff && room-- > 0)) kept.Add(h);
+            hits = kept;
+        }
+        hits.Sort((a, b) => a.Sum.CompareTo(b.Sum));
+        return hits;
+    }
+
+    private sealed record Scored(int Slot, int PHashDistance, int DHashDistance, double? Overlap, double? StrictOverlap,
+        double Similarity, int Level)
+    {
+        public IndexedDrawing? Drawing { get; set; }
+        public double Descriptor { get; init; }
+    }
 }

@@ -102,8 +102,8 @@ public sealed class RedisMultiNodeTests
     {
         using var folder = new TempFolder();
         await using var receiver = await CallbackReceiver.StartAsync();
-        // Few slots per node, so the killed node holds running jobs when it dies.
-        var nodes = await StartNodesAsync(folder, ("Boomerang:Jobs:LeaseSeconds", "2"), ("Boomerang:Jobs:Concurrency", "16"));
+        // Few slots per node, so the run lasts long enough for the killed node to be holding jobs when it dies.
+        var nodes = await StartNodesAsync(folder, ("Boomerang:Jobs:LeaseSeconds", "2"), ("Boomerang:Jobs:Concurrency", "8"));
         try
         {
             var ids = await SubmitAcrossAsync(nodes, receiver.Url(), new { ms = 40 });

@@ -2,14 +2,16 @@ using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Jobs;
 using Boomerang.Server.Storage;
 using Boomerang.Server.Storage.Postgres;
+using Boomerang.Server.Storage.Redis;
 using Boomerang.Server.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using StackExchange.Redis;
 
 namespace Boomerang.IntegrationTests.Storage;
 
-/// <summary>The finish that leases its delivery to the local dispatcher, on every store that offers it (SQLite and
-/// PostgreSQL; the Redis store finishes without it and its dispatcher claims as before). The outbox row is committed
-/// with the lease, so nothing depends on the hand-off in memory.</summary>
+/// <summary>The finish that leases its delivery to the local dispatcher, on every store (SQLite, PostgreSQL, Redis). The
+/// outbox row is committed with the lease, so nothing depends on the hand-off in memory.</summary>
 public abstract class DeliveryHandOffConformance : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
@@ -143,5 +145,25 @@ public sealed class PostgresDeliveryHandOffConformance : DeliveryHandOffConforma
             await _db.DisposeAsync();
         }
         await _schema.DisposeAsync();
+    }
+}
+
+public sealed class RedisDeliveryHandOffConformance : DeliveryHandOffConformance
+{
+    private ConnectionMultiplexer? _redis;
+
+    private protected override async Task<IJobStore> CreateStoreAsync(TimeProvider time)
+    {
+        var options = new RedisStorageOptions { Configuration = await TestRedis.ConfigurationAsync(), KeyPrefix = TestRedis.NewPrefix() };
+        _redis = RedisRegistration.Connect(options);
+        return new RedisJobStore(_redis, new RedisKeys(options.KeyPrefix), new RedisDurability(options, NullLogger<RedisDurability>.Instance), time);
+    }
+
+    protected override async Task DestroyStoreAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
     }
 }

@@ -59,8 +59,10 @@ internal sealed partial class RedisJobStore
             return r.Select(x =>
             {
                 var f = (RedisResult[])x!;
-                return new ClaimedJob((string)f[0]!, (string)f[1]!, (string)f[2]!, (string)f[3]!, (int)f[4],
+                var job = new ClaimedJob((string)f[0]!, (string)f[1]!, (string)f[2]!, (string)f[3]!, (int)f[4],
                     Text((RedisValue)f[5]), (string)f[6]! == "1");
+                Remember(job, Parse((RedisValue)f[7]), (int?)Parse((RedisValue)f[8]) ?? 0);
+                return job;
             }).ToList();
         });
 
@@ -75,6 +77,13 @@ internal sealed partial class RedisJobStore
             var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Heartbeat, null,
                 [keys.Prefix, owner, Num(Now + lease.TotalSeconds), .. Fences(ids)]).ConfigureAwait(false))!;
             var codes = r.Select(x => (string)x!).ToList();
+            for (var i = 0; i < ids.Count; i++)
+            {
+                if (codes[i] == "l")
+                {
+                    Forget(ids[i].JobId, ids[i].Attempt);
+                }
+            }
             var held = ids.Where((_, i) => codes[i] != "l").Select(j => j.JobId).ToHashSet(StringComparer.Ordinal);
             return JobLifecycle.Heartbeat(jobs, held, ids.Where((_, i) => codes[i] == "c").Select(j => j.JobId).ToList());
         });
@@ -95,43 +104,52 @@ internal sealed partial class RedisJobStore
         {
             AddEntry(args, entry);
         }
-        await db.ScriptEvaluateAsync(RedisScripts.Progress, null, [.. args]).ConfigureAwait(false);
+        if ((int)await db.ScriptEvaluateAsync(RedisScripts.Progress, null, [.. args]).ConfigureAwait(false) == 1)
+        {
+            Progressed(leased, progress);
+        }
         return 0;
     });
 
     public Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct) =>
-        RunAsync(db => FinishJobsAsync(db, owner, outcomes, null));
+        RunAsync(async db => (await FinishJobsAsync(db, owner, outcomes, null).ConfigureAwait(false)).Finished);
 
     /// <summary>
     /// Reads each job, builds its terminal payload and outbox entry, then one script writes every job whose lease is
     /// still what was read (fenced on owner and attempt; for the rescuer, on the lease still being expired).
     /// Only the first outcome for a job can take effect, as if they had been written one after another.
     /// </summary>
-    private async Task<IReadOnlyList<bool>> FinishJobsAsync(IDatabase db, string? owner, IReadOnlyList<JobOutcome> outcomes,
-        IReadOnlyDictionary<string, bool>? expectedCancel)
+    private async Task<FinishedBatch> FinishJobsAsync(IDatabase db, string? owner, IReadOnlyList<JobOutcome> outcomes,
+        IReadOnlyDictionary<string, bool>? expectedCancel, string? dispatcher = null, TimeSpan lease = default, int max = int.MaxValue)
     {
         if (outcomes.Count == 0)
         {
-            return [];
+            return new FinishedBatch([], [], 0);
         }
         var now = Now;
         var unique = JobLifecycle.FirstPerJob(outcomes);
-        var rows = await Task.WhenAll(unique.Select(o => db.HashGetAsync(keys.Job(o.JobId),
+        // The lease holder knows its jobs from its claim (LeaseFacts); others, and the rescuer, read them first.
+        var known = unique.Select(o => owner is null ? null : Recall(o.JobId, o.Attempt)).ToList();
+        var rows = await Task.WhenAll(unique.Select((o, i) => known[i] is not null ? Task.FromResult<RedisValue[]>([]) : db.HashGetAsync(keys.Job(o.JobId),
             ["status", "lease_owner", "attempt", "tenant_id", "kind", "callback_url", "started_at", "progress"]))).ConfigureAwait(false);
         var args = new List<RedisValue> { keys.Prefix, Num(now), owner ?? "", 0 };
         var sent = new List<int>();
+        var entries = new List<OutboxEntry?>();
         for (var i = 0; i < unique.Count; i++)
         {
             var (o, f) = (unique[i], rows[i]);
-            if ((string?)f[0] != JobStatus.InProgress || (owner is not null && (string?)f[1] != owner) || (string?)f[2] != Attempt(o.Attempt))
+            if (known[i] is null
+                && ((string?)f[0] != JobStatus.InProgress || (owner is not null && (string?)f[1] != owner) || (string?)f[2] != Attempt(o.Attempt)))
             {
                 continue;
             }
             sent.Add(i);
             args.AddRange([o.JobId, o.Attempt, o.Status, o.ResultJson ?? "", o.ResultJson is null ? "0" : "1", o.Error ?? "",
                 expectedCancel is null ? "" : expectedCancel[o.JobId] ? "1" : "0"]);
-            var job = new FinishingJob(o.JobId, (string)f[3]!, (string)f[4]!, Text(f[5]), Parse(f[6]), (int?)Parse(f[7]) ?? 0);
-            if (Outbox.Terminal(job, o, now) is { } entry)
+            var job = known[i] ?? new FinishingJob(o.JobId, (string)f[3]!, (string)f[4]!, Text(f[5]), Parse(f[6]), (int?)Parse(f[7]) ?? 0);
+            var entry = Outbox.Terminal(job, o, now);
+            entries.Add(entry);
+            if (entry is not null)
             {
                 AddEntry(args, entry);
             }
@@ -141,16 +159,36 @@ internal sealed partial class RedisJobStore
             }
         }
         var done = new bool[unique.Count];
+        var leased = new List<DueDelivery>();
+        var unleased = 0;
         if (sent.Count > 0)
         {
             args[3] = sent.Count;
+            args.AddRange([dispatcher ?? "", dispatcher is null ? "" : Num(now + lease.TotalSeconds), Math.Min(max, sent.Count)]);
             var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Finish, null, [.. args]).ConfigureAwait(false))!;
             for (var k = 0; k < sent.Count; k++)
             {
-                done[sent[k]] = (int)r[k] == 1;
+                if (r[k].Resp2Type == ResultType.Array)
+                {
+                    done[sent[k]] = true;
+                    leased.Add(Outbox.Leased(entries[k]!, (long)((RedisResult[])r[k]!)[0]));
+                }
+                else
+                {
+                    done[sent[k]] = (int)r[k] == 1;
+                    if (done[sent[k]] && entries[k] is { } entry && Outbox.IsDue(entry, now))
+                    {
+                        unleased++;
+                    }
+                }
+            }
+            foreach (var o in unique)
+            {
+                Forget(o.JobId, o.Attempt);
             }
         }
-        return JobLifecycle.FirstOutcomeWins(outcomes, unique.Where((_, i) => done[i]).Select(o => o.JobId).ToHashSet(StringComparer.Ordinal));
+        return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, unique.Where((_, i) => done[i]).Select(o => o.JobId).ToHashSet(StringComparer.Ordinal)),
+            leased, unleased);
     }
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) => RunAsync(async db =>
@@ -158,6 +196,10 @@ internal sealed partial class RedisJobStore
         if (jobs.Count > 0)
         {
             await db.ScriptEvaluateAsync(RedisScripts.Release, null, [keys.Prefix, owner, .. Fences(jobs)]).ConfigureAwait(false);
+            foreach (var j in jobs)
+            {
+                Forget(j.JobId, j.Attempt);
+            }
         }
         return 0;
     });
@@ -199,7 +241,7 @@ internal sealed partial class RedisJobStore
                 requeue.AddRange([id, rows[i][1]]);
             }
         }
-        var moved = (await FinishJobsAsync(db, null, ended, cancels).ConfigureAwait(false)).Count(x => x);
+        var moved = (await FinishJobsAsync(db, null, ended, cancels).ConfigureAwait(false)).Finished.Count(x => x);
         if (requeue.Count > 2)
         {
             moved += (int)await db.ScriptEvaluateAsync(RedisScripts.Requeue, null, [.. requeue]).ConfigureAwait(false);

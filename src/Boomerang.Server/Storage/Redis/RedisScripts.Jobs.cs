@@ -34,7 +34,9 @@ internal static partial class RedisScripts
         end
         -- An outbox entry as Outbox built it, from ARGV[b .. b + 11]: webhook id, job id, tenant, event, terminal (1/0), url,
         -- host, payload, status, last error, next attempt, finished at ('' for none). Mirrored onto the job when terminal.
-        local function add_delivery(now, b)
+        -- With a lease owner, a pending entry due now is written leased to it (the finish's hand-off to its own
+        -- dispatcher) and its seq returned; otherwise returns whether it is pending.
+        local function add_delivery(now, b, lease_owner, lease_until)
           local wid, job_id, tenant, event, terminal, url, host, payload, status, reason, nxt, fin =
             ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
           local seq = redis.call('INCR', p .. ':dseq')
@@ -48,11 +50,19 @@ internal static partial class RedisScripts
             'terminal', terminal, 'url', url, 'host', host, 'payload', payload, 'status', status, 'attempts', 0,
             'http_status', '', 'last_error', reason, 'next_attempt_at', nxt, 'finished_at', fin, 'created_at', now,
             'lease_owner', '', 'lease_expires_at', '')
-          if status == 'pending' then redis.call('ZADD', p .. ':due', nxt, seq) end
+          local leased = false
+          if status == 'pending' and lease_owner and lease_owner ~= '' and nxt ~= '' and tonumber(nxt) <= tonumber(now) then
+            redis.call('HSET', p .. ':delivery:' .. seq, 'lease_owner', lease_owner, 'lease_expires_at', lease_until)
+            redis.call('ZADD', p .. ':dleased', lease_until, seq)
+            leased = true
+          elseif status == 'pending' then
+            redis.call('ZADD', p .. ':due', nxt, seq)
+          end
           if terminal == '1' then
             redis.call('HSET', job(job_id), 'delivery', seq, 'callback_status', status, 'callback_attempts', 0,
               'callback_http_status', '', 'callback_finished_at', fin, 'callback_last_error', reason, 'callback_next_attempt_at', nxt)
           end
+          if leased then return seq end
           return status == 'pending'
         end
 
@@ -118,7 +128,7 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>ARGV: prefix, owner, lease expires, now, max. Per claimed job, oldest first: id, tenant, kind, input,
-    /// attempt, callback URL, wants progress.</summary>
+    /// attempt, callback URL, wants progress, started at, progress.</summary>
     public const string Claim = Prelude + """
         local owner, expires, now, max = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
         local out = {}
@@ -126,14 +136,18 @@ internal static partial class RedisScripts
         for _, id in ipairs(ids) do
           redis.call('ZREM', p .. ':pending', id)
           local k = job(id)
-          local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress', 'seq')
+          local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress', 'seq', 'progress')
           if f[1] == 'pending' then
             local attempt = redis.call('HINCRBY', k, 'attempt', 1)
             redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', expires)
-            if not f[2] or f[2] == '' then redis.call('HSET', k, 'started_at', now) end
+            local started = f[2]
+            if not started or started == '' then
+              started = now
+              redis.call('HSET', k, 'started_at', now)
+            end
             redis.call('ZADD', p .. ':running', expires, id)
             tally(f[3], id, f[8], 'pending', 'in_progress')
-            out[#out + 1] = { id, f[3], f[4], f[5] or '', attempt, f[6] or '', f[7] or '0' }
+            out[#out + 1] = { id, f[3], f[4], f[5] or '', attempt, f[6] or '', f[7] or '0', started, f[9] or '0' }
           end
         end
         return out
@@ -175,10 +189,14 @@ internal static partial class RedisScripts
     /// <summary>
     /// Terminal states and their outbox entries. ARGV: prefix, now, owner ('' for the rescuer, which finishes only
     /// jobs whose lease is still expired), count, then per job: id, attempt, status, result, has result (1/0), error,
-    /// expected cancel flag ('' = any), and its outbox entry (12 values; all '' without a callback). Per job: 1 or 0.
+    /// expected cancel flag ('' = any), and its outbox entry (12 values; all '' without a callback); last, the dispatcher
+    /// to lease due deliveries to and until when ('' for none), and how many at most (the rest are left unleased). Per job: 0 (dropped), 1, or {seq} when its delivery was
+    /// leased to the dispatcher. Publishes one hint for the batch, and only for deliveries left for any dispatcher.
     /// </summary>
     public const string Finish = Prelude + """
         local now, owner, n = ARGV[2], ARGV[3], tonumber(ARGV[4])
+        local dispatcher, lease_until = ARGV[5 + n * 19], ARGV[6 + n * 19]
+        local room, handed = tonumber(ARGV[7 + n * 19] or '') or n, 0
         local out, deliveries = {}, false
         for i = 0, n - 1 do
           local b = 5 + i * 19
@@ -199,10 +217,15 @@ internal static partial class RedisScripts
             redis.call('SREM', p .. ':active', id)
             tally(f[6], id, f[7], 'in_progress', status)
             finished(id, f[6], now)
-            if ARGV[b + 7] ~= '' then
-              deliveries = add_delivery(now, b + 7) or deliveries
+            local added = false
+            if ARGV[b + 7] ~= '' then added = add_delivery(now, b + 7, handed < room and dispatcher or '', lease_until) end
+            if type(added) == 'number' then
+              handed = handed + 1
+              out[#out + 1] = { added }
+            else
+              deliveries = added or deliveries
+              out[#out + 1] = 1
             end
-            out[#out + 1] = 1
           else
             out[#out + 1] = 0
           end
