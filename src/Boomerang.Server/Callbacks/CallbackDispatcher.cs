@@ -18,8 +18,6 @@ internal sealed partial class CallbackDispatcher(
     // Handed-off deliveries are leased to this name by the finishing worker; claims use it too.
     private readonly string _owner = handOff.Dispatcher;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
-    // Handed-off deliveries whose host was full when they came; only the dispatch loop touches this list.
-    private readonly List<(DueDelivery Delivery, long HandedAt)> _parked = [];
     private readonly CallbacksOptions _options = options.Value;
     private Batcher<DeliveryAttempt, bool>? _attempts;
 
@@ -31,8 +29,8 @@ internal sealed partial class CallbackDispatcher(
         _attempts = new Batcher<DeliveryAttempt, bool>(a => StoreRetry.WhileUnavailableAsync(
             () => store.RecordAttemptsAsync(_owner, a, CancellationToken.None), Lease, time));
         var recorder = Task.Run(_attempts.RunAsync, CancellationToken.None);
-        // A finish on this node may lease its delivery straight to this dispatcher, up to four rounds of slots waiting.
-        handOff.Open(Lease, _options.Concurrency * 4);
+        // A finish on this node may lease its delivery straight to this dispatcher while it holds fewer than its slots.
+        handOff.Open(Lease, _options.Concurrency);
         var backoff = new Backoff();
         var poll = TimeSpan.FromSeconds(_options.PollIntervalSeconds);
         var lastPoll = long.MinValue;
@@ -40,29 +38,34 @@ internal sealed partial class CallbackDispatcher(
         {
             try
             {
-                StartHandedOff(stopping);
+                await StartHandedOffAsync(stopping).ConfigureAwait(false);
                 // The store is read when something may be due there (a hint, a full claim last time) or the poll
                 // interval has passed (retries coming due); hand-offs and freed slots alone do not cost a round trip.
-                var free = _options.Concurrency - _inFlight.Count;
-                var full = false;
+                // Slots held for hand-offs are not claimed for: a handed-off delivery never waits behind the store's.
+                var free = _options.Concurrency - _inFlight.Count - handOff.Held;
+                var more = false;
                 if (free > 0 && (signals.Deliveries.TakeStoreDue() || lastPoll == long.MinValue || time.GetElapsedTime(lastPoll) >= poll))
                 {
                     lastPoll = time.GetTimestamp();
-                    var due = await store.ClaimDeliveriesAsync(_owner, free, Lease, gates.Unavailable(), stopping).ConfigureAwait(false);
+                    var unavailable = gates.Unavailable();
+                    var due = await store.ClaimDeliveriesAsync(_owner, free, Lease, unavailable, stopping).ConfigureAwait(false);
                     foreach (var delivery in due)
                     {
                         await StartAsync(delivery, stopping).ConfigureAwait(false);
                     }
-                    full = due.Count == free;
-                    if (full)
+                    more = due.Count == free;
+                    if (more || unavailable.Count > 0)
                     {
-                        signals.Deliveries.Set(); // more may be waiting: claim again as soon as slots free
+                        // More may be waiting (or waits for a host that is full now): claim again after the next wake.
+                        signals.Deliveries.Set();
+                    }
+                    else
+                    {
+                        handOff.Drained();
                     }
                 }
                 backoff.Reset();
-                var slotsFree = _inFlight.Count < _options.Concurrency;
-                var more = full || (handOff.Queued > 0 && _parked.Count < _options.Concurrency);
-                if (!(slotsFree && more))
+                if (!(handOff.Queued || (more && _inFlight.Count < _options.Concurrency)))
                 {
                     await signals.Deliveries.WaitAsync(poll, time, stopping).ConfigureAwait(false);
                 }
@@ -85,28 +88,18 @@ internal sealed partial class CallbackDispatcher(
         await recorder.ConfigureAwait(false);
     }
 
-    /// <summary>Starts handed-off deliveries while slots are free. One whose host is full waits here (still leased)
-    /// until a slot of that host frees, rather than going back to the store and waiting for a poll.</summary>
-    private void StartHandedOff(CancellationToken stopping)
+    /// <summary>Starts the handed-off deliveries. One whose host is full or failing goes back to the store, where
+    /// claims skip that host, so a hanging receiver never holds slots that a healthy one could use.</summary>
+    private async Task StartHandedOffAsync(CancellationToken stopping)
     {
-        for (var i = 0; i < _parked.Count && _inFlight.Count < _options.Concurrency;)
+        // All of them: a finish leases no more than the dispatcher's room, so they are bounded by its slots.
+        while (handOff.TryTake(out var delivery, out var handedAt))
         {
-            var (delivery, handedAt) = _parked[i];
-            if (!handOff.Fresh(handedAt) || TryStart(delivery, stopping))
+            handOff.Done();
+            // An old one is left to its lease: it expires and a claim takes it (not sent here while another may hold it).
+            if (handOff.Fresh(handedAt))
             {
-                _parked.RemoveAt(i);
-            }
-            else
-            {
-                i++;
-            }
-        }
-        while (_inFlight.Count < _options.Concurrency && _parked.Count < _options.Concurrency
-            && handOff.TryTake(out var delivery, out var handedAt))
-        {
-            if (handOff.Fresh(handedAt) && !TryStart(delivery, stopping))
-            {
-                _parked.Add((delivery, handedAt));
+                await StartAsync(delivery, stopping).ConfigureAwait(false);
             }
         }
     }
@@ -127,6 +120,7 @@ internal sealed partial class CallbackDispatcher(
         {
             // The host is full or its circuit is open: back to the store, where the claim skips such hosts.
             await store.ReleaseDeliveryAsync(_owner, delivery.Seq, stopping).ConfigureAwait(false);
+            signals.Deliveries.Set();
         }
     }
 

@@ -40,7 +40,7 @@ internal sealed partial class JobWorker(
         {
             try
             {
-                var free = _options.Concurrency - _running.Count;
+                var free = Limit - _running.Count;
                 var claimed = free > 0 ? await store.ClaimAsync(_owner, free, _options.Lease, stopping).ConfigureAwait(false) : [];
                 foreach (var job in claimed)
                 {
@@ -75,14 +75,20 @@ internal sealed partial class JobWorker(
     private async Task<IReadOnlyList<bool>> FinishAsync(IReadOnlyList<JobOutcome> outcomes)
     {
         // Writes that must land: CancellationToken.None, retried while the store is unavailable, up to a lease.
-        if (handOff.Accepting && store is IDeliveryHandOffStore handing)
+        if (handOff.IsOpen && store is IDeliveryHandOffStore handing)
         {
+            var room = handOff.Room;
             var batch = await StoreRetry.WhileUnavailableAsync(() => handing.FinishAndLeaseAsync(
-                _owner, outcomes, handOff.Dispatcher, handOff.Lease, CancellationToken.None), _options.Lease, time).ConfigureAwait(false);
+                _owner, outcomes, handOff.Dispatcher, handOff.Lease, room, CancellationToken.None), _options.Lease, time).ConfigureAwait(false);
             if (batch.Leased.Count > 0)
             {
                 handOff.Post(batch.Leased);
                 signals.Deliveries.Nudge();
+            }
+            if (batch.Unleased > 0)
+            {
+                handOff.Backlog();
+                signals.Deliveries.Set();
             }
             return batch.Finished;
         }
@@ -90,10 +96,18 @@ internal sealed partial class JobWorker(
             () => store.FinishAsync(_owner, outcomes, CancellationToken.None), _options.Lease, time).ConfigureAwait(false);
         if (finished.Contains(true))
         {
+            handOff.Backlog();
             signals.Deliveries.Set();
         }
         return finished;
     }
+
+    /// <summary>Jobs held at once: <c>Concurrency</c>, or while this process's dispatcher is behind (its callbacks
+    /// queue in the store), no more than <see cref="BehindConcurrency"/>: finishing jobs faster than their callbacks
+    /// leave only lengthens the queue, and the CPU goes to delivering it.</summary>
+    private int Limit => handOff.Behind ? Math.Min(_options.Concurrency, BehindConcurrency) : _options.Concurrency;
+
+    private const int BehindConcurrency = 16;
 
     private TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(Math.Clamp(_options.LeaseSeconds / 3, 0.2, 10));
     private TimeSpan RescueInterval => TimeSpan.FromSeconds(Math.Clamp(_options.LeaseSeconds / 2, 0.5, 15));

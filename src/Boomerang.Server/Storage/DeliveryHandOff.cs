@@ -6,25 +6,39 @@ namespace Boomerang.Server.Storage;
 /// Deliveries that a finish wrote already leased to this process's dispatcher (<see cref="IDeliveryHandOffStore"/>),
 /// passed to it in memory. Only the hand-off is in memory: the outbox row was committed with the lease, so a delivery
 /// this process never sends is claimed by any dispatcher once its lease expires.
+/// <para>It is a fast path for a dispatcher that keeps up. When the dispatcher holds as many as it has slots, finishes
+/// write their deliveries unleased and it claims them from the store, oldest first; hand-offs resume once a claim
+/// finds the store drained, so a newer callback never overtakes an older one for long.</para>
 /// </summary>
 internal sealed class DeliveryHandOff(TimeProvider time)
 {
     private readonly ConcurrentQueue<(DueDelivery Delivery, long HandedAt)> _queue = new();
-    private int _count;
+    private int _held;
     private int _capacity;
     private volatile bool _open;
+    private volatile bool _backlog;
 
     /// <summary>The lease owner of every delivery handed off here; the dispatcher of this process claims under it too.</summary>
     public string Dispatcher { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/dispatch/{Guid.NewGuid():N}";
 
     public TimeSpan Lease { get; private set; }
 
-    /// <summary>A finish leases to the dispatcher only while it runs here and has room for more.</summary>
-    public bool Accepting => _open && Volatile.Read(ref _count) < _capacity;
+    /// <summary>How many more a finish may lease to the dispatcher now: none unless it runs here, has room, and the
+    /// store holds no backlog of unleased deliveries.</summary>
+    public int Room => _open && !_backlog ? Math.Max(0, _capacity - Volatile.Read(ref _held)) : 0;
 
-    public int Queued => Volatile.Read(ref _count);
+    /// <summary>A dispatcher runs here and hand-offs are possible (it may be behind: <see cref="Behind"/>).</summary>
+    public bool IsOpen => _open;
 
-    /// <summary>Called by the dispatcher when it starts: how long a handed-off lease lasts, and how many may wait.</summary>
+    /// <summary>The dispatcher here has more due than it can hold: finishes write unleased rows it claims later.</summary>
+    public bool Behind => _open && _backlog;
+
+    public bool Queued => !_queue.IsEmpty;
+
+    /// <summary>Handed off and not yet started or dropped: slots the dispatcher keeps for them.</summary>
+    public int Held => Math.Max(0, Volatile.Read(ref _held));
+
+    /// <summary>Called by the dispatcher when it starts: how long a handed-off lease lasts, and how many it holds at most.</summary>
     public void Open(TimeSpan lease, int capacity)
     {
         Lease = lease;
@@ -35,22 +49,28 @@ internal sealed class DeliveryHandOff(TimeProvider time)
     /// <summary>No more hand-offs; whatever is still queued keeps its lease, which expires, and is claimed again.</summary>
     public void Close() => _open = false;
 
+    /// <summary>A finish wrote deliveries unleased: the dispatcher claims them from the store before taking hand-offs again.</summary>
+    public void Backlog() => _backlog = true;
+
+    /// <summary>A claim found no more due deliveries in the store.</summary>
+    public void Drained() => _backlog = false;
+
     public void Post(IReadOnlyList<DueDelivery> leased)
     {
         var now = time.GetTimestamp();
+        Interlocked.Add(ref _held, leased.Count);
         foreach (var delivery in leased)
         {
             _queue.Enqueue((delivery, now));
         }
-        Interlocked.Add(ref _count, leased.Count);
     }
 
-    /// <summary>The next handed-off delivery and when it was handed over (a <see cref="TimeProvider"/> timestamp).</summary>
+    /// <summary>The next handed-off delivery and when it was handed over (a <see cref="TimeProvider"/> timestamp). It
+    /// counts as held until <see cref="Done"/>.</summary>
     public bool TryTake(out DueDelivery delivery, out long handedAt)
     {
         if (_queue.TryDequeue(out var entry))
         {
-            Interlocked.Decrement(ref _count);
             (delivery, handedAt) = entry;
             return true;
         }
@@ -58,8 +78,11 @@ internal sealed class DeliveryHandOff(TimeProvider time)
         return false;
     }
 
-    /// <summary>Whether a delivery handed over at <paramref name="handedAt"/> may still be sent by this process: at least
+    /// <summary>A handed-off delivery was started or dropped.</summary>
+    public void Done() => Interlocked.Decrement(ref _held);
+
+    /// <summary>Whether a delivery leased at <paramref name="leasedAt"/> may still be sent by this process: at least
     /// half its lease is left. An older one is dropped instead; its lease runs out and a claim takes it, so this process
     /// does not send it while another may already hold it.</summary>
-    public bool Fresh(long handedAt) => time.GetElapsedTime(handedAt) < Lease / 2;
+    public bool Fresh(long leasedAt) => time.GetElapsedTime(leasedAt) < Lease / 2;
 }

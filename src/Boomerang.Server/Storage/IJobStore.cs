@@ -61,11 +61,12 @@ internal interface IFinishedJobPurge
 /// </summary>
 internal interface IDeliveryHandOffStore
 {
-    /// <summary>Does what <see cref="IJobStore.FinishAsync"/> does; besides, each delivery it writes that is due now is
-    /// leased to <paramref name="dispatcher"/> for <paramref name="lease"/> and returned.</summary>
+    /// <summary>Does what <see cref="IJobStore.FinishAsync"/> does; besides, the first <paramref name="max"/> deliveries it
+    /// writes that are due now are leased to <paramref name="dispatcher"/> for <paramref name="lease"/> and returned
+    /// (the rest are written unleased, as by <see cref="IJobStore.FinishAsync"/>).</summary>
     Task<FinishedBatch> FinishAndLeaseAsync(string owner, IReadOnlyList<JobOutcome> outcomes, string dispatcher, TimeSpan lease,
-        CancellationToken ct);
+        int max, CancellationToken ct);
 }
 
 /// <summary>Per outcome whether it landed (as <see cref="IJobStore.FinishAsync"/>), and the deliveries leased to the dispatcher.</summary>
-internal sealed record FinishedBatch(IReadOnlyList<bool> Finished, IReadOnlyList<DueDelivery> Leased);
+internal sealed record FinishedBatch(IReadOnlyList<bool> Finished, IReadOnlyList<DueDelivery> Leased, int Unleased);

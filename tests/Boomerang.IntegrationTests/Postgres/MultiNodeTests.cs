@@ -100,7 +100,8 @@ public sealed class MultiNodeTests
         using var folder = new TempFolder();
         await using var schema = new TestSchema();
         await using var receiver = await CallbackReceiver.StartAsync();
-        var nodes = await StartNodesAsync(folder, schema, ("Boomerang:Jobs:LeaseSeconds", "2"));
+        // Few slots per node, so the killed node holds running jobs when it dies.
+        var nodes = await StartNodesAsync(folder, schema, ("Boomerang:Jobs:LeaseSeconds", "2"), ("Boomerang:Jobs:Concurrency", "16"));
         try
         {
             var ids = await SubmitAcrossAsync(nodes, receiver.Url(), new { ms = 40 });

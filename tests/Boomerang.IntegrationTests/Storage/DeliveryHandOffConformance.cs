@@ -45,7 +45,7 @@ public abstract class DeliveryHandOffConformance : IAsyncLifetime
     {
         var claimed = await RunningAsync(Job(Hook), Job(url: null));
         var batch = await HandOff.FinishAndLeaseAsync("w",
-            claimed.Select(j => new JobOutcome(j.Id, j.Attempt, JobStatus.Completed, "1", null)).ToList(), "d1", Lease, default);
+            claimed.Select(j => new JobOutcome(j.Id, j.Attempt, JobStatus.Completed, "1", null)).ToList(), "d1", Lease, 10, default);
 
         Assert.Equal([true, true], batch.Finished);
         var handed = Assert.Single(batch.Leased);
@@ -66,7 +66,7 @@ public abstract class DeliveryHandOffConformance : IAsyncLifetime
     {
         var claimed = await RunningAsync(Job(Hook));
         var batch = await HandOff.FinishAndLeaseAsync("w",
-            [new JobOutcome(claimed[0].Id, claimed[0].Attempt, JobStatus.Failed, null, "boom")], "d1", Lease, default);
+            [new JobOutcome(claimed[0].Id, claimed[0].Attempt, JobStatus.Failed, null, "boom")], "d1", Lease, 10, default);
         var handed = Assert.Single(batch.Leased);
 
         var held = await _store.RecordAttemptsAsync("d1",
@@ -81,11 +81,24 @@ public abstract class DeliveryHandOffConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deliveries_past_the_dispatchers_room_are_written_unleased_for_any_claim()
+    {
+        var claimed = await RunningAsync(Job(Hook), Job(Hook), Job(Hook));
+        var batch = await HandOff.FinishAndLeaseAsync("w",
+            claimed.Select(j => new JobOutcome(j.Id, j.Attempt, JobStatus.Completed, "1", null)).ToList(), "d1", Lease, 1, default);
+
+        var handed = Assert.Single(batch.Leased);
+        Assert.Equal(2, batch.Unleased);
+        var claimable = await _store.ClaimDeliveriesAsync("d2", 10, Lease, [], default);
+        Assert.Equal(claimed.Select(j => j.Id).Except([handed.JobId]).Order(), claimable.Select(d => d.JobId).Order());
+    }
+
+    [Fact]
     public async Task A_stale_outcome_is_dropped_and_hands_nothing_off()
     {
         var claimed = await RunningAsync(Job(Hook));
         var batch = await HandOff.FinishAndLeaseAsync("w",
-            [new JobOutcome(claimed[0].Id, claimed[0].Attempt + 1, JobStatus.Completed, "1", null)], "d1", Lease, default);
+            [new JobOutcome(claimed[0].Id, claimed[0].Attempt + 1, JobStatus.Completed, "1", null)], "d1", Lease, 10, default);
 
         Assert.Equal([false], batch.Finished);
         Assert.Empty(batch.Leased);

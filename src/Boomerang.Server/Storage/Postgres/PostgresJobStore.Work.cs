@@ -80,8 +80,8 @@ internal sealed partial class PostgresJobStore
         InTransactionAsync(async c => (await FinishRowsAsync(c, owner, outcomes, null, ct).ConfigureAwait(false)).Finished, ct);
 
     public Task<FinishedBatch> FinishAndLeaseAsync(string owner, IReadOnlyList<JobOutcome> outcomes, string dispatcher, TimeSpan lease,
-        CancellationToken ct) =>
-        InTransactionAsync(c => FinishRowsAsync(c, owner, outcomes, (dispatcher, lease), ct), ct);
+        int max, CancellationToken ct) =>
+        InTransactionAsync(c => FinishRowsAsync(c, owner, outcomes, (dispatcher, lease, max), ct), ct);
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) =>
         InTransactionAsync(async c =>
@@ -153,11 +153,11 @@ internal sealed partial class PostgresJobStore
     /// <summary>Terminal states plus their outbox rows, inside the caller's transaction, fenced by attempt and owner.
     /// Without an owner (the rescuer) it finishes whoever held that attempt.</summary>
     private async Task<FinishedBatch> FinishRowsAsync(NpgsqlConnection c, string? owner, IReadOnlyList<JobOutcome> outcomes,
-        (string Dispatcher, TimeSpan Lease)? handOff, CancellationToken ct)
+        (string Dispatcher, TimeSpan Lease, int Max)? handOff, CancellationToken ct)
     {
         if (outcomes.Count == 0)
         {
-            return new FinishedBatch([], []);
+            return new FinishedBatch([], [], 0);
         }
         var now = Now;
         var finished = new HashSet<string>(StringComparer.Ordinal);
@@ -187,7 +187,7 @@ internal sealed partial class PostgresJobStore
                 finished.Add(id);
                 var job = new FinishingJob(id, r.GetString(1), r.GetString(2), r.NullableString(3), r.NullableDouble(4), r.GetInt32(5));
                 var entry = Outbox.Terminal(job, byId[id], now);
-                if (handOff is { } to && entry is not null && Outbox.IsDue(entry, now))
+                if (handOff is { } to && entry is not null && Outbox.IsDue(entry, now) && deliveries.LeasedCount < to.Max)
                 {
                     deliveries.Add(entry, to.Dispatcher, now + to.Lease.TotalSeconds);
                 }
@@ -233,6 +233,6 @@ internal sealed partial class PostgresJobStore
                 await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
         }
-        return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, finished), leased);
+        return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, finished), leased, deliveries.Count - deliveries.LeasedCount);
     }
 }

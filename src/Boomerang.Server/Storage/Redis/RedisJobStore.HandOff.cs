@@ -6,5 +6,5 @@ internal sealed partial class RedisJobStore : IDeliveryHandOffStore
     /// <c>{prefix}:dleased</c>, not <c>{prefix}:due</c>) and publishes no hint for it: this process's dispatcher gets it in
     /// memory, with no claim round trip. If this process dies first, the lease expires and any dispatcher claims it.</summary>
     public Task<FinishedBatch> FinishAndLeaseAsync(string owner, IReadOnlyList<JobOutcome> outcomes, string dispatcher, TimeSpan lease,
-        CancellationToken ct) => RunAsync(db => FinishJobsAsync(db, owner, outcomes, null, dispatcher, lease));
+        int max, CancellationToken ct) => RunAsync(db => FinishJobsAsync(db, owner, outcomes, null, dispatcher, lease, max));
 }

@@ -120,11 +120,11 @@ internal sealed partial class RedisJobStore
     /// Only the first outcome for a job can take effect, as if they had been written one after another.
     /// </summary>
     private async Task<FinishedBatch> FinishJobsAsync(IDatabase db, string? owner, IReadOnlyList<JobOutcome> outcomes,
-        IReadOnlyDictionary<string, bool>? expectedCancel, string? dispatcher = null, TimeSpan lease = default)
+        IReadOnlyDictionary<string, bool>? expectedCancel, string? dispatcher = null, TimeSpan lease = default, int max = int.MaxValue)
     {
         if (outcomes.Count == 0)
         {
-            return new FinishedBatch([], []);
+            return new FinishedBatch([], [], 0);
         }
         var now = Now;
         var unique = JobLifecycle.FirstPerJob(outcomes);
@@ -160,10 +160,11 @@ internal sealed partial class RedisJobStore
         }
         var done = new bool[unique.Count];
         var leased = new List<DueDelivery>();
+        var unleased = 0;
         if (sent.Count > 0)
         {
             args[3] = sent.Count;
-            args.AddRange([dispatcher ?? "", dispatcher is null ? "" : Num(now + lease.TotalSeconds)]);
+            args.AddRange([dispatcher ?? "", dispatcher is null ? "" : Num(now + lease.TotalSeconds), Math.Min(max, sent.Count)]);
             var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Finish, null, [.. args]).ConfigureAwait(false))!;
             for (var k = 0; k < sent.Count; k++)
             {
@@ -175,6 +176,10 @@ internal sealed partial class RedisJobStore
                 else
                 {
                     done[sent[k]] = (int)r[k] == 1;
+                    if (done[sent[k]] && entries[k] is { } entry && Outbox.IsDue(entry, now))
+                    {
+                        unleased++;
+                    }
                 }
             }
             foreach (var o in unique)
@@ -183,7 +188,7 @@ internal sealed partial class RedisJobStore
             }
         }
         return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, unique.Where((_, i) => done[i]).Select(o => o.JobId).ToHashSet(StringComparer.Ordinal)),
-            leased);
+            leased, unleased);
     }
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) => RunAsync(async db =>

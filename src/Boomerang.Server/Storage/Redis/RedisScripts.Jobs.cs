@@ -190,12 +190,13 @@ internal static partial class RedisScripts
     /// Terminal states and their outbox entries. ARGV: prefix, now, owner ('' for the rescuer, which finishes only
     /// jobs whose lease is still expired), count, then per job: id, attempt, status, result, has result (1/0), error,
     /// expected cancel flag ('' = any), and its outbox entry (12 values; all '' without a callback); last, the dispatcher
-    /// to lease due deliveries to and until when ('' for none). Per job: 0 (dropped), 1, or {seq} when its delivery was
+    /// to lease due deliveries to and until when ('' for none), and how many at most (the rest are left unleased). Per job: 0 (dropped), 1, or {seq} when its delivery was
     /// leased to the dispatcher. Publishes one hint for the batch, and only for deliveries left for any dispatcher.
     /// </summary>
     public const string Finish = Prelude + """
         local now, owner, n = ARGV[2], ARGV[3], tonumber(ARGV[4])
         local dispatcher, lease_until = ARGV[5 + n * 19], ARGV[6 + n * 19]
+        local room, handed = tonumber(ARGV[7 + n * 19] or '') or n, 0
         local out, deliveries = {}, false
         for i = 0, n - 1 do
           local b = 5 + i * 19
@@ -217,8 +218,9 @@ internal static partial class RedisScripts
             tally(f[6], id, f[7], 'in_progress', status)
             finished(id, f[6], now)
             local added = false
-            if ARGV[b + 7] ~= '' then added = add_delivery(now, b + 7, dispatcher, lease_until) end
+            if ARGV[b + 7] ~= '' then added = add_delivery(now, b + 7, handed < room and dispatcher or '', lease_until) end
             if type(added) == 'number' then
+              handed = handed + 1
               out[#out + 1] = { added }
             else
               deliveries = added or deliveries

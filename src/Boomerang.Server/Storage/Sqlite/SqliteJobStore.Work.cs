@@ -65,7 +65,7 @@ internal sealed partial class SqliteJobStore
         (await FinishRowsAsync(owner, outcomes, handOff: null, ct).ConfigureAwait(false)).Finished;
 
     public Task<FinishedBatch> FinishAndLeaseAsync(string owner, IReadOnlyList<JobOutcome> outcomes, string dispatcher, TimeSpan lease,
-        CancellationToken ct) => FinishRowsAsync(owner, outcomes, new HandOff(dispatcher, lease, []), ct);
+        int max, CancellationToken ct) => FinishRowsAsync(owner, outcomes, new HandOff(dispatcher, lease, max, []), ct);
 
     private Task<FinishedBatch> FinishRowsAsync(string owner, IReadOnlyList<JobOutcome> outcomes, HandOff? handOff, CancellationToken ct) =>
         _writer.WriteAsync(c =>
@@ -73,11 +73,14 @@ internal sealed partial class SqliteJobStore
             using var finish = FinishCommand(c, owner);
             var finished = JobLifecycle.FirstPerJob(outcomes).Where(o => FinishRow(c, finish, o, handOff)).Select(o => o.JobId)
                 .ToHashSet(StringComparer.Ordinal);
-            return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, finished), handOff?.Leased ?? []);
+            return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, finished), handOff?.Leased ?? [], handOff?.Unleased ?? 0);
         }, ct);
 
     /// <summary>Who the deliveries written by a finish are leased to, and what was leased.</summary>
-    private sealed record HandOff(string Dispatcher, TimeSpan Lease, List<DueDelivery> Leased);
+    private sealed record HandOff(string Dispatcher, TimeSpan Lease, int Max, List<DueDelivery> Leased)
+    {
+        public int Unleased { get; set; }
+    }
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) =>
         _writer.WriteAsync(c =>
@@ -162,7 +165,7 @@ internal sealed partial class SqliteJobStore
         var job = new FinishingJob(outcome.JobId, r.GetString(0), r.GetString(1), r.NullableString(2), r.NullableDouble(3), r.GetInt32(4));
         if (Outbox.Terminal(job, outcome, now) is { } entry)
         {
-            if (handOff is not null && Outbox.IsDue(entry, now))
+            if (handOff is not null && Outbox.IsDue(entry, now) && handOff.Leased.Count < handOff.Max)
             {
                 var seq = InsertDelivery(c, entry, handOff.Dispatcher, now + handOff.Lease.TotalSeconds);
                 handOff.Leased.Add(Outbox.Leased(entry, seq));
@@ -170,6 +173,10 @@ internal sealed partial class SqliteJobStore
             else
             {
                 InsertDelivery(c, entry);
+                if (handOff is not null)
+                {
+                    handOff.Unleased++;
+                }
             }
         }
         return true;
