@@ -50,9 +50,6 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         }
         var ownsFolder = folder is null;
         folder ??= Directory.CreateTempSubdirectory("boomerang-bench-").FullName;
-        // The built-in Dedup2D engine keeps its SQLite file under data/ even when jobs live in PostgreSQL or Redis, and
-        // does not create the folder itself (only the SQLite job store does); on Redis the server fails to start without it.
-        Directory.CreateDirectory(Path.Combine(folder, "data"));
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
