@@ -1,12 +1,6 @@
 using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Jobs;
 using Boomerang.Server.Storage;
-using Boomerang.Server.Storage.Postgres;
-using Boomerang.Server.Storage.Redis;
-using Boomerang.Server.Storage.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
-using StackExchange.Redis;
 
 namespace Boomerang.IntegrationTests.Storage;
 
@@ -107,63 +101,27 @@ public abstract class DeliveryHandOffConformance : IAsyncLifetime
 
 public sealed class SqliteDeliveryHandOffConformance : DeliveryHandOffConformance
 {
-    private readonly TempFolder _folder = new();
-    private SqliteJobStore? _store;
+    private readonly SqliteTestStore _store = new();
 
-    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time)
-    {
-        _store = new SqliteJobStore(Path.Combine(_folder.Path, "store.db"), 500, time);
-        return Task.FromResult<IJobStore>(_store);
-    }
+    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
 
-    protected override async Task DestroyStoreAsync()
-    {
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-        }
-        _folder.Dispose();
-    }
+    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
 }
 
 public sealed class PostgresDeliveryHandOffConformance : DeliveryHandOffConformance
 {
-    private readonly TestSchema _schema = new();
-    private NpgsqlDataSource? _db;
+    private readonly PostgresTestStore _store = new();
 
-    private protected override async Task<IJobStore> CreateStoreAsync(TimeProvider time)
-    {
-        var schema = new PostgresSchema(_schema.Name);
-        _db = PostgresSchema.CreateDataSource(await TestPostgres.ConnectionStringAsync(), schema);
-        return new PostgresJobStore(_db, schema, time);
-    }
+    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
 
-    protected override async Task DestroyStoreAsync()
-    {
-        if (_db is not null)
-        {
-            await _db.DisposeAsync();
-        }
-        await _schema.DisposeAsync();
-    }
+    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
 }
 
 public sealed class RedisDeliveryHandOffConformance : DeliveryHandOffConformance
 {
-    private ConnectionMultiplexer? _redis;
+    private readonly RedisTestStore _store = new();
 
-    private protected override async Task<IJobStore> CreateStoreAsync(TimeProvider time)
-    {
-        var options = new RedisStorageOptions { Configuration = await TestRedis.ConfigurationAsync(), KeyPrefix = TestRedis.NewPrefix() };
-        _redis = RedisRegistration.Connect(options);
-        return new RedisJobStore(_redis, new RedisKeys(options.KeyPrefix), new RedisDurability(options, NullLogger<RedisDurability>.Instance), time);
-    }
+    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
 
-    protected override async Task DestroyStoreAsync()
-    {
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
+    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
 }

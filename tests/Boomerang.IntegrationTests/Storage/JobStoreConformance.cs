@@ -1,7 +1,6 @@
 using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Jobs;
 using Boomerang.Server.Storage;
-using Boomerang.Server.Storage.Sqlite;
 
 namespace Boomerang.IntegrationTests.Storage;
 
@@ -320,21 +319,9 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
 
 public sealed class SqliteJobStoreConformance : JobStoreConformance
 {
-    private readonly TempFolder _folder = new();
-    private SqliteJobStore? _store;
+    private readonly SqliteTestStore _store = new();
 
-    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time)
-    {
-        _store = new SqliteJobStore(Path.Combine(_folder.Path, "store.db"), 500, time);
-        return Task.FromResult<IJobStore>(_store);
-    }
+    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
 
-    protected override async Task DestroyStoreAsync()
-    {
-        if (_store is not null)
-        {
-            await _store.DisposeAsync();
-        }
-        _folder.Dispose();
-    }
+    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
 }

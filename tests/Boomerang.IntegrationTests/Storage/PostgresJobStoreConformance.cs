@@ -1,29 +1,13 @@
-using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Server.Storage;
-using Boomerang.Server.Storage.Postgres;
-using Npgsql;
 
 namespace Boomerang.IntegrationTests.Storage;
 
 /// <summary>The conformance suite on a real PostgreSQL server, each test in a fresh schema.</summary>
 public sealed class PostgresJobStoreConformance : JobStoreConformance
 {
-    private readonly TestSchema _schema = new();
-    private NpgsqlDataSource? _db;
+    private readonly PostgresTestStore _store = new();
 
-    private protected override async Task<IJobStore> CreateStoreAsync(TimeProvider time)
-    {
-        var schema = new PostgresSchema(_schema.Name);
-        _db = PostgresSchema.CreateDataSource(await TestPostgres.ConnectionStringAsync(), schema);
-        return new PostgresJobStore(_db, schema, time);
-    }
+    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
 
-    protected override async Task DestroyStoreAsync()
-    {
-        if (_db is not null)
-        {
-            await _db.DisposeAsync();
-        }
-        await _schema.DisposeAsync();
-    }
+    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
 }
