@@ -21,7 +21,9 @@ public static class BoomerangServer
     /// adjust the builder before the services are fixed.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings are read once, at start (options are validated then). Reloading appsettings.json on change would only
+        // cost a watcher on the content root, recursive, which wakes on every write of a SQLite file under ./data.
+        var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         AddDefaultSettings(builder);
         builder.Configuration.AddSeedAliases(Environment.GetEnvironmentVariable);
         Storage.Redis.RedisSeedAliases.AddRedisSeedAliases(builder.Configuration, Environment.GetEnvironmentVariable);
