@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-5}
 count=${2:-40000}
 source scripts/pg-cluster.sh
+source scripts/bench-medians.sh
 results=$(mktemp)
 log=${BENCH_LOG:-bench-postgres.log}
 : >"$log"
@@ -49,14 +50,4 @@ done
 
 echo
 echo "medians over $rounds rounds ($count jobs per throughput run; PostgreSQL $(psql -At -h "${host:-127.0.0.1}" -p "${port:-5432}" -U "${user:-postgres}" -d "${database:-postgres}" -c 'show server_version' 2>/dev/null || echo '?'), $(nproc) cores):"
-sort "$results" | awk '
-    { key = $1; values[key] = values[key] " " $2; n[key]++ }
-    END {
-        for (key in values) {
-            split(substr(values[key], 2), v, " ")
-            m = n[key]
-            for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-            median = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-            printf "  %-50s median %9.1f   runs:%s\n", key, median, values[key]
-        }
-    }' | sort
+bench_medians 50 < "$results"

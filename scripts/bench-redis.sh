@@ -18,6 +18,7 @@ count=${2:-20000}
 tuned=${BULLMQ_TUNED_CONCURRENCY:-64}
 callbacks=${BOOMERANG_TUNED_CALLBACKS:-256}
 source scripts/redis-server.sh
+source scripts/bench-medians.sh
 results=$(mktemp)
 run=$(mktemp)
 log=${BENCH_LOG:-bench-redis.log}
@@ -68,14 +69,4 @@ done
 
 echo
 echo "medians over $rounds rounds ($count jobs per throughput run; load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
-sort "$results" | awk '
-    { key = $1; values[key] = values[key] " " $2; n[key]++ }
-    END {
-        for (key in values) {
-            split(substr(values[key], 2), v, " ")
-            m = n[key]
-            for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-            median = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-            printf "  %-55s median %9.1f   runs:%s\n", key, median, values[key]
-        }
-    }' | sort | tee -a "$log"
+bench_medians 55 < "$results" | tee -a "$log"

@@ -8,21 +8,22 @@ namespace Boomerang.IntegrationTests.Storage;
 /// outbox row is committed with the lease, so nothing depends on the hand-off in memory.</summary>
 public abstract class DeliveryHandOffConformance : IAsyncLifetime
 {
+    private readonly ITestJobStore _stores;
+
+    private protected DeliveryHandOffConformance(ITestJobStore stores) => _stores = stores;
+
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private const string Hook = "https://example.com/hook";
     private readonly ManualTime Time = new();
     private IJobStore _store = null!;
 
-    private protected abstract Task<IJobStore> CreateStoreAsync(TimeProvider time);
-    protected abstract Task DestroyStoreAsync();
-
     public async Task InitializeAsync()
     {
-        _store = await CreateStoreAsync(Time);
+        _store = await _stores.CreateAsync(Time);
         await _store.MigrateAsync(default);
     }
 
-    public Task DisposeAsync() => DestroyStoreAsync();
+    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
 
     private IDeliveryHandOffStore HandOff => (IDeliveryHandOffStore)_store;
 
@@ -99,29 +100,8 @@ public abstract class DeliveryHandOffConformance : IAsyncLifetime
     }
 }
 
-public sealed class SqliteDeliveryHandOffConformance : DeliveryHandOffConformance
-{
-    private readonly SqliteTestStore _store = new();
+public sealed class SqliteDeliveryHandOffConformance() : DeliveryHandOffConformance(new SqliteTestStore());
 
-    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
+public sealed class PostgresDeliveryHandOffConformance() : DeliveryHandOffConformance(new PostgresTestStore());
 
-    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
-}
-
-public sealed class PostgresDeliveryHandOffConformance : DeliveryHandOffConformance
-{
-    private readonly PostgresTestStore _store = new();
-
-    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
-
-    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
-}
-
-public sealed class RedisDeliveryHandOffConformance : DeliveryHandOffConformance
-{
-    private readonly RedisTestStore _store = new();
-
-    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
-
-    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
-}
+public sealed class RedisDeliveryHandOffConformance() : DeliveryHandOffConformance(new RedisTestStore());

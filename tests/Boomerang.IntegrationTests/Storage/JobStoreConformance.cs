@@ -10,20 +10,21 @@ namespace Boomerang.IntegrationTests.Storage;
 /// </summary>
 public abstract partial class JobStoreConformance : IAsyncLifetime
 {
+    private readonly ITestJobStore _stores;
+
+    private protected JobStoreConformance(ITestJobStore stores) => _stores = stores;
+
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     protected ManualTime Time { get; } = new();
     private IJobStore _store = null!;
 
-    private protected abstract Task<IJobStore> CreateStoreAsync(TimeProvider time);
-    protected abstract Task DestroyStoreAsync();
-
     public async Task InitializeAsync()
     {
-        _store = await CreateStoreAsync(Time);
+        _store = await _stores.CreateAsync(Time);
         await _store.MigrateAsync(default);
     }
 
-    public Task DisposeAsync() => DestroyStoreAsync();
+    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
 
     private static NewJob Job(string tenant = "t1", string? key = null, string? url = null, bool progress = false) =>
         new(Guid.CreateVersion7().ToString(), tenant, "echo", """{"n":1}""", key, url, progress);
@@ -317,11 +318,4 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
     }
 }
 
-public sealed class SqliteJobStoreConformance : JobStoreConformance
-{
-    private readonly SqliteTestStore _store = new();
-
-    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
-
-    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
-}
+public sealed class SqliteJobStoreConformance() : JobStoreConformance(new SqliteTestStore());

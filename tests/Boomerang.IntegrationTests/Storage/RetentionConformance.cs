@@ -8,22 +8,23 @@ namespace Boomerang.IntegrationTests.Storage;
 /// deliveries and attempts, in small batches.</summary>
 public abstract class RetentionConformance : IAsyncLifetime
 {
+    private readonly ITestJobStore _stores;
+
+    private protected RetentionConformance(ITestJobStore stores) => _stores = stores;
+
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Keep = TimeSpan.FromHours(1);
     private const string Hook = "https://example.com/hook";
     private readonly ManualTime Time = new();
     private IJobStore _store = null!;
 
-    private protected abstract Task<IJobStore> CreateStoreAsync(TimeProvider time);
-    protected abstract Task DestroyStoreAsync();
-
     public async Task InitializeAsync()
     {
-        _store = await CreateStoreAsync(Time);
+        _store = await _stores.CreateAsync(Time);
         await _store.MigrateAsync(default);
     }
 
-    public Task DisposeAsync() => DestroyStoreAsync();
+    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
 
     private double Now => Time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
@@ -75,29 +76,8 @@ public abstract class RetentionConformance : IAsyncLifetime
     }
 }
 
-public sealed class SqliteRetentionConformance : RetentionConformance
-{
-    private readonly SqliteTestStore _store = new();
+public sealed class SqliteRetentionConformance() : RetentionConformance(new SqliteTestStore());
 
-    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
+public sealed class PostgresRetentionConformance() : RetentionConformance(new PostgresTestStore());
 
-    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
-}
-
-public sealed class PostgresRetentionConformance : RetentionConformance
-{
-    private readonly PostgresTestStore _store = new();
-
-    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
-
-    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
-}
-
-public sealed class RedisRetentionConformance : RetentionConformance
-{
-    private readonly RedisTestStore _store = new();
-
-    private protected override Task<IJobStore> CreateStoreAsync(TimeProvider time) => _store.CreateAsync(time);
-
-    protected override Task DestroyStoreAsync() => _store.DisposeAsync().AsTask();
-}
+public sealed class RedisRetentionConformance() : RetentionConformance(new RedisTestStore());
