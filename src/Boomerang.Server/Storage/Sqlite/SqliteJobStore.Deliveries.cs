@@ -33,42 +33,28 @@ internal sealed partial class SqliteJobStore
     public Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct) =>
         _writer.WriteAsync<IReadOnlyList<bool>>(c =>
         {
-            using var log = c.Command("""
-                INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
-                    http_status, error, response_body)
-                VALUES ($seq, $job, $wid, $event, $attempt, $started, $duration, $http, $error, $body)
-                """, ("$seq", 0L), ("$job", ""), ("$wid", ""), ("$event", ""), ("$attempt", 0), ("$started", 0.0),
-                ("$duration", 0.0), ("$http", null), ("$error", null), ("$body", null));
-            using var move = c.Command("""
-                UPDATE deliveries SET status = $status, attempts = attempts + 1, http_status = $http, last_error = $error,
-                    next_attempt_at = $next, finished_at = $finished, lease_owner = NULL, lease_expires_at = NULL
-                WHERE seq = $seq AND lease_owner = $owner
-                """, ("$status", ""), ("$http", null), ("$error", null), ("$next", null), ("$finished", null), ("$seq", 0L),
-                ("$owner", owner));
             var now = Now;
             var held = new List<bool>(attempts.Count);
             foreach (var a in attempts)
             {
                 var d = a.Delivery;
-                Bind(log, ("$seq", d.Seq), ("$job", d.JobId), ("$wid", d.WebhookId), ("$event", d.Event), ("$attempt", d.Attempts + 1),
+                c.Run("""
+                    INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
+                        http_status, error, response_body)
+                    VALUES ($seq, $job, $wid, $event, $attempt, $started, $duration, $http, $error, $body)
+                    """, ("$seq", d.Seq), ("$job", d.JobId), ("$wid", d.WebhookId), ("$event", d.Event), ("$attempt", d.Attempts + 1),
                     ("$started", a.StartedAt), ("$duration", a.DurationMs), ("$http", a.HttpStatus), ("$error", a.Error),
                     ("$body", a.ResponseBody));
-                log.ExecuteNonQuery();
                 var landing = JobLifecycle.Land(a, now);
-                Bind(move, ("$status", landing.Status), ("$http", a.HttpStatus), ("$error", a.Error),
-                    ("$next", landing.NextAttemptAt), ("$finished", landing.FinishedAt), ("$seq", d.Seq));
-                held.Add(move.ExecuteNonQuery() == 1);
+                held.Add(c.Run("""
+                    UPDATE deliveries SET status = $status, attempts = attempts + 1, http_status = $http, last_error = $error,
+                        next_attempt_at = $next, finished_at = $finished, lease_owner = NULL, lease_expires_at = NULL
+                    WHERE seq = $seq AND lease_owner = $owner
+                    """, ("$status", landing.Status), ("$http", a.HttpStatus), ("$error", a.Error), ("$next", landing.NextAttemptAt),
+                    ("$finished", landing.FinishedAt), ("$seq", d.Seq), ("$owner", owner)) == 1);
             }
             return held;
         }, ct);
-
-    private static void Bind(SqliteCommand command, params ReadOnlySpan<(string Name, object? Value)> values)
-    {
-        foreach (var (name, value) in values)
-        {
-            command.Parameters[name].Value = value ?? DBNull.Value;
-        }
-    }
 
     public Task ReleaseDeliveryAsync(string owner, long seq, CancellationToken ct) =>
         _writer.WriteAsync(c => c.Run(

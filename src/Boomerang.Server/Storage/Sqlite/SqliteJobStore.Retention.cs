@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 
 namespace Boomerang.Server.Storage.Sqlite;
 
@@ -18,7 +17,7 @@ internal sealed partial class SqliteJobStore
         return purged;
     }
 
-    private static int Purge(SqliteConnection c, double cutoff, int batch)
+    private static int Purge(SqliteStatements c, double cutoff, int batch)
     {
         var ids = new List<string>(batch);
         using (var r = c.Command("""

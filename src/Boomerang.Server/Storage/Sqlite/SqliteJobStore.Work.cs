@@ -70,8 +70,7 @@ internal sealed partial class SqliteJobStore
     private Task<FinishedBatch> FinishRowsAsync(string owner, IReadOnlyList<JobOutcome> outcomes, HandOff? handOff, CancellationToken ct) =>
         _writer.WriteAsync(c =>
         {
-            using var finish = FinishCommand(c, owner);
-            var finished = JobLifecycle.FirstPerJob(outcomes).Where(o => FinishRow(c, finish, o, handOff)).Select(o => o.JobId)
+            var finished = JobLifecycle.FirstPerJob(outcomes).Where(o => FinishRow(c, owner, o, handOff)).Select(o => o.JobId)
                 .ToHashSet(StringComparer.Ordinal);
             return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, finished), handOff?.Leased ?? [], handOff?.Unleased ?? 0);
         }, ct);
@@ -121,12 +120,11 @@ internal sealed partial class SqliteJobStore
                     expired.Add(new ExpiredLease(r.GetString(0), r.GetInt32(1), r.GetInt32(2) == 1));
                 }
             }
-            using var finish = FinishCommand(c, owner: null);
             foreach (var lease in expired)
             {
                 if (JobLifecycle.Rescue(lease, maxAttempts) is { } outcome)
                 {
-                    FinishRow(c, finish, outcome);
+                    FinishRow(c, owner: null, outcome);
                 }
                 else
                 {
@@ -137,27 +135,25 @@ internal sealed partial class SqliteJobStore
             return expired.Count;
         }, ct);
 
-    /// <summary>The terminal-state UPDATE, prepared once per transaction and bound per job, fenced by attempt and
-    /// owner. Without an owner (the rescuer) it finishes whoever held that attempt.</summary>
-    private static SqliteCommand FinishCommand(SqliteConnection c, string? owner) => c.Command($"""
+    /// <summary>The terminal-state UPDATE, fenced by attempt and owner. Without an owner (the rescuer) it finishes whoever
+    /// held that attempt.</summary>
+    private static string FinishSql(bool fenced) => $"""
         UPDATE jobs SET status = $s, result = $result, error = $error, finished_at = $now,
             progress = CASE WHEN $s = 'completed' THEN 100 ELSE progress END,
             lease_owner = NULL, lease_expires_at = NULL
-        WHERE id = $id AND attempt = $attempt AND status = 'in_progress' {(owner is null ? "" : "AND lease_owner = $owner")}
+        WHERE id = $id AND attempt = $attempt AND status = 'in_progress' {(fenced ? "AND lease_owner = $owner" : "")}
         RETURNING tenant_id, kind, callback_url, started_at, progress
-        """, ("$s", ""), ("$result", null), ("$error", null), ("$now", 0.0), ("$id", ""), ("$attempt", 0), ("$owner", owner));
+        """;
+
+    private static readonly string FinishOwned = FinishSql(fenced: true);
+    private static readonly string FinishAnyOwner = FinishSql(fenced: false);
 
     /// <summary>Terminal state plus outbox row, inside the caller's transaction.</summary>
-    private bool FinishRow(SqliteConnection c, SqliteCommand finish, JobOutcome outcome, HandOff? handOff = null)
+    private bool FinishRow(SqliteStatements c, string? owner, JobOutcome outcome, HandOff? handOff = null)
     {
         var now = Now;
-        finish.Parameters["$s"].Value = outcome.Status;
-        finish.Parameters["$result"].Value = (object?)outcome.ResultJson ?? DBNull.Value;
-        finish.Parameters["$error"].Value = (object?)outcome.Error ?? DBNull.Value;
-        finish.Parameters["$now"].Value = now;
-        finish.Parameters["$id"].Value = outcome.JobId;
-        finish.Parameters["$attempt"].Value = outcome.Attempt;
-        using var r = finish.ExecuteReader();
+        using var r = c.Command(owner is null ? FinishAnyOwner : FinishOwned, ("$s", outcome.Status), ("$result", outcome.ResultJson),
+            ("$error", outcome.Error), ("$now", now), ("$id", outcome.JobId), ("$attempt", outcome.Attempt), ("$owner", owner)).ExecuteReader();
         if (!r.Read())
         {
             return false;
@@ -182,16 +178,13 @@ internal sealed partial class SqliteJobStore
         return true;
     }
 
-    private static long InsertDelivery(SqliteConnection c, OutboxEntry e, string? leaseOwner = null, double? leaseUntil = null)
-    {
-        using var insert = c.Command("""
+    private static long InsertDelivery(SqliteStatements c, OutboxEntry e, string? leaseOwner = null, double? leaseUntil = null) =>
+        (long)c.Command("""
             INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
                 last_error, next_attempt_at, finished_at, created_at, lease_owner, lease_expires_at)
             VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now, $lowner, $luntil)
             RETURNING seq
             """, ("$wid", e.WebhookId), ("$job", e.JobId), ("$t", e.TenantId), ("$event", e.Event), ("$terminal", e.Terminal ? 1 : 0),
             ("$url", e.Url), ("$host", e.Host), ("$payload", e.Payload), ("$status", e.Status), ("$reason", e.LastError),
-            ("$next", e.NextAttemptAt), ("$finished", e.FinishedAt), ("$now", e.CreatedAt), ("$lowner", leaseOwner), ("$luntil", leaseUntil));
-        return (long)insert.ExecuteScalar()!;
-    }
+            ("$next", e.NextAttemptAt), ("$finished", e.FinishedAt), ("$now", e.CreatedAt), ("$lowner", leaseOwner), ("$luntil", leaseUntil)).ExecuteScalar()!;
 }

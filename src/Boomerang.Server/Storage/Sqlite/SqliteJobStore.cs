@@ -37,7 +37,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IDeliveryHandOffStore,
     private double Now => _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
     public Task MigrateAsync(CancellationToken ct) =>
-        _writer.WriteAsync(c => { SqliteMigrations.Apply(c); return 0; }, ct);
+        _writer.WriteAsync(c => { SqliteMigrations.Apply(c.Connection); return 0; }, ct);
 
     /// <summary>Ready when the file answers and its schema is at least the version this build expects.</summary>
     public Task<bool> PingAsync(CancellationToken ct) => ReadAsync(async (c, ct) =>
@@ -51,41 +51,30 @@ internal sealed partial class SqliteJobStore : IJobStore, IDeliveryHandOffStore,
         _writer.WriteAsync(c =>
         {
             var admission = JobLifecycle.Admit(jobs, ActiveCount(c), maxActive, KnownKeys(c, jobs));
-            using var insert = c.Command("""
-                INSERT INTO jobs (id, tenant_id, kind, status, input, idempotency_key, request_fingerprint, callback_url,
-                    wants_progress, created_at)
-                VALUES ($id, $t, $kind, 'pending', $input, $k, $fp, $url, $wp, $now)
-                """, ("$id", ""), ("$t", ""), ("$kind", ""), ("$input", ""), ("$k", null), ("$fp", null), ("$url", null), ("$wp", 0),
-                ("$now", Now));
+            var now = Now;
             foreach (var (job, fingerprint) in admission.Created)
             {
-                insert.Parameters["$id"].Value = job.Id;
-                insert.Parameters["$t"].Value = job.TenantId;
-                insert.Parameters["$kind"].Value = job.Kind;
-                insert.Parameters["$input"].Value = job.InputJson;
-                insert.Parameters["$k"].Value = (object?)job.IdempotencyKey ?? DBNull.Value;
-                insert.Parameters["$fp"].Value = (object?)fingerprint ?? DBNull.Value;
-                insert.Parameters["$url"].Value = (object?)job.CallbackUrl ?? DBNull.Value;
-                insert.Parameters["$wp"].Value = job.WantsProgressCallbacks ? 1 : 0;
-                insert.ExecuteNonQuery();
+                c.Run("""
+                    INSERT INTO jobs (id, tenant_id, kind, status, input, idempotency_key, request_fingerprint, callback_url,
+                        wants_progress, created_at)
+                    VALUES ($id, $t, $kind, 'pending', $input, $k, $fp, $url, $wp, $now)
+                    """, ("$id", job.Id), ("$t", job.TenantId), ("$kind", job.Kind), ("$input", job.InputJson), ("$k", job.IdempotencyKey),
+                    ("$fp", fingerprint), ("$url", job.CallbackUrl), ("$wp", job.WantsProgressCallbacks ? 1 : 0), ("$now", now));
             }
             return admission.Outcomes;
         }, ct);
 
-    private static Dictionary<(string Tenant, string Key), KnownKey> KnownKeys(SqliteConnection c, IReadOnlyList<NewJob> jobs)
+    private static Dictionary<(string Tenant, string Key), KnownKey> KnownKeys(SqliteStatements c, IReadOnlyList<NewJob> jobs)
     {
         var known = new Dictionary<(string Tenant, string Key), KnownKey>();
-        using var find = c.Command("SELECT id, status, request_fingerprint FROM jobs WHERE tenant_id = $t AND idempotency_key = $k",
-            ("$t", ""), ("$k", ""));
         foreach (var job in jobs)
         {
             if (job.IdempotencyKey is not { } key || known.ContainsKey((job.TenantId, key)))
             {
                 continue;
             }
-            find.Parameters["$t"].Value = job.TenantId;
-            find.Parameters["$k"].Value = key;
-            using var r = find.ExecuteReader();
+            using var r = c.Command("SELECT id, status, request_fingerprint FROM jobs WHERE tenant_id = $t AND idempotency_key = $k",
+                ("$t", job.TenantId), ("$k", key)).ExecuteReader();
             if (r.Read())
             {
                 known[(job.TenantId, key)] = new KnownKey(r.GetString(0), r.GetString(1), r.NullableString(2));
@@ -94,7 +83,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IDeliveryHandOffStore,
         return known;
     }
 
-    private static long ActiveCount(SqliteConnection c) => (long)c.Command(
+    private static long ActiveCount(SqliteStatements c) => (long)c.Command(
         "SELECT (SELECT COUNT(*) FROM jobs WHERE status = 'pending') + (SELECT COUNT(*) FROM jobs WHERE status = 'in_progress')")
         .ExecuteScalar()!;
 

@@ -12,31 +12,32 @@ internal sealed class SqliteWriter : IAsyncDisposable
 {
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new() { SingleReader = true });
     private readonly SqliteConnection _connection;
+    private readonly SqliteStatements _statements;
     private readonly int _maxGroup;
     private readonly Task _loop;
-    private readonly Dictionary<string, SqliteCommand> _control = new(StringComparer.Ordinal);
 
     public SqliteWriter(string connectionString, int maxGroup, string synchronous)
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
+        _statements = new SqliteStatements(_connection);
         // Incremental auto-vacuum lets retention hand freed pages back; it takes effect at once on a new file, and a
         // file made before it is rebuilt once (VACUUM) to switch.
-        Execute("PRAGMA busy_timeout=30000; PRAGMA auto_vacuum=INCREMENTAL;");
+        _connection.Run("PRAGMA busy_timeout=30000; PRAGMA auto_vacuum=INCREMENTAL;");
         using (var mode = _connection.CreateCommand())
         {
             mode.CommandText = "PRAGMA auto_vacuum";
             if (Convert.ToInt64(mode.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 2)
             {
-                Execute("VACUUM");
+                _connection.Run("VACUUM");
             }
         }
-        Execute($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous};");
+        _connection.Run($"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous};");
         _maxGroup = maxGroup;
         _loop = Task.Run(RunAsync);
     }
 
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken ct)
+    public Task<T> WriteAsync<T>(Func<SqliteStatements, T> work, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var write = new Write<T>(work);
@@ -67,7 +68,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     Execute("SAVEPOINT w");
                     try
                     {
-                        write.Run(_connection);
+                        write.Run(_statements);
                         Execute("RELEASE w");
                         done.Add(write);
                     }
@@ -97,16 +98,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
-    // Transaction control runs several times per group; its statements are prepared once.
-    private void Execute(string sql)
-    {
-        if (!_control.TryGetValue(sql, out var command))
-        {
-            _control[sql] = command = _connection.CreateCommand();
-            command.CommandText = sql;
-        }
-        command.ExecuteNonQuery();
-    }
+    // Transaction control runs several times per group; like every write, its statements are prepared once.
+    private void Execute(string sql) => _statements.Run(sql);
 
     private void TryRollback()
     {
@@ -117,10 +110,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        foreach (var command in _control.Values)
-        {
-            await command.DisposeAsync().ConfigureAwait(false);
-        }
+        _statements.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -132,17 +122,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private interface IWrite
     {
-        void Run(SqliteConnection connection);
+        void Run(SqliteStatements statements);
         void Complete();
         void Fail(Exception e);
     }
 
-    private sealed class Write<T>(Func<SqliteConnection, T> work) : IWrite
+    private sealed class Write<T>(Func<SqliteStatements, T> work) : IWrite
     {
         private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
         public Task<T> Task => _done.Task;
-        public void Run(SqliteConnection connection) => _result = work(connection);
+        public void Run(SqliteStatements statements) => _result = work(statements);
         public void Complete() => _done.TrySetResult(_result);
         public void Fail(Exception e) => _done.TrySetException(Unavailable(e));
     }
