@@ -6,7 +6,8 @@ namespace Boomerang.Server.Storage.Sqlite;
 /// <summary>
 /// The one connection that writes. Callers queue work; the loop runs everything queued so far in one
 /// transaction (group commit), each piece inside its own savepoint so one failure spoils only itself,
-/// and completes the callers' tasks after COMMIT, so an acknowledged write is on disk.
+/// and completes the callers' tasks after COMMIT, so an acknowledged write is on disk. Work sees the connection through
+/// <see cref="SqliteStatements"/>: each statement is prepared once for the writer's lifetime, not once per use.
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
