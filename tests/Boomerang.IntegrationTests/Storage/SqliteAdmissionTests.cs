@@ -3,7 +3,7 @@ using Boomerang.Server.Storage;
 namespace Boomerang.IntegrationTests.Storage;
 
 /// <summary>The SQLite store skips the full count of pending jobs while an upper bound (the seq range from the oldest
-/// pending job) leaves room; these hold it to the exact count where that bound is loose.</summary>
+/// pending job) leaves room; near capacity it must still answer as the exact count would, loose bound or not.</summary>
 public sealed class SqliteAdmissionTests
 {
     private static NewJob Job() => new(Guid.CreateVersion7().ToString(), "t1", "echo", """{"n":1}""", null, null, false);
