@@ -152,10 +152,12 @@ internal static partial class RedisScripts
           if field ~= '' and redis.call('HEXISTS', p .. ':idem', field) == 1 then return 0 end
         end
         local tenants = {}
+        -- The batch's seqs in one step: the counter moves by n, the jobs take the n values it passed.
+        local first = n > 0 and redis.call('INCRBY', p .. ':seq', n) - n or 0
         for i = 0, n - 1 do
           local b = 7 + i * 9
           local id, tenant, kind, input, field, key, url, wants, fp = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
-          local seq = redis.call('INCR', p .. ':seq')
+          local seq = first + i + 1
           local cbs = ''
           if url ~= '' then cbs = 'pending' end
           redis.call('HSET', job(id), 'job_id', id, 'tenant_id', tenant, 'status', 'pending', 'created_at', now,
