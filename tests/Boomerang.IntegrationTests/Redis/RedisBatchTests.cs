@@ -116,4 +116,29 @@ public sealed class RedisBatchTests : IAsyncLifetime
         Assert.Null(rest.NextCursor);
         Assert.Equal(new[] { jobs[5].Id, jobs[4].Id, jobs[3].Id }, (await _store.ListAsync("t1", JobStatus.Pending, 5, null, default)).Jobs.Select(j => j.Id));
     }
+    [Fact]
+    public async Task A_delivery_claim_past_a_backlog_for_an_excluded_host_takes_the_others_once_each_and_expired_leases_come_back()
+    {
+        var busy = Enumerable.Range(0, 600).Select(_ => Job(url: "https://busy.example/hook")).ToList();
+        var quiet = Enumerable.Range(0, 5).Select(_ => Job(url: "https://quiet.example/hook")).ToList();
+        await _store.SubmitAsync([.. busy, .. quiet], 1000, default);
+        var claimed = await _store.ClaimAsync("w", 1000, Lease, default);
+        await _store.FinishAsync("w", claimed.Select(c => new JobOutcome(c.Id, c.Attempt, JobStatus.Completed, "1", null)).ToList(), default);
+        var host = DeliveryHost.Of("https://busy.example/hook");
+        // All due at the same time, so by seq as text: the quiet host's (601-605) come after more than 256 busy ones, past
+        // the scan's first chunk.
+
+        var others = await _store.ClaimDeliveriesAsync("d", 10, Lease, [host], default);
+        var backlog = await _store.ClaimDeliveriesAsync("d", 1000, Lease, [], default);
+
+        Assert.Equal(quiet.Select(j => j.Id).Order(), others.Select(d => d.JobId).Order());
+        Assert.Equal(busy.Select(j => j.Id).Order(), backlog.Select(d => d.JobId).Order());
+        Assert.Equal(605, others.Concat(backlog).Select(d => d.Seq).Distinct().Count());
+        Assert.Empty(await _store.ClaimDeliveriesAsync("d", 1000, Lease, [], default));
+        _time.Advance(Lease + TimeSpan.FromSeconds(1));
+        var again = await _store.ClaimDeliveriesAsync("e", 1000, Lease, [], default);
+        Assert.Equal(others.Concat(backlog).Select(d => d.Seq).Order(), again.Select(d => d.Seq).Order());
+        Assert.Equal(605, await _redis.GetDatabase().SortedSetLengthAsync($"{_prefix}:dleased"));
+        Assert.Equal(0, await _redis.GetDatabase().SortedSetLengthAsync($"{_prefix}:due"));
+    }
 }

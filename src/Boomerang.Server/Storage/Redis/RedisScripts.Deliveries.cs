@@ -32,24 +32,25 @@ internal static partial class RedisScripts
         local owner, expires, now, max = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
         local excluded = {}
         for i = 6, #ARGV do excluded[ARGV[i]] = true end
-        local out = {}
+        local out, taken = {}, {}
+        -- Index writes go through later(), so nothing leaves the set being read until the end: the scan pages by offset.
         local function take(set, upper)
           local offset = 0
           while #out < max and offset < 50000 do
             local seqs = redis.call('ZRANGEBYSCORE', set, '-inf', upper, 'LIMIT', offset, 256)
             if #seqs == 0 then return end
+            offset = offset + #seqs
             for _, seq in ipairs(seqs) do
               if #out >= max then return end
               local d = p .. ':delivery:' .. seq
               local f = redis.call('HMGET', d, 'status', 'host', 'webhook_id', 'job_id', 'tenant_id', 'event', 'url', 'payload', 'attempts')
               if f[1] ~= 'pending' then
-                redis.call('ZREM', set, seq)
-              elseif excluded[f[2]] then
-                offset = offset + 1
-              else
+                later('ZREM', set, seq)
+              elseif not excluded[f[2]] and not taken[seq] then
+                taken[seq] = true
                 redis.call('HSET', d, 'lease_owner', owner, 'lease_expires_at', expires)
-                redis.call('ZREM', p .. ':due', seq)
-                redis.call('ZADD', p .. ':dleased', expires, seq)
+                later('ZREM', p .. ':due', seq)
+                later('ZADD', p .. ':dleased', expires, seq)
                 out[#out + 1] = { seq, f[3], f[4], f[5], f[6], f[7], f[2], f[8], tonumber(f[9]) or 0 }
               end
             end
@@ -57,6 +58,7 @@ internal static partial class RedisScripts
         end
         take(p .. ':dleased', '(' .. now)
         take(p .. ':due', now)
+        flush()
         return out
         """;
 
