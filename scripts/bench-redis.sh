@@ -60,6 +60,9 @@ for round in $(seq 1 "$rounds"); do
     echo "== round $round of $rounds" | tee -a "$log"
     record boomerang-defaults "${bench[@]}" jobs --count "$count" --callbacks 1 "${redis[@]}"
     redis-cli -p "$REDIS_SERVER_PORT" info commandstats >>"$log"
+    # Every command Redis ran (those inside scripts included, and the harness's listing polls) per job.
+    redis-cli -p "$REDIS_SERVER_PORT" info commandstats | awk -F'[:=,]' -v n="$count" \
+        '/^cmdstat_/ { calls += $3 } END { printf "redis commands per job (boomerang-defaults): %.1f\n", calls / n }' | tee -a "$log"
     record boomerang-tuned "${bench[@]}" jobs --count "$count" --callbacks 1 "${redis[@]}" "${tuning[@]}"
     record bullmq-default node bench/peer/bullmq.mjs jobs --count "$count"
     record "bullmq-c$tuned" node bench/peer/bullmq.mjs jobs --count "$count" --concurrency "$tuned"

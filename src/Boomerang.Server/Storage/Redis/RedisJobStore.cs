@@ -44,42 +44,35 @@ internal sealed partial class RedisJobStore(IConnectionMultiplexer redis, RedisK
         return RedisJobRecord.From(jobId, await hash.ConfigureAwait(false), await result.ConfigureAwait(false));
     }, ct);
 
-    /// <summary>Newest first from the tenant's sorted set (scored by seq), or from its set for that status, a chunk at a time.</summary>
+    /// <summary>Newest first from the tenant's sorted set (scored by seq), or from its set for that status, reading the
+    /// candidates' records at once (one pipelined pass, no separate check first): in the common case every candidate
+    /// is one of the page. A seed-era entry (no seq), one whose hash is gone, or one in another status is skipped and
+    /// the next ones read.</summary>
     public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => ReadAsync(async db =>
     {
         var fetch = JobLifecycle.PageFetch(limit);
-        var picked = new List<string>(fetch);
+        var picked = new List<JobRecord>(fetch);
         double upper = beforeSeq is { } b ? b : double.PositiveInfinity;
         var exclude = beforeSeq is null ? Exclude.None : Exclude.Stop;
-        var chunk = Math.Max(50, 3 * fetch);
+        var index = status is null ? keys.Tenant(tenantId) : keys.InStatus(tenantId, status);
         while (picked.Count < fetch)
         {
-            var entries = await db.SortedSetRangeByScoreWithScoresAsync(status is null ? keys.Tenant(tenantId) : keys.InStatus(tenantId, status),
-                double.NegativeInfinity, upper, exclude,
+            var chunk = fetch - picked.Count;
+            var entries = await db.SortedSetRangeByScoreWithScoresAsync(index, double.NegativeInfinity, upper, exclude,
                 Order.Descending, 0, chunk).ConfigureAwait(false);
             if (entries.Length == 0)
             {
                 break;
             }
-            var ids = entries.Select(e => (string)e.Element!).ToList();
             (upper, exclude) = (entries[^1].Score, Exclude.Stop);
-            // Only Boomerang's jobs (they have a seq); a seed-era entry or one whose hash is gone is skipped.
-            var rows = await Task.WhenAll(ids.Select(id => db.HashGetAsync(keys.Job(id), ["seq", "status"]))).ConfigureAwait(false);
-            picked.AddRange(ids.Where((_, i) => !rows[i][0].IsNullOrEmpty && (status is null || rows[i][1] == status))
-                .Take(fetch - picked.Count));
-            if (ids.Count < chunk)
+            var records = await LoadAsync(db, entries.Select(e => (string)e.Element!).ToList()).ConfigureAwait(false);
+            picked.AddRange(records.Where(r => r.Seq > 0 && (status is null || r.Status == status)));
+            if (entries.Length < chunk)
             {
                 break;
             }
         }
-        var records = await Task.WhenAll(picked.Select(async id =>
-        {
-            var hash = db.HashGetAllAsync(keys.Job(id));
-            var result = db.StringGetAsync(keys.Result(id));
-            return RedisJobRecord.From(id, await hash.ConfigureAwait(false), await result.ConfigureAwait(false));
-        })).ConfigureAwait(false);
-        // A job hash deleted by hand (or expired by a seed-era TTL) is skipped, not an error.
-        return JobLifecycle.Page(records.Where(r => r is not null).Select(r => r!).ToList(), limit);
+        return JobLifecycle.Page(picked, limit);
     }, ct);
 
     public Task<CancelResult> CancelAsync(string jobId, CancellationToken ct) => RunAsync(async db =>

@@ -32,24 +32,25 @@ internal static partial class RedisScripts
         local owner, expires, now, max = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
         local excluded = {}
         for i = 6, #ARGV do excluded[ARGV[i]] = true end
-        local out = {}
+        local out, taken = {}, {}
+        -- Index writes go through later(), so nothing leaves the set being read until the end: the scan pages by offset.
         local function take(set, upper)
           local offset = 0
           while #out < max and offset < 50000 do
             local seqs = redis.call('ZRANGEBYSCORE', set, '-inf', upper, 'LIMIT', offset, 256)
             if #seqs == 0 then return end
+            offset = offset + #seqs
             for _, seq in ipairs(seqs) do
               if #out >= max then return end
               local d = p .. ':delivery:' .. seq
               local f = redis.call('HMGET', d, 'status', 'host', 'webhook_id', 'job_id', 'tenant_id', 'event', 'url', 'payload', 'attempts')
               if f[1] ~= 'pending' then
-                redis.call('ZREM', set, seq)
-              elseif excluded[f[2]] then
-                offset = offset + 1
-              else
+                later('ZREM', set, seq)
+              elseif not excluded[f[2]] and not taken[seq] then
+                taken[seq] = true
                 redis.call('HSET', d, 'lease_owner', owner, 'lease_expires_at', expires)
-                redis.call('ZREM', p .. ':due', seq)
-                redis.call('ZADD', p .. ':dleased', expires, seq)
+                later('ZREM', p .. ':due', seq)
+                later('ZADD', p .. ':dleased', expires, seq)
                 out[#out + 1] = { seq, f[3], f[4], f[5], f[6], f[7], f[2], f[8], tonumber(f[9]) or 0 }
               end
             end
@@ -57,6 +58,7 @@ internal static partial class RedisScripts
         end
         take(p .. ':dleased', '(' .. now)
         take(p .. ':due', now)
+        flush()
         return out
         """;
 
@@ -65,7 +67,7 @@ internal static partial class RedisScripts
     /// lands (JobLifecycle.Land): status, http status or '', error or '', next attempt or '', finished at or ''. Every
     /// attempt is logged; the delivery moves only while this owner holds its lease. Per attempt: 1 or 0.
     /// </summary>
-    public const string RecordAttempts = Prelude + Mirror + """
+    public const string RecordAttempts = Prelude + """
         local owner, now, n = ARGV[2], ARGV[3], tonumber(ARGV[4])
         local out = {}
         for i = 0, n - 1 do
@@ -73,20 +75,29 @@ internal static partial class RedisScripts
           local seq, job_id, record, status, http, err, nxt, fin = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
           redis.call('RPUSH', p .. ':attempts:' .. job_id, record)
           local d = p .. ':delivery:' .. seq
-          if redis.call('HGET', d, 'lease_owner') == owner then
+          local f = redis.call('HMGET', d, 'lease_owner', 'attempts', 'terminal', 'job_id', 'tenant_id')
+          if f[1] == owner then
             if status == 'pending' and nxt == '' then nxt = now end
-            redis.call('HINCRBY', d, 'attempts', 1)
-            redis.call('HSET', d, 'status', status, 'http_status', http, 'last_error', err, 'next_attempt_at', nxt,
+            local attempts = (tonumber(f[2]) or 0) + 1
+            redis.call('HSET', d, 'attempts', attempts, 'status', status, 'http_status', http, 'last_error', err, 'next_attempt_at', nxt,
               'finished_at', fin, 'lease_owner', '', 'lease_expires_at', '')
-            redis.call('ZREM', p .. ':dleased', seq)
-            if status == 'pending' then redis.call('ZADD', p .. ':due', nxt, seq) end
-            mirror(d)
-            if status == 'success' then delivered(d, seq, fin) end
+            later('ZREM', p .. ':dleased', seq)
+            if status == 'pending' then later('ZADD', p .. ':due', nxt, seq) end
+            -- The terminal delivery's state mirrored onto its job, where the seed kept callback_* fields.
+            if f[3] == '1' then
+              redis.call('HSET', job(f[4]), 'callback_status', status, 'callback_attempts', attempts, 'callback_http_status', http,
+                'callback_finished_at', fin, 'callback_last_error', err, 'callback_next_attempt_at', nxt)
+            end
+            if status == 'success' then
+              later('ZADD', p .. ':delivered', fin, seq)
+              later('ZADD', p .. ':tenant:' .. (f[5] or '') .. ':delivered', fin, seq)
+            end
             out[#out + 1] = 1
           else
             out[#out + 1] = 0
           end
         end
+        flush()
         return out
         """;
 

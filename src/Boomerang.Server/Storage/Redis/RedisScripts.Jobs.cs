@@ -27,41 +27,89 @@ internal static partial class RedisScripts
             redis.call('ZADD', t .. to, seq, id)
           end
         end
+        -- Writes to shared keys gathered while a hot script (submit, claim, finish, attempts) runs and made at its end,
+        -- one variadic command per key and command (ZADD, ZREM, SADD, SREM) in first-use order, then the counts in one
+        -- HINCRBY per status: one command for a batch instead of one per job (each command inside a script costs a
+        -- call, a lookup and an AOF entry). No script adds and removes the same member of one key, so the order within
+        -- a key does not matter. A script that uses these calls flush() before it returns.
+        local later_lists, later_order, deltas = {}, {}, {}
+        local function later(cmd, key, a, b)
+          local name = cmd .. ' ' .. key
+          local l = later_lists[name]
+          if not l then
+            l = { cmd, key }
+            later_lists[name] = l
+            later_order[#later_order + 1] = l
+          end
+          l[#l + 1] = a
+          if b ~= nil then l[#l + 1] = b end
+        end
+        local function tally_later(tenant, id, seq, from, to)
+          local t = p .. ':tenant:' .. (tenant or '') .. ':s:'
+          if from then
+            deltas[from] = (deltas[from] or 0) - 1
+            later('ZREM', t .. from, id)
+          end
+          if to then
+            deltas[to] = (deltas[to] or 0) + 1
+            later('ZADD', t .. to, seq, id)
+          end
+        end
+        local function flush()
+          for _, l in ipairs(later_order) do
+            for i = 3, #l, 4000 do redis.call(l[1], l[2], unpack(l, i, math.min(i + 3999, #l))) end
+          end
+          local c = p .. ':counts'
+          for status, d in pairs(deltas) do
+            if d ~= 0 and redis.call('HINCRBY', c, status, d) <= 0 then redis.call('HDEL', c, status) end
+          end
+          later_lists, later_order, deltas = {}, {}, {}
+        end
         local function finished(id, tenant, at)
-          tenant = tenant or ''
-          redis.call('ZADD', p .. ':finished', at, id)
-          redis.call('ZADD', p .. ':tenant:' .. tenant .. ':finished', at, id)
+          later('ZADD', p .. ':finished', at, id)
+          later('ZADD', p .. ':tenant:' .. (tenant or '') .. ':finished', at, id)
         end
         -- An outbox entry as Outbox built it, from ARGV[b .. b + 11]: webhook id, job id, tenant, event, terminal (1/0), url,
         -- host, payload, status, last error, next attempt, finished at ('' for none). Mirrored onto the job when terminal.
         -- With a lease owner, a pending entry due now is written leased to it (the finish's hand-off to its own
-        -- dispatcher) and its seq returned; otherwise returns whether it is pending.
-        local function add_delivery(now, b, lease_owner, lease_until)
+        -- dispatcher) and its seq returned; otherwise returns whether it is pending. Its index entries go through
+        -- later() (the caller flushes). The job's fields (its list of deliveries, the mirror) are appended to jobset when
+        -- the caller writes the job hash itself (then listed is the job's 'deliveries' as the caller read it);
+        -- without jobset they are written here.
+        local function add_delivery(now, b, lease_owner, lease_until, jobset, listed)
           local wid, job_id, tenant, event, terminal, url, host, payload, status, reason, nxt, fin =
             ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
           local seq = redis.call('INCR', p .. ':dseq')
+          local own = jobset == nil
+          if own then
+            jobset = {}
+            listed = redis.call('HGET', job(job_id), 'deliveries')
+          end
           -- Every delivery of a job is listed on it (space-separated), so retention deletes them with it.
-          local listed = redis.call('HGET', job(job_id), 'deliveries')
           if listed and listed ~= '' then listed = listed .. ' ' .. seq else listed = tostring(seq) end
-          redis.call('HSET', job(job_id), 'deliveries', listed)
-          redis.call('ZADD', p .. ':deliveries', seq, seq)
-          redis.call('ZADD', p .. ':tenant:' .. tenant .. ':deliveries', seq, seq)
+          jobset[#jobset + 1] = 'deliveries'
+          jobset[#jobset + 1] = listed
+          later('ZADD', p .. ':deliveries', seq, seq)
+          later('ZADD', p .. ':tenant:' .. tenant .. ':deliveries', seq, seq)
+          local leased = status == 'pending' and lease_owner and lease_owner ~= '' and nxt ~= '' and tonumber(nxt) <= tonumber(now)
+          local lo, le = '', ''
+          if leased then
+            lo, le = lease_owner, lease_until
+            later('ZADD', p .. ':dleased', lease_until, seq)
+          elseif status == 'pending' then
+            later('ZADD', p .. ':due', nxt, seq)
+          end
           redis.call('HSET', p .. ':delivery:' .. seq, 'webhook_id', wid, 'job_id', job_id, 'tenant_id', tenant, 'event', event,
             'terminal', terminal, 'url', url, 'host', host, 'payload', payload, 'status', status, 'attempts', 0,
             'http_status', '', 'last_error', reason, 'next_attempt_at', nxt, 'finished_at', fin, 'created_at', now,
-            'lease_owner', '', 'lease_expires_at', '')
-          local leased = false
-          if status == 'pending' and lease_owner and lease_owner ~= '' and nxt ~= '' and tonumber(nxt) <= tonumber(now) then
-            redis.call('HSET', p .. ':delivery:' .. seq, 'lease_owner', lease_owner, 'lease_expires_at', lease_until)
-            redis.call('ZADD', p .. ':dleased', lease_until, seq)
-            leased = true
-          elseif status == 'pending' then
-            redis.call('ZADD', p .. ':due', nxt, seq)
-          end
+            'lease_owner', lo, 'lease_expires_at', le)
           if terminal == '1' then
-            redis.call('HSET', job(job_id), 'delivery', seq, 'callback_status', status, 'callback_attempts', 0,
-              'callback_http_status', '', 'callback_finished_at', fin, 'callback_last_error', reason, 'callback_next_attempt_at', nxt)
+            for _, v in ipairs({ 'delivery', seq, 'callback_status', status, 'callback_attempts', 0, 'callback_http_status', '',
+              'callback_finished_at', fin, 'callback_last_error', reason, 'callback_next_attempt_at', nxt }) do
+              jobset[#jobset + 1] = v
+            end
           end
+          if own then redis.call('HSET', job(job_id), unpack(jobset)) end
           if leased then return seq end
           return status == 'pending'
         end
@@ -103,10 +151,13 @@ internal static partial class RedisScripts
           local field = ARGV[7 + i * 9 + 4]
           if field ~= '' and redis.call('HEXISTS', p .. ':idem', field) == 1 then return 0 end
         end
+        local tenants = {}
+        -- The batch's seqs in one step: the counter moves by n, the jobs take the n values it passed.
+        local first = n > 0 and redis.call('INCRBY', p .. ':seq', n) - n or 0
         for i = 0, n - 1 do
           local b = 7 + i * 9
           local id, tenant, kind, input, field, key, url, wants, fp = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
-          local seq = redis.call('INCR', p .. ':seq')
+          local seq = first + i + 1
           local cbs = ''
           if url ~= '' then cbs = 'pending' end
           redis.call('HSET', job(id), 'job_id', id, 'tenant_id', tenant, 'status', 'pending', 'created_at', now,
@@ -114,15 +165,17 @@ internal static partial class RedisScripts
             'callback_status', cbs, 'callback_attempts', '0', 'callback_http_status', '', 'callback_finished_at', '',
             'callback_last_error', '', 'seq', seq, 'kind', kind, 'input', input, 'idempotency_key', key,
             'wants_progress', wants, 'attempt', 0, 'progress', 0, 'idempotency_fingerprint', fp)
-          redis.call('ZADD', p .. ':pending', seq, id)
-          redis.call('SADD', p .. ':active', id)
-          redis.call('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
-          redis.call('ZADD', p .. ':jobs', seq, id)
-          tally(tenant, id, seq, nil, 'pending')
-          -- The seed gave this index a TTL; Boomerang keeps its jobs, so the index must not expire under them.
-          redis.call('PERSIST', p .. ':tenant:' .. tenant .. ':jobs')
+          later('ZADD', p .. ':pending', seq, id)
+          later('SADD', p .. ':active', id)
+          later('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
+          later('ZADD', p .. ':jobs', seq, id)
+          tally_later(tenant, id, seq, nil, 'pending')
+          tenants[tenant] = true
           if field ~= '' then redis.call('HSET', p .. ':idem', field, id) end
         end
+        flush()
+        -- The seed gave this index a TTL; Boomerang keeps its jobs, so the index must not expire under them.
+        for tenant in pairs(tenants) do redis.call('PERSIST', p .. ':tenant:' .. tenant .. ':jobs') end
         if n > 0 then redis.call('PUBLISH', p .. ':events', 'j') end
         return 1
         """;
@@ -132,24 +185,23 @@ internal static partial class RedisScripts
     public const string Claim = Prelude + """
         local owner, expires, now, max = ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
         local out = {}
-        local ids = redis.call('ZRANGE', p .. ':pending', 0, max - 1)
-        for _, id in ipairs(ids) do
-          redis.call('ZREM', p .. ':pending', id)
+        -- Popped whatever their state: an id in pending whose job is no longer pending is a stale entry.
+        local popped = redis.call('ZPOPMIN', p .. ':pending', max)
+        for i = 1, #popped, 2 do
+          local id = popped[i]
           local k = job(id)
-          local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress', 'seq', 'progress')
+          local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress', 'seq', 'progress', 'attempt')
           if f[1] == 'pending' then
-            local attempt = redis.call('HINCRBY', k, 'attempt', 1)
-            redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', expires)
+            local attempt = (tonumber(f[10]) or 0) + 1
             local started = f[2]
-            if not started or started == '' then
-              started = now
-              redis.call('HSET', k, 'started_at', now)
-            end
-            redis.call('ZADD', p .. ':running', expires, id)
-            tally(f[3], id, f[8], 'pending', 'in_progress')
+            if not started or started == '' then started = now end
+            redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', expires, 'attempt', attempt, 'started_at', started)
+            later('ZADD', p .. ':running', expires, id)
+            tally_later(f[3], id, f[8], 'pending', 'in_progress')
             out[#out + 1] = { id, f[3], f[4], f[5] or '', attempt, f[6] or '', f[7] or '0', started, f[9] or '0' }
           end
         end
+        flush()
         return out
         """;
 
@@ -163,12 +215,13 @@ internal static partial class RedisScripts
           local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'cancel_requested', 'attempt')
           if f[1] == 'in_progress' and f[2] == owner and f[4] == attempt then
             redis.call('HSET', job(id), 'lease_expires_at', expires)
-            redis.call('ZADD', p .. ':running', expires, id)
+            later('ZADD', p .. ':running', expires, id)
             if f[3] == '1' then out[#out + 1] = 'c' else out[#out + 1] = 'h' end
           else
             out[#out + 1] = 'l'
           end
         end
+        flush()
         return out
         """;
 
@@ -181,6 +234,7 @@ internal static partial class RedisScripts
         redis.call('HSET', job(id), 'progress', progress)
         if #ARGV >= 18 then
           add_delivery(now, 7)
+          flush()
           redis.call('PUBLISH', p .. ':events', 'd')
         end
         return 1
@@ -202,7 +256,7 @@ internal static partial class RedisScripts
           local b = 5 + i * 19
           local id, attempt, status, result, has_result, err, cancel = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
           local k = job(id)
-          local f = redis.call('HMGET', k, 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested', 'tenant_id', 'seq')
+          local f = redis.call('HMGET', k, 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested', 'tenant_id', 'seq', 'deliveries')
           local held = f[1] == 'in_progress' and f[3] == attempt
           if owner == '' then
             held = held and (tonumber(f[4]) or 0) < tonumber(now) and (cancel == '' or cancel == f[5])
@@ -210,15 +264,19 @@ internal static partial class RedisScripts
             held = held and f[2] == owner
           end
           if held then
-            redis.call('HSET', k, 'status', status, 'finished_at', now, 'error', err, 'lease_owner', '', 'lease_expires_at', '')
-            if status == 'completed' then redis.call('HSET', k, 'progress', 100) end
+            local set = { 'status', status, 'finished_at', now, 'error', err, 'lease_owner', '', 'lease_expires_at', '' }
+            if status == 'completed' then
+              set[#set + 1] = 'progress'
+              set[#set + 1] = 100
+            end
             if has_result == '1' then redis.call('SET', p .. ':result:' .. id, result) end
-            redis.call('ZREM', p .. ':running', id)
-            redis.call('SREM', p .. ':active', id)
-            tally(f[6], id, f[7], 'in_progress', status)
+            later('ZREM', p .. ':running', id)
+            later('SREM', p .. ':active', id)
+            tally_later(f[6], id, f[7], 'in_progress', status)
             finished(id, f[6], now)
             local added = false
-            if ARGV[b + 7] ~= '' then added = add_delivery(now, b + 7, handed < room and dispatcher or '', lease_until) end
+            if ARGV[b + 7] ~= '' then added = add_delivery(now, b + 7, handed < room and dispatcher or '', lease_until, set, f[8]) end
+            redis.call('HSET', k, unpack(set))
             if type(added) == 'number' then
               handed = handed + 1
               out[#out + 1] = { added }
@@ -230,6 +288,7 @@ internal static partial class RedisScripts
             out[#out + 1] = 0
           end
         end
+        flush()
         if deliveries then redis.call('PUBLISH', p .. ':events', 'd') end
         return out
         """;
@@ -295,6 +354,7 @@ internal static partial class RedisScripts
           tally(tenant, id, g[2], 'pending', 'canceled')
           finished(id, tenant, now)
           if #ARGV >= 16 then add_delivery(now, 5) end
+          flush()
         elseif seen == 'in_progress' then
           redis.call('HSET', job(id), 'cancel_requested', '1')
           redis.call('PUBLISH', p .. ':events', 'c:' .. id)
