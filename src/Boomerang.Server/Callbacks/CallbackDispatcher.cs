@@ -10,6 +10,10 @@ namespace Boomerang.Server.Callbacks;
 /// <summary>
 /// Claims due deliveries under a lease, sends each once, and records the attempt with the delivery's next state.
 /// A dispatcher that dies leaves leases that expire, and the deliveries are claimed again: at least once.
+/// <para>It holds at most twice <c>Concurrency</c> deliveries: sending (at most <c>Concurrency</c>, and
+/// <c>PerHostConcurrency</c> per host) or waiting in memory for a slot of their host (at most three times
+/// <c>PerHostConcurrency</c> per host), so a busy host's next delivery starts the moment one of its requests ends. A
+/// host that hangs holds at most four times its per-host limit, and the rest stay for the others.</para>
 /// </summary>
 internal sealed partial class CallbackDispatcher(
     IJobStore store, CallbackSender sender, HostGates gates, JobSignals signals, DeliveryHandOff handOff,
@@ -19,53 +23,75 @@ internal sealed partial class CallbackDispatcher(
     private readonly string _owner = handOff.Dispatcher;
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private readonly CallbacksOptions _options = options.Value;
+    private readonly WaitingDeliveries _waiting = new();
+    // Deliveries this dispatcher holds but will not send (their host has enough waiting, or failing): handed back by the loop.
+    private readonly ConcurrentQueue<DueDelivery> _back = new();
+    private int _sending;
+    private CancellationToken _stopping;
     private Batcher<DeliveryAttempt, bool>? _attempts;
 
     // Long enough for one attempt to finish; a dispatcher that died mid-send loses the delivery to another after this.
     private TimeSpan Lease => _options.Timeout * 2 + TimeSpan.FromSeconds(5);
 
+    private int Capacity => 2 * _options.Concurrency;
+
+    // A host's deliveries wait here up to three times its slots. A claim takes at most twice its slots and is made
+    // only while fewer than its slots wait, so a claim for one host fits.
+    private int WaitingPerHost => 3 * _options.PerHostConcurrency;
+
+    private int ClaimMax => 2 * _options.PerHostConcurrency;
+
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        _stopping = stopping;
         _attempts = new Batcher<DeliveryAttempt, bool>(a => StoreRetry.WhileUnavailableAsync(
             () => store.RecordAttemptsAsync(_owner, a, CancellationToken.None), Lease, time));
         var recorder = Task.Run(_attempts.RunAsync, CancellationToken.None);
-        // A finish on this node may lease its delivery straight to this dispatcher while it holds fewer than its slots.
-        handOff.Open(Lease, _options.Concurrency);
+        // A finish on this node may lease its deliveries straight to this dispatcher while it holds fewer than Capacity;
+        // they are taken in as they are handed over.
+        handOff.Open(Lease, Capacity, WaitingPerHost, Intake);
         var backoff = new Backoff();
         var poll = TimeSpan.FromSeconds(_options.PollIntervalSeconds);
         var lastPoll = long.MinValue;
+        IReadOnlyCollection<string> skipped = [];
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                await StartHandedOffAsync(stopping).ConfigureAwait(false);
-                // The store is read when something may be due there (a hint, a full claim last time) or the poll
-                // interval has passed (retries coming due); hand-offs and freed slots alone do not cost a round trip.
-                // Slots held for hand-offs are not claimed for: a handed-off delivery never waits behind the store's.
-                var free = _options.Concurrency - _inFlight.Count - handOff.Held;
+                Intake();
+                StartOrHandBack();
+                await ReleaseBackAsync(stopping).ConfigureAwait(false);
+                // The store is read when something may be due there (a hint, a full claim last time, a host the last
+                // claim left out that can take more now) or the poll interval has passed (retries coming due);
+                // hand-offs and freed slots alone do not cost a round trip. Hosts that are failing or already have
+                // their slots' worth waiting here are left out of the claim.
+                var room = Math.Min(Capacity - handOff.Held, ClaimMax);
+                var failing = gates.Failing();
+                var excluded = Excluded(failing);
                 var more = false;
-                if (free > 0 && (signals.Deliveries.TakeStoreDue() || lastPoll == long.MinValue || time.GetElapsedTime(lastPoll) >= poll))
+                if (room > 0 && (signals.Deliveries.TakeStoreDue() || skipped.Any(h => !excluded.Contains(h))
+                    || lastPoll == long.MinValue || time.GetElapsedTime(lastPoll) >= poll))
                 {
                     lastPoll = time.GetTimestamp();
-                    var unavailable = gates.Unavailable();
-                    var due = await store.ClaimDeliveriesAsync(_owner, free, Lease, unavailable, stopping).ConfigureAwait(false);
-                    foreach (var delivery in due)
+                    var due = await store.ClaimDeliveriesAsync(_owner, room, Lease, excluded, stopping).ConfigureAwait(false);
+                    handOff.Hold(due.Count);
+                    Accept(due, lastPoll);
+                    await ReleaseBackAsync(stopping).ConfigureAwait(false);
+                    more = due.Count == room;
+                    skipped = excluded;
+                    if (more)
                     {
-                        await StartAsync(delivery, stopping).ConfigureAwait(false);
-                    }
-                    more = due.Count == free;
-                    if (more || unavailable.Count > 0)
-                    {
-                        // More may be waiting (or waits for a host that is full now): claim again after the next wake.
                         signals.Deliveries.Set();
                     }
-                    else
+                    else if (excluded.Count == failing.Count)
                     {
+                        // Nothing more is due but for failing hosts: hand-offs resume. Not while a host was left out for
+                        // what waits here, so its newer deliveries never overtake its older ones in the store for long.
                         handOff.Drained();
                     }
                 }
                 backoff.Reset();
-                if (!(handOff.Queued || (more && _inFlight.Count < _options.Concurrency)))
+                if (!(more && handOff.Held < Capacity))
                 {
                     await signals.Deliveries.WaitAsync(poll, time, stopping).ConfigureAwait(false);
                 }
@@ -82,45 +108,151 @@ internal sealed partial class CallbackDispatcher(
             }
         }
         handOff.Close();
-        // In-flight sends end within their timeout; anything cut short keeps its lease and is sent again later.
+        // What waits here goes back to the store for any dispatcher; in-flight sends end within their timeout, and
+        // anything cut short keeps its lease and is sent again later.
+        foreach (var delivery in _waiting.TakeAll())
+        {
+            _back.Enqueue(delivery);
+        }
+        while (handOff.TryTake(out var delivery, out _))
+        {
+            _back.Enqueue(delivery);
+        }
+        await ReleaseBackAsync(CancellationToken.None, stopping: true).ConfigureAwait(false);
         await Task.WhenAll(_inFlight.Values).ConfigureAwait(false);
         _attempts.Complete();
         await recorder.ConfigureAwait(false);
     }
 
-    /// <summary>Starts the handed-off deliveries. One whose host is full or failing goes back to the store, where
-    /// claims skip that host, so a hanging receiver never holds slots that a healthy one could use.</summary>
-    private async Task StartHandedOffAsync(CancellationToken stopping)
+    /// <summary>Failing hosts (circuit open, or a probe in flight) and hosts with their slots' worth waiting here.</summary>
+    private IReadOnlyCollection<string> Excluded(IReadOnlyCollection<string> failing) =>
+        failing.Union(_waiting.Hosts.Where(h => _waiting.CountFor(h) >= _options.PerHostConcurrency), StringComparer.Ordinal).ToList();
+
+    /// <summary>Takes in what finishes handed over (an old one is left to its lease: it expires and a claim takes it, so
+    /// it is not sent here while another dispatcher may hold it). Runs on the finishing worker and on the loop.</summary>
+    private void Intake()
     {
-        // All of them: a finish leases no more than the dispatcher's room, so they are bounded by its slots.
+        var hosts = new HashSet<string>(StringComparer.Ordinal);
         while (handOff.TryTake(out var delivery, out var handedAt))
         {
-            handOff.Done();
-            // An old one is left to its lease: it expires and a claim takes it (not sent here while another may hold it).
             if (handOff.Fresh(handedAt))
             {
-                await StartAsync(delivery, stopping).ConfigureAwait(false);
+                Place(delivery, handedAt);
+                hosts.Add(delivery.Host);
+            }
+            else
+            {
+                handOff.Done();
+            }
+        }
+        foreach (var host in hosts)
+        {
+            StartWaiting(host);
+        }
+    }
+
+    /// <summary>Claimed deliveries, leased at <paramref name="leasedAt"/>.</summary>
+    private void Accept(IReadOnlyList<DueDelivery> leased, long leasedAt)
+    {
+        foreach (var delivery in leased)
+        {
+            Place(delivery, leasedAt);
+        }
+        foreach (var host in leased.Select(d => d.Host).Distinct(StringComparer.Ordinal))
+        {
+            StartWaiting(host);
+        }
+    }
+
+    /// <summary>A leased delivery waits for a slot of its host, or goes back to the store when enough already wait.</summary>
+    private void Place(DueDelivery delivery, long leasedAt)
+    {
+        if (!_waiting.TryAdd(delivery, leasedAt, WaitingPerHost))
+        {
+            _back.Enqueue(delivery);
+        }
+    }
+
+    /// <summary>Starts what waits where there are slots; a host whose circuit opened gets its waiting deliveries handed
+    /// back (claims skip it until it recovers).</summary>
+    private void StartOrHandBack()
+    {
+        foreach (var host in _waiting.Hosts)
+        {
+            if (!gates.IsOpen(host))
+            {
+                StartWaiting(host);
+                continue;
+            }
+            foreach (var delivery in _waiting.TakeAll(host))
+            {
+                _back.Enqueue(delivery);
             }
         }
     }
 
-    private bool TryStart(DueDelivery delivery, CancellationToken stopping)
+    /// <summary>Starts deliveries waiting for <paramref name="host"/>, oldest first, while it and the dispatcher have
+    /// slots; one waiting past half its lease is dropped and left to expire.</summary>
+    private void StartWaiting(string host)
     {
-        if (!gates.TryEnter(delivery.Host))
+        while (_waiting.TryTake(host, (_, leasedAt) => !handOff.Fresh(leasedAt) || TryEnter(host), out var delivery, out var leasedAt))
         {
+            if (handOff.Fresh(leasedAt))
+            {
+                Start(delivery);
+            }
+            else
+            {
+                handOff.Done();
+            }
+        }
+    }
+
+    /// <summary>Takes a dispatcher slot and a slot of the host, or neither.</summary>
+    private bool TryEnter(string host)
+    {
+        if (Interlocked.Increment(ref _sending) > _options.Concurrency || !gates.TryEnter(host))
+        {
+            Interlocked.Decrement(ref _sending);
             return false;
         }
-        _inFlight[delivery.Seq] = Task.Run(() => DeliverAsync(delivery, stopping), CancellationToken.None);
         return true;
     }
 
-    private async Task StartAsync(DueDelivery delivery, CancellationToken stopping)
+    /// <summary>Hands the deliveries set aside back to the store untried, in one write.</summary>
+    private async Task ReleaseBackAsync(CancellationToken ct, bool stopping = false)
     {
-        if (!TryStart(delivery, stopping))
+        var back = new List<long>();
+        while (_back.TryDequeue(out var delivery))
         {
-            // The host is full or its circuit is open: back to the store, where the claim skips such hosts.
-            await store.ReleaseDeliveryAsync(_owner, delivery.Seq, stopping).ConfigureAwait(false);
+            back.Add(delivery.Seq);
+        }
+        if (back.Count == 0)
+        {
+            return;
+        }
+        handOff.Done(back.Count);
+        try
+        {
+            await store.ReleaseDeliveriesAsync(_owner, back, ct).ConfigureAwait(false);
             signals.Deliveries.Set();
+        }
+        catch (Exception e) when (stopping)
+        {
+            // They keep their leases, which expire, and any dispatcher claims them then.
+            LogReleaseFailed(log, back.Count, e);
+        }
+    }
+
+    /// <summary>Sends a delivery whose slots were taken.</summary>
+    private void Start(DueDelivery delivery)
+    {
+        var send = Task.Run(() => DeliverAsync(delivery, _stopping), CancellationToken.None);
+        _inFlight[delivery.Seq] = send;
+        if (send.IsCompleted)
+        {
+            // It ended before it was noted: do not keep it.
+            _inFlight.TryRemove(new KeyValuePair<long, Task>(delivery.Seq, send));
         }
     }
 
@@ -157,10 +289,23 @@ internal sealed partial class CallbackDispatcher(
         }
         finally
         {
-            // The slot is free once the receiver answered; the delivery stays leased until its record commits.
+            // The slot is free once the receiver answered (the delivery stays leased until its record commits): the
+            // host's next waiting delivery takes it at once, and the loop hears of it for the others.
             gates.Exit(delivery.Host, hostFailed);
             _inFlight.TryRemove(delivery.Seq, out _);
-            signals.Deliveries.Nudge();
+            Interlocked.Decrement(ref _sending);
+            handOff.Done();
+            if (!stopping.IsCancellationRequested)
+            {
+                StartWaiting(delivery.Host);
+            }
+            // The loop starts other hosts' waiting deliveries (this dispatcher slot may be what they waited for), claims
+            // more for this host once fewer than its slots wait, and hands a failing host's back.
+            if (hostFailed || _waiting.Count > _waiting.CountFor(delivery.Host)
+                || (handOff.Behind && _waiting.CountFor(delivery.Host) < _options.PerHostConcurrency))
+            {
+                signals.Deliveries.Nudge();
+            }
         }
         if (recorded is null)
         {
@@ -182,6 +327,9 @@ internal sealed partial class CallbackDispatcher(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Callback dispatcher loop failed; retrying")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Stopping: {Count} waiting callbacks could not be handed back; their leases expire and any dispatcher sends them")]
+    private static partial void LogReleaseFailed(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Callback for job {JobId} could not be recorded; its lease will expire and it is sent again")]
     private static partial void LogDeliveryFailed(ILogger logger, string jobId, Exception exception);

@@ -19,8 +19,10 @@ internal sealed class CallbacksOptions
     public double BackoffMaxSeconds { get; set; } = 3 * 3600;
     public double RetryAfterMaxSeconds { get; set; } = 3 * 3600;
 
-    public int Concurrency { get; set; } = 64;
-    public int PerHostConcurrency { get; set; } = 16;
+    // Sized for throughput to a fast receiver (a callback's time is mostly waiting on the network); a slow or failing
+    // receiver is paced by its answers, its 429/Retry-After and the circuit breaker.
+    public int Concurrency { get; set; } = 256;
+    public int PerHostConcurrency { get; set; } = 64;
     public int CircuitFailureThreshold { get; set; } = 5;
     public double CircuitOpenSeconds { get; set; } = 30;
     public double PollIntervalSeconds { get; set; } = 1;

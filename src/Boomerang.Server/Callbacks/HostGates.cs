@@ -5,19 +5,22 @@ namespace Boomerang.Server.Callbacks;
 /// <summary>
 /// Pacing per destination: at most <c>PerHostConcurrency</c> requests in flight, and a circuit breaker that stops
 /// sending to a host after <c>CircuitFailureThreshold</c> failures in a row, for <c>CircuitOpenSeconds</c>, then lets
-/// one probe through. Hosts that are full or open are left out of claims, so they never hold up the others.
+/// one probe through. Failing hosts are left out of claims, and deliveries for a full host wait in the dispatcher, so
+/// neither holds up the others.
 /// </summary>
 internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider time)
 {
     private readonly Dictionary<string, Gate> _gates = new(StringComparer.Ordinal);
     private readonly CallbacksOptions _options = options.Value;
 
-    public IReadOnlyCollection<string> Unavailable()
+    /// <summary>Hosts whose circuit is open, or half-open with its probe in flight.</summary>
+    public IReadOnlyCollection<string> Failing()
     {
         var now = time.GetUtcNow();
         lock (_gates)
         {
-            return _gates.Where(g => !g.Value.CanEnter(now, _options.PerHostConcurrency)).Select(g => g.Key).ToList();
+            return _gates.Where(g => g.Value.OpenUntil is not null && !g.Value.CanEnter(now, _options.PerHostConcurrency))
+                .Select(g => g.Key).ToList();
         }
     }
 

@@ -37,8 +37,9 @@ internal interface IJobStore
     /// <summary>Logs each attempt and moves its delivery to the new status, all in one transaction. False at an index
     /// whose lease this owner had lost (the attempt is logged; the delivery is left to its new owner).</summary>
     Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct);
-    /// <summary>Hands a claimed delivery back untried.</summary>
-    Task ReleaseDeliveryAsync(string owner, long seq, CancellationToken ct);
+    /// <summary>Hands claimed deliveries back untried, in one statement (one script on Redis); one this owner no longer
+    /// holds is left alone.</summary>
+    Task ReleaseDeliveriesAsync(string owner, IReadOnlyCollection<long> seqs, CancellationToken ct);
     Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct);
     /// <summary>Queues the job's terminal callback again, now, with a fresh attempt budget and the same webhook id.</summary>
     Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct);

@@ -28,4 +28,23 @@ public sealed class HostIsolationTests
         await fast.WaitForAsync(10, TimeSpan.FromSeconds(10));
         Assert.Equal(2, slow.Received.Count);
     }
+
+    [Fact]
+    public async Task A_burst_to_one_host_is_delivered_in_full_never_more_than_its_limit_at_once()
+    {
+        await using var receiver = await CallbackReceiver.StartAsync(new ScriptedResponse(200, Delay: TimeSpan.FromMilliseconds(20)));
+        await using var server = await TestServer.StartAsync(CallbackSettings.Loopback(
+            ("Boomerang:Callbacks:PerHostConcurrency", "3"),
+            ("Boomerang:Callbacks:Concurrency", "8")));
+
+        var ids = new List<string>();
+        for (var i = 0; i < 60; i++)
+        {
+            ids.Add((await server.Client.SubmitAsync(new { kind = "echo", input = i, callback_url = receiver.Url() })).JobId);
+        }
+
+        var received = await receiver.WaitForAsync(60, TimeSpan.FromSeconds(60));
+        Assert.Equal(ids.Order(), received.Select(r => r.Json.GetProperty("job_id").GetString()!).Distinct().Order());
+        Assert.InRange(receiver.MaxInFlight, 1, 3);
+    }
 }

@@ -29,6 +29,11 @@ public sealed class CallbackReceiver : IAsyncDisposable
     private readonly SemaphoreSlim _arrived = new(0);
     private List<ScriptedResponse> _script = [new()];
     private WebApplication _app = null!;
+    private int _inFlight;
+    private int _maxInFlight;
+
+    /// <summary>The most requests this receiver was answering at one time.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public Uri BaseAddress { get; private set; } = null!;
     public IReadOnlyList<ReceivedCallback> Received => _received.ToArray();
@@ -61,6 +66,23 @@ public sealed class CallbackReceiver : IAsyncDisposable
     }
 
     private async Task RecordAsync(HttpContext http)
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        for (var max = Volatile.Read(ref _maxInFlight); now > max; max = Volatile.Read(ref _maxInFlight))
+        {
+            Interlocked.CompareExchange(ref _maxInFlight, now, max);
+        }
+        try
+        {
+            await AnswerAsync(http);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext http)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer);

@@ -166,6 +166,26 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Released_deliveries_are_due_again_at_once_and_a_release_by_a_former_holder_changes_nothing()
+    {
+        var jobs = Enumerable.Range(0, 3).Select(_ => Job(url: "https://example.com/hook")).ToList();
+        await _store.SubmitAsync(jobs, 10, default);
+        await _store.ClaimAsync("w", 3, Lease, default);
+        await _store.FinishAsync("w", jobs.Select(j => new JobOutcome(j.Id, 1, JobStatus.Completed, "1", null)).ToList(), default);
+        var first = await _store.ClaimDeliveriesAsync("d1", 10, Lease, [], default);
+
+        await _store.ReleaseDeliveriesAsync("d1", first.Take(2).Select(d => d.Seq).ToList(), default);
+        var second = await _store.ClaimDeliveriesAsync("d2", 10, Lease, [], default);
+        // d1 no longer holds these two: its late release must not free d2's leases.
+        await _store.ReleaseDeliveriesAsync("d1", second.Select(d => d.Seq).ToList(), default);
+
+        Assert.Equal(first.Take(2).Select(d => d.WebhookId).Order(), second.Select(d => d.WebhookId).Order());
+        Assert.Empty(await _store.ClaimDeliveriesAsync("d3", 10, Lease, [], default));
+        Assert.Equal(2, (await _store.RecordAttemptsAsync("d2",
+            second.Select(d => new DeliveryAttempt(d, 0, 1, 200, null, null, CallbackStatus.Success, null)).ToList(), default)).Count(held => held));
+    }
+
+    [Fact]
     public async Task Finishing_writes_the_terminal_state_and_the_callback_delivery_together()
     {
         var job = Job(url: "https://example.com/hook");

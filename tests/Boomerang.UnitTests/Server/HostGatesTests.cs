@@ -22,16 +22,16 @@ public sealed class HostGatesTests
     }), _clock);
 
     [Fact]
-    public void A_host_at_its_concurrency_limit_is_unavailable_until_a_request_ends()
+    public void A_host_at_its_concurrency_limit_takes_no_more_until_a_request_ends_and_is_not_failing()
     {
         Assert.True(_gates.TryEnter("a"));
         Assert.True(_gates.TryEnter("a"));
         Assert.False(_gates.TryEnter("a"));
         Assert.True(_gates.TryEnter("b"));
-        Assert.Equal(["a"], _gates.Unavailable());
+        Assert.Empty(_gates.Failing());
 
         _gates.Exit("a", hostFailed: false);
-        Assert.Empty(_gates.Unavailable());
+        Assert.True(_gates.TryEnter("a"));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class HostGatesTests
         _gates.Exit("a", hostFailed: true);
 
         Assert.True(_gates.IsOpen("a"));
-        Assert.Contains("a", _gates.Unavailable());
+        Assert.Equal(["a"], _gates.Failing());
     }
 
     [Fact]

@@ -75,9 +75,9 @@ internal sealed partial class PostgresJobStore
             return attempts.Select(a => held.Contains(a.Delivery.Seq)).ToList();
         }, ct);
 
-    public Task ReleaseDeliveryAsync(string owner, long seq, CancellationToken ct) => RunAsync(c => c.RunAsync(
-        "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE seq = @seq AND lease_owner = @owner", ct,
-        ("seq", seq), ("owner", owner)), ct);
+    public Task ReleaseDeliveriesAsync(string owner, IReadOnlyCollection<long> seqs, CancellationToken ct) => RunAsync(c => c.RunAsync(
+        "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE seq = ANY(@seqs) AND lease_owner = @owner", ct,
+        ("seqs", seqs.ToArray()), ("owner", owner)), ct);
 
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
         RunAsync<IReadOnlyList<DeliveryAttemptRecord>>(async c =>

@@ -42,8 +42,8 @@ internal sealed partial class RedisJobStore
             return r.Select(x => (int)x == 1).ToList();
         });
 
-    public Task ReleaseDeliveryAsync(string owner, long seq, CancellationToken ct) =>
-        RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.ReleaseDelivery, null, [keys.Prefix, owner, seq]));
+    public Task ReleaseDeliveriesAsync(string owner, IReadOnlyCollection<long> seqs, CancellationToken ct) =>
+        RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.ReleaseDeliveries, null, [keys.Prefix, owner, .. seqs.Select(s => (RedisValue)s)]));
 
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<DeliveryAttemptRecord>>(async db =>

@@ -101,16 +101,20 @@ internal static partial class RedisScripts
         return out
         """;
 
-    /// <summary>ARGV: prefix, owner, seq. Hands a claimed delivery back untried.</summary>
-    public const string ReleaseDelivery = Prelude + """
-        local owner, seq = ARGV[2], ARGV[3]
-        local d = p .. ':delivery:' .. seq
-        local f = redis.call('HMGET', d, 'lease_owner', 'next_attempt_at', 'status')
-        if f[1] ~= owner then return 0 end
-        redis.call('HSET', d, 'lease_owner', '', 'lease_expires_at', '')
-        redis.call('ZREM', p .. ':dleased', seq)
-        if f[3] == 'pending' then redis.call('ZADD', p .. ':due', f[2], seq) end
-        return 1
+    /// <summary>ARGV: prefix, owner, seq... Hands claimed deliveries back untried; one another owner holds is left alone.</summary>
+    public const string ReleaseDeliveries = Prelude + """
+        local owner = ARGV[2]
+        for i = 3, #ARGV do
+          local seq = ARGV[i]
+          local d = p .. ':delivery:' .. seq
+          local f = redis.call('HMGET', d, 'lease_owner', 'next_attempt_at', 'status')
+          if f[1] == owner then
+            redis.call('HSET', d, 'lease_owner', '', 'lease_expires_at', '')
+            redis.call('ZREM', p .. ':dleased', seq)
+            if f[3] == 'pending' then redis.call('ZADD', p .. ':due', f[2], seq) end
+          end
+        end
+        return 0
         """;
 
     /// <summary>ARGV: prefix, now, delivery seq. The delivery starts over: pending now, no attempts, no lease.</summary>

@@ -56,10 +56,11 @@ internal sealed partial class SqliteJobStore
             return held;
         }, ct);
 
-    public Task ReleaseDeliveryAsync(string owner, long seq, CancellationToken ct) =>
-        _writer.WriteAsync(c => c.Run(
-            "UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE seq = $seq AND lease_owner = $owner",
-            ("$seq", seq), ("$owner", owner)), ct);
+    public Task ReleaseDeliveriesAsync(string owner, IReadOnlyCollection<long> seqs, CancellationToken ct) =>
+        _writer.WriteAsync(c => c.Run("""
+            UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL
+            WHERE seq IN (SELECT value FROM json_each($seqs)) AND lease_owner = $owner
+            """, ("$seqs", JsonSerializer.Serialize(seqs)), ("$owner", owner)), ct);
 
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<DeliveryAttemptRecord>>(async (c, ct) =>
