@@ -49,23 +49,26 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
     [Fact]
     public async Task Duplicates_that_find_the_first_still_in_its_handler_after_the_wait_are_told_to_retry_and_it_applies_once()
     {
-        var task = await _app.AddTaskAsync();
+        // The first delivery's handler is held until all eight duplicates have waited out their 2 s; on a loaded machine
+        // that can take longer than the default 10 s handler timeout, which would (rightly) fail the handler with a 500.
+        await using var app = await ReceiverApp.StartAsync(receiver: o => o.HandlerTimeoutSeconds = 120);
+        var task = await app.AddTaskAsync();
         var body = CallbackRequests.CompletedBody(Scheme.StandardWebhooks, task.TaskId, task.JobId!);
         var headers = CallbackRequests.Sign(Scheme.StandardWebhooks, body, task.JobId!);
         var entered = new TaskCompletionSource();
         var release = new TaskCompletionSource();
-        _app.Handled.Before = async (_, ct) =>
+        app.Handled.Before = async (_, ct) =>
         {
             entered.TrySetResult();
             await release.Task.WaitAsync(ct);
         };
 
-        var first = _app.Client.PostAsync(task.TaskId, body, headers);
+        var first = app.Client.PostAsync(task.TaskId, body, headers);
         await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var duplicates = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _app.Client.PostAsync(task.TaskId, body, headers)));
+        var duplicates = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => app.Client.PostAsync(task.TaskId, body, headers)));
         release.SetResult();
         var firstResponse = await first;
-        var retry = await _app.Client.PostAsync(task.TaskId, body, headers);
+        var retry = await app.Client.PostAsync(task.TaskId, body, headers);
 
         Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
         Assert.All(duplicates, d =>
@@ -74,8 +77,8 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
             Assert.NotNull(d.Headers.RetryAfter);
         });
         Assert.Equal("""{"success":true,"message":"Already processed"}""", await retry.Content.ReadAsStringAsync());
-        Assert.Equal(1, _app.Handled.Calls);
-        Assert.Single(_app.Handled.EffectsFor(task.TaskId));
+        Assert.Equal(1, app.Handled.Calls);
+        Assert.Single(app.Handled.EffectsFor(task.TaskId));
     }
 
     [Fact]
