@@ -1,7 +1,6 @@
-using System.Buffers.Binary;
-using System.Text;
 using Boomerang.Drawing.Decoding;
 using Boomerang.Drawing.Dxf;
+using Boomerang.Tests.Shared;
 
 namespace Boomerang.Drawing.Tests;
 
@@ -91,32 +90,19 @@ public sealed class BinaryDxfReaderTests
     /// <summary>A hand-built R12 binary DXF: 1-byte group codes, one LINE on layer WALLS.</summary>
     private static byte[] R12Line()
     {
-        var b = new List<byte>("AutoCAD Binary DXF\r\n\u001a\0"u8.ToArray());
-        void Str(int code, string value)
-        {
-            b.Add((byte)code);
-            b.AddRange(Encoding.ASCII.GetBytes(value));
-            b.Add(0);
-        }
-        void Dbl(int code, double value)
-        {
-            b.Add((byte)code);
-            var bytes = new byte[8];
-            BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
-            b.AddRange(bytes);
-        }
-        Str(0, "SECTION");
-        Str(2, "ENTITIES");
-        Str(0, "LINE");
-        Str(8, "WALLS");
-        Dbl(10, 1.5);
-        Dbl(20, 2);
-        Dbl(30, 0);
-        Dbl(11, 300);
-        Dbl(21, -4.25);
-        Dbl(31, 0);
-        Str(0, "ENDSEC");
-        Str(0, "EOF");
-        return [.. b];
+        var b = new BinaryDxfBuilder();
+        b.Str(0, "SECTION");
+        b.Str(2, "ENTITIES");
+        b.Str(0, "LINE");
+        b.Str(8, "WALLS");
+        b.Dbl(10, 1.5);
+        b.Dbl(20, 2);
+        b.Dbl(30, 0);
+        b.Dbl(11, 300);
+        b.Dbl(21, -4.25);
+        b.Dbl(31, 0);
+        b.Str(0, "ENDSEC");
+        b.Str(0, "EOF");
+        return b.ToArray();
     }
 }

@@ -75,7 +75,8 @@ internal sealed partial class CallbackDispatcher(
                     lastPoll = time.GetTimestamp();
                     var due = await store.ClaimDeliveriesAsync(_owner, room, Lease, excluded, stopping).ConfigureAwait(false);
                     handOff.Hold(due.Count);
-                    Accept(due, lastPoll);
+                    var leasedAt = lastPoll;
+                    Accept(due.Select(d => (d, leasedAt)));
                     await ReleaseBackAsync(stopping).ConfigureAwait(false);
                     more = due.Count == room;
                     skipped = excluded;
@@ -126,50 +127,43 @@ internal sealed partial class CallbackDispatcher(
 
     /// <summary>Failing hosts (circuit open, or a probe in flight) and hosts with their slots' worth waiting here.</summary>
     private IReadOnlyCollection<string> Excluded(IReadOnlyCollection<string> failing) =>
-        failing.Union(_waiting.Hosts.Where(h => _waiting.CountFor(h) >= _options.PerHostConcurrency), StringComparer.Ordinal).ToList();
+        failing.Union(_waiting.HostsWithAtLeast(_options.PerHostConcurrency), StringComparer.Ordinal).ToList();
 
     /// <summary>Takes in what finishes handed over (an old one is left to its lease: it expires and a claim takes it, so
     /// it is not sent here while another dispatcher may hold it). Runs on the finishing worker and on the loop.</summary>
     private void Intake()
     {
-        var hosts = new HashSet<string>(StringComparer.Ordinal);
+        var fresh = new List<(DueDelivery, long)>();
         while (handOff.TryTake(out var delivery, out var handedAt))
         {
             if (handOff.Fresh(handedAt))
             {
-                Place(delivery, handedAt);
-                hosts.Add(delivery.Host);
+                fresh.Add((delivery, handedAt));
             }
             else
             {
                 handOff.Done();
             }
         }
+        Accept(fresh);
+    }
+
+    /// <summary>Deliveries leased to this dispatcher (handed off or claimed) and when: each waits behind its host's
+    /// others, or goes back to the store when enough already wait; then each host starts what it has slots for.</summary>
+    private void Accept(IEnumerable<(DueDelivery Delivery, long LeasedAt)> leased)
+    {
+        var hosts = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (delivery, leasedAt) in leased)
+        {
+            hosts.Add(delivery.Host);
+            if (!_waiting.TryAdd(delivery, leasedAt, WaitingPerHost))
+            {
+                _back.Enqueue(delivery);
+            }
+        }
         foreach (var host in hosts)
         {
             StartWaiting(host);
-        }
-    }
-
-    /// <summary>Claimed deliveries, leased at <paramref name="leasedAt"/>.</summary>
-    private void Accept(IReadOnlyList<DueDelivery> leased, long leasedAt)
-    {
-        foreach (var delivery in leased)
-        {
-            Place(delivery, leasedAt);
-        }
-        foreach (var host in leased.Select(d => d.Host).Distinct(StringComparer.Ordinal))
-        {
-            StartWaiting(host);
-        }
-    }
-
-    /// <summary>A leased delivery waits for a slot of its host, or goes back to the store when enough already wait.</summary>
-    private void Place(DueDelivery delivery, long leasedAt)
-    {
-        if (!_waiting.TryAdd(delivery, leasedAt, WaitingPerHost))
-        {
-            _back.Enqueue(delivery);
         }
     }
 
@@ -301,8 +295,8 @@ internal sealed partial class CallbackDispatcher(
             }
             // The loop starts other hosts' waiting deliveries (this dispatcher slot may be what they waited for), claims
             // more for this host once fewer than its slots wait, and hands a failing host's back.
-            if (hostFailed || _waiting.Count > _waiting.CountFor(delivery.Host)
-                || (handOff.Behind && _waiting.CountFor(delivery.Host) < _options.PerHostConcurrency))
+            var waitingHere = _waiting.CountFor(delivery.Host);
+            if (hostFailed || _waiting.Count > waitingHere || (handOff.Behind && waitingHere < _options.PerHostConcurrency))
             {
                 signals.Deliveries.Nudge();
             }

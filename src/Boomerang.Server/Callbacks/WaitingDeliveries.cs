@@ -14,14 +14,14 @@ internal sealed class WaitingDeliveries
 
     public int Count => Volatile.Read(ref _count);
 
-    public IReadOnlyCollection<string> Hosts
+    /// <summary>Hosts with deliveries waiting.</summary>
+    public IReadOnlyList<string> Hosts => HostsWithAtLeast(1);
+
+    public IReadOnlyList<string> HostsWithAtLeast(int count)
     {
-        get
+        lock (_hosts)
         {
-            lock (_hosts)
-            {
-                return _hosts.Keys.ToList();
-            }
+            return _hosts.Where(h => h.Value.Count >= count).Select(h => h.Key).ToList();
         }
     }
 

@@ -1,8 +1,8 @@
 using Boomerang.IntegrationTests.Infrastructure;
+using Boomerang.IntegrationTests.Storage;
 using Boomerang.Jobs;
 using Boomerang.Server.Storage;
 using Boomerang.Server.Storage.Redis;
-using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
 namespace Boomerang.IntegrationTests.Redis;
@@ -14,19 +14,18 @@ public sealed class RedisBatchTests : IAsyncLifetime
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private const string Hook = "https://example.com/hook";
     private readonly ManualTime _time = new();
-    private readonly string _prefix = TestRedis.NewPrefix();
-    private ConnectionMultiplexer _redis = null!;
+    private readonly RedisTestStore _stores = new();
     private RedisJobStore _store = null!;
+
+    private string Prefix => _stores.Prefix;
 
     public async Task InitializeAsync()
     {
-        var options = new RedisStorageOptions { Configuration = await TestRedis.ConfigurationAsync(), KeyPrefix = _prefix };
-        _redis = RedisRegistration.Connect(options);
-        _store = new RedisJobStore(_redis, new RedisKeys(_prefix), new RedisDurability(options, NullLogger<RedisDurability>.Instance), _time);
+        _store = await _stores.CreateRedisAsync(_time);
         await _store.MigrateAsync(default);
     }
 
-    public async Task DisposeAsync() => await _redis.DisposeAsync();
+    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
 
     private double Now => _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
@@ -39,29 +38,29 @@ public sealed class RedisBatchTests : IAsyncLifetime
         const int n = 2500;
         var jobs = Enumerable.Range(0, n).Select(_ => Job()).ToList();
         Assert.All(await _store.SubmitAsync(jobs, 1_000_000, default), o => Assert.Equal(SubmitResult.Created, o.Result));
-        var db = _redis.GetDatabase();
-        Assert.Equal(n, await db.SortedSetLengthAsync($"{_prefix}:pending"));
-        Assert.Equal(n, await db.SortedSetLengthAsync($"{_prefix}:tenant:t1:s:pending"));
-        Assert.Equal(n, (long)await db.HashGetAsync($"{_prefix}:counts", "pending"));
+        var db = _stores.Redis.GetDatabase();
+        Assert.Equal(n, await db.SortedSetLengthAsync($"{Prefix}:pending"));
+        Assert.Equal(n, await db.SortedSetLengthAsync($"{Prefix}:tenant:t1:s:pending"));
+        Assert.Equal(n, (long)await db.HashGetAsync($"{Prefix}:counts", "pending"));
 
         var claimed = await _store.ClaimAsync("w", n, Lease, default);
         Assert.Equal(jobs.Select(j => j.Id), claimed.Select(c => c.Id));
         Assert.All(claimed, c => Assert.Equal(1, c.Attempt));
-        Assert.Equal(n, await db.SortedSetLengthAsync($"{_prefix}:running"));
-        Assert.Equal(0, await db.SortedSetLengthAsync($"{_prefix}:pending"));
-        Assert.Equal(n, (long)await db.HashGetAsync($"{_prefix}:counts", "in_progress"));
-        Assert.False(await db.HashExistsAsync($"{_prefix}:counts", "pending"));
+        Assert.Equal(n, await db.SortedSetLengthAsync($"{Prefix}:running"));
+        Assert.Equal(0, await db.SortedSetLengthAsync($"{Prefix}:pending"));
+        Assert.Equal(n, (long)await db.HashGetAsync($"{Prefix}:counts", "in_progress"));
+        Assert.False(await db.HashExistsAsync($"{Prefix}:counts", "pending"));
 
         var batch = await _store.FinishAndLeaseAsync("w", claimed.Select(c => new JobOutcome(c.Id, c.Attempt, JobStatus.Completed, "1", null)).ToList(),
             "d", Lease, n, default);
         Assert.All(batch.Finished, Assert.True);
         Assert.Equal(n, batch.Leased.Count);
-        Assert.Equal(n, await db.SortedSetLengthAsync($"{_prefix}:dleased"));
+        Assert.Equal(n, await db.SortedSetLengthAsync($"{Prefix}:dleased"));
         var recorded = await _store.RecordAttemptsAsync("d", batch.Leased.Select(d => new DeliveryAttempt(d, Now, 1, 200, null, "ok",
             CallbackStatus.Success, null)).ToList(), default);
         Assert.All(recorded, Assert.True);
 
-        var counts = await db.HashGetAllAsync($"{_prefix}:counts");
+        var counts = await db.HashGetAllAsync($"{Prefix}:counts");
         Assert.Equal(("completed", (long)n), Assert.Single(counts.Select(e => ((string)e.Name!, (long)e.Value))));
         foreach (var (key, expected) in new (string, long)[]
                  {
@@ -70,15 +69,15 @@ public sealed class RedisBatchTests : IAsyncLifetime
                      ("deliveries", n), ("tenant:t1:deliveries", n), ("delivered", n), ("tenant:t1:delivered", n),
                  })
         {
-            Assert.True(expected == await db.SortedSetLengthAsync($"{_prefix}:{key}"), key);
+            Assert.True(expected == await db.SortedSetLengthAsync($"{Prefix}:{key}"), key);
         }
-        Assert.Equal(0, await db.SetLengthAsync($"{_prefix}:active"));
+        Assert.Equal(0, await db.SetLengthAsync($"{Prefix}:active"));
         foreach (var d in batch.Leased.Take(50))
         {
             var job = (await _store.GetAsync(d.JobId, default))!;
             Assert.Equal<(string, int, string?, string?, int?, int?)>((JobStatus.Completed, 100, "1", CallbackStatus.Success, 1, 200),
                 (job.Status, job.Progress, job.ResultJson, job.CallbackStatus, job.CallbackAttempts, job.CallbackHttpStatus));
-            Assert.Equal(d.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)await db.HashGetAsync($"{_prefix}:job:{d.JobId}", "deliveries"));
+            Assert.Equal(d.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)await db.HashGetAsync($"{Prefix}:job:{d.JobId}", "deliveries"));
         }
     }
 
@@ -91,11 +90,11 @@ public sealed class RedisBatchTests : IAsyncLifetime
             jobs.Add(Job(url: null));
             await _store.SubmitAsync([jobs[^1]], 100, default);
         }
-        var db = _redis.GetDatabase();
+        var db = _stores.Redis.GetDatabase();
         // A seed-era job (no seq) in the tenant's index between the 4th and the 5th, and the 2nd job's hash deleted by hand.
-        await db.HashSetAsync($"{_prefix}:job:seed-1", [new HashEntry("status", "completed"), new HashEntry("tenant_id", "t1")]);
-        await db.SortedSetAddAsync($"{_prefix}:tenant:t1:jobs", "seed-1", 4.5);
-        await db.KeyDeleteAsync($"{_prefix}:job:{jobs[1].Id}");
+        await db.HashSetAsync($"{Prefix}:job:seed-1", [new HashEntry("status", "completed"), new HashEntry("tenant_id", "t1")]);
+        await db.SortedSetAddAsync($"{Prefix}:tenant:t1:jobs", "seed-1", 4.5);
+        await db.KeyDeleteAsync($"{Prefix}:job:{jobs[1].Id}");
 
         var first = await _store.ListAsync("t1", null, 2, null, default);
         var second = await _store.ListAsync("t1", null, 2, first.NextCursor, default);
@@ -138,7 +137,7 @@ public sealed class RedisBatchTests : IAsyncLifetime
         _time.Advance(Lease + TimeSpan.FromSeconds(1));
         var again = await _store.ClaimDeliveriesAsync("e", 1000, Lease, [], default);
         Assert.Equal(others.Concat(backlog).Select(d => d.Seq).Order(), again.Select(d => d.Seq).Order());
-        Assert.Equal(605, await _redis.GetDatabase().SortedSetLengthAsync($"{_prefix}:dleased"));
-        Assert.Equal(0, await _redis.GetDatabase().SortedSetLengthAsync($"{_prefix}:due"));
+        Assert.Equal(605, await _stores.Redis.GetDatabase().SortedSetLengthAsync($"{Prefix}:dleased"));
+        Assert.Equal(0, await _stores.Redis.GetDatabase().SortedSetLengthAsync($"{Prefix}:due"));
     }
 }

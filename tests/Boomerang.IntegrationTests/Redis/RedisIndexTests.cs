@@ -1,11 +1,11 @@
 using System.Text;
 using Boomerang.IntegrationTests.Infrastructure;
+using Boomerang.IntegrationTests.Storage;
 using Boomerang.Jobs;
 using Boomerang.Server.Dashboard;
 using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 using Boomerang.Server.Storage.Redis;
-using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
 
 namespace Boomerang.IntegrationTests.Redis;
@@ -17,19 +17,18 @@ public sealed class RedisIndexTests : IAsyncLifetime
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private const string Hook = "https://example.com/hook";
     private readonly ManualTime _time = new();
-    private readonly string _prefix = TestRedis.NewPrefix();
-    private ConnectionMultiplexer _redis = null!;
+    private readonly RedisTestStore _stores = new();
     private RedisJobStore _store = null!;
+
+    private string Prefix => _stores.Prefix;
 
     public async Task InitializeAsync()
     {
-        var options = new RedisStorageOptions { Configuration = await TestRedis.ConfigurationAsync(), KeyPrefix = _prefix };
-        _redis = RedisRegistration.Connect(options);
-        _store = new RedisJobStore(_redis, new RedisKeys(_prefix), new RedisDurability(options, NullLogger<RedisDurability>.Instance), _time);
+        _store = await _stores.CreateRedisAsync(_time);
         await _store.MigrateAsync(default);
     }
 
-    public async Task DisposeAsync() => await _redis.DisposeAsync();
+    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
 
     private double Now => _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
@@ -69,10 +68,10 @@ public sealed class RedisIndexTests : IAsyncLifetime
         Assert.Equal(1, purged);
         var after = await SnapshotAsync();
         // seq and dseq are the store's counters: they only go up.
-        before.Remove($"{_prefix}:seq");
-        after.Remove($"{_prefix}:seq");
-        before.Remove($"{_prefix}:dseq");
-        after.Remove($"{_prefix}:dseq");
+        before.Remove($"{Prefix}:seq");
+        after.Remove($"{Prefix}:seq");
+        before.Remove($"{Prefix}:dseq");
+        after.Remove($"{Prefix}:dseq");
         Assert.Equal(before, after);
         Assert.DoesNotContain(after, e => e.Key.Contains(gone.Id, StringComparison.Ordinal) || e.Value.Contains(gone.Id, StringComparison.Ordinal));
         Assert.NotNull(await _store.GetAsync(retrying.Id, default));
@@ -117,10 +116,10 @@ public sealed class RedisIndexTests : IAsyncLifetime
     /// <summary>Every key under the prefix with its type and content, sorted, as text.</summary>
     private async Task<Dictionary<string, string>> SnapshotAsync()
     {
-        var db = _redis.GetDatabase();
-        var server = _redis.GetServers().Single();
+        var db = _stores.Redis.GetDatabase();
+        var server = _stores.Redis.GetServers().Single();
         var snapshot = new Dictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var key in server.KeysAsync(pattern: _prefix + ":*"))
+        await foreach (var key in server.KeysAsync(pattern: Prefix + ":*"))
         {
             var text = new StringBuilder();
             switch (await db.KeyTypeAsync(key))

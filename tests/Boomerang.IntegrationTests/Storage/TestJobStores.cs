@@ -65,11 +65,19 @@ internal sealed class RedisTestStore : ITestJobStore
 {
     private ConnectionMultiplexer? _redis;
 
-    public async Task<IJobStore> CreateAsync(TimeProvider time)
+    /// <summary>The store's key prefix, for tests that read its keys.</summary>
+    public string Prefix { get; } = TestRedis.NewPrefix();
+
+    /// <summary>The store's connection (after <see cref="CreateRedisAsync"/>).</summary>
+    public ConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException("no store was created");
+
+    public async Task<IJobStore> CreateAsync(TimeProvider time) => await CreateRedisAsync(time);
+
+    public async Task<RedisJobStore> CreateRedisAsync(TimeProvider time)
     {
-        var options = new RedisStorageOptions { Configuration = await TestRedis.ConfigurationAsync(), KeyPrefix = TestRedis.NewPrefix() };
+        var options = new RedisStorageOptions { Configuration = await TestRedis.ConfigurationAsync(), KeyPrefix = Prefix };
         _redis = RedisRegistration.Connect(options);
-        return new RedisJobStore(_redis, new RedisKeys(options.KeyPrefix), new RedisDurability(options, NullLogger<RedisDurability>.Instance), time);
+        return new RedisJobStore(_redis, new RedisKeys(Prefix), new RedisDurability(options, NullLogger<RedisDurability>.Instance), time);
     }
 
     public async ValueTask DisposeAsync()

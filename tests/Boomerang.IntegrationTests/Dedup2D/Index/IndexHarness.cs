@@ -5,6 +5,7 @@ using Boomerang.IntegrationTests.Callbacks;
 using Boomerang.IntegrationTests.Dedup2D.BuiltIn;
 using Boomerang.IntegrationTests.Infrastructure;
 using static Boomerang.IntegrationTests.Dedup2D.Dedup2DHarness;
+using Boomerang.Tests.Shared;
 
 namespace Boomerang.IntegrationTests.Dedup2D.Index;
 
@@ -44,44 +45,33 @@ internal static class IndexHarness
     /// <summary>A plate as R12 binary DXF (1-byte group codes): four LINEs, a CIRCLE and a TEXT.</summary>
     public static byte[] BinaryPlate()
     {
-        var b = new List<byte>("AutoCAD Binary DXF\r\n\u001a\0"u8.ToArray());
-        void Str(int code, string value)
-        {
-            b.Add((byte)code);
-            b.AddRange(Encoding.ASCII.GetBytes(value));
-            b.Add(0);
-        }
-        void Dbl(int code, double value)
-        {
-            b.Add((byte)code);
-            b.AddRange(BitConverter.GetBytes(value));
-        }
-        Str(0, "SECTION");
-        Str(2, "ENTITIES");
+        var b = new BinaryDxfBuilder();
+        b.Str(0, "SECTION");
+        b.Str(2, "ENTITIES");
         (double, double, double, double)[] edges = [(0, 0, 240, 0), (240, 0, 240, 120), (240, 120, 0, 120), (0, 120, 0, 0)];
         foreach (var (x1, y1, x2, y2) in edges)
         {
-            Str(0, "LINE");
-            Str(8, "PART");
-            Dbl(10, x1);
-            Dbl(20, y1);
-            Dbl(11, x2);
-            Dbl(21, y2);
+            b.Str(0, "LINE");
+            b.Str(8, "PART");
+            b.Dbl(10, x1);
+            b.Dbl(20, y1);
+            b.Dbl(11, x2);
+            b.Dbl(21, y2);
         }
-        Str(0, "CIRCLE");
-        Str(8, "PART");
-        Dbl(10, 60);
-        Dbl(20, 60);
-        Dbl(40, 25);
-        Str(0, "TEXT");
-        Str(8, "NOTES");
-        Dbl(10, 150);
-        Dbl(20, 100);
-        Dbl(40, 8);
-        Str(1, "BINARY PLATE 7");
-        Str(0, "ENDSEC");
-        Str(0, "EOF");
-        return [.. b];
+        b.Str(0, "CIRCLE");
+        b.Str(8, "PART");
+        b.Dbl(10, 60);
+        b.Dbl(20, 60);
+        b.Dbl(40, 25);
+        b.Str(0, "TEXT");
+        b.Str(8, "NOTES");
+        b.Dbl(10, 150);
+        b.Dbl(20, 100);
+        b.Dbl(40, 8);
+        b.Str(1, "BINARY PLATE 7");
+        b.Str(0, "ENDSEC");
+        b.Str(0, "EOF");
+        return b.ToArray();
     }
 
     public static async Task<string> AddAsync(this HttpClient client, byte[] file, string name, string contentType = "image/png")
