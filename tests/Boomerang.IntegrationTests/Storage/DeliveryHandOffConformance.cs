@@ -57,6 +57,31 @@ public abstract class DeliveryHandOffConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_handed_off_payload_is_byte_for_byte_the_stored_one_whatever_text_the_result_holds()
+    {
+        // Quotes, escapes, control characters, non-ASCII and a character outside the BMP, in a batch of several.
+        var result = $$"""{"text":"caf\u00e9 \"q\" \\ \n\t \u0001 日本語 😀","long":"{{new string('x', 5000)}}"}""";
+        var claimed = await RunningAsync(Job(Hook), Job(Hook), Job(Hook));
+        var batch = await HandOff.FinishAndLeaseAsync("w",
+            claimed.Select(j => new JobOutcome(j.Id, j.Attempt, JobStatus.Completed, result, null)).ToList(), "d1", Lease, 2, default);
+
+        Assert.Equal(2, batch.Leased.Count);
+        Assert.Equal(1, batch.Unleased);
+        Time.Advance(Lease + TimeSpan.FromSeconds(1));
+        var stored = await _store.ClaimDeliveriesAsync("d2", 10, Lease, [], default);
+        Assert.Equal(3, stored.Count);
+        foreach (var handed in batch.Leased)
+        {
+            Assert.Equal(handed.Payload, stored.Single(d => d.Seq == handed.Seq).Payload);
+        }
+        foreach (var delivery in stored)
+        {
+            var payload = System.Text.Json.JsonDocument.Parse(delivery.Payload).RootElement;
+            Assert.Equal(result, payload.GetProperty("result").GetRawText());
+        }
+    }
+
+    [Fact]
     public async Task A_handed_off_delivery_is_recorded_by_the_dispatcher_it_was_leased_to()
     {
         var claimed = await RunningAsync(Job(Hook));

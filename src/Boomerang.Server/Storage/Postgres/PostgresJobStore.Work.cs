@@ -54,7 +54,7 @@ internal sealed partial class PostgresJobStore
         InTransactionAsync(async c =>
         {
             var now = Now;
-            var deliveries = new DeliveryRows();
+            var deliveries = new OutboxRows();
             await using (var command = c.Command("""
                 UPDATE jobs SET progress = @p
                 WHERE id = @id AND attempt = @attempt AND lease_owner = @owner AND status = 'in_progress'
@@ -81,7 +81,7 @@ internal sealed partial class PostgresJobStore
 
     public Task<FinishedBatch> FinishAndLeaseAsync(string owner, IReadOnlyList<JobOutcome> outcomes, string dispatcher, TimeSpan lease,
         int max, CancellationToken ct) =>
-        InTransactionAsync(c => FinishRowsAsync(c, owner, outcomes, (dispatcher, lease, max), ct), ct);
+        InTransactionAsync(c => FinishRowsAsync(c, owner, outcomes, new HandOffLease(dispatcher, lease, max), ct), ct);
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) =>
         InTransactionAsync(async c =>
@@ -153,7 +153,7 @@ internal sealed partial class PostgresJobStore
     /// <summary>Terminal states plus their outbox rows, inside the caller's transaction, fenced by attempt and owner.
     /// Without an owner (the rescuer) it finishes whoever held that attempt.</summary>
     private async Task<FinishedBatch> FinishRowsAsync(NpgsqlConnection c, string? owner, IReadOnlyList<JobOutcome> outcomes,
-        (string Dispatcher, TimeSpan Lease, int Max)? handOff, CancellationToken ct)
+        HandOffLease? handOff, CancellationToken ct)
     {
         if (outcomes.Count == 0)
         {
@@ -161,7 +161,7 @@ internal sealed partial class PostgresJobStore
         }
         var now = Now;
         var finished = new HashSet<string>(StringComparer.Ordinal);
-        var deliveries = new DeliveryRows();
+        var deliveries = new OutboxRows();
         var byId = JobLifecycle.FirstPerJob(outcomes).ToDictionary(o => o.JobId, StringComparer.Ordinal);
         await using (var command = c.Command("""
             WITH o AS (
@@ -186,15 +186,7 @@ internal sealed partial class PostgresJobStore
                 var id = r.GetString(0);
                 finished.Add(id);
                 var job = new FinishingJob(id, r.GetString(1), r.GetString(2), r.NullableString(3), r.NullableDouble(4), r.GetInt32(5));
-                var entry = Outbox.Terminal(job, byId[id], now);
-                if (handOff is { } to && entry is not null && Outbox.IsDue(entry, now) && deliveries.LeasedCount < to.Max)
-                {
-                    deliveries.Add(entry, to.Dispatcher, now + to.Lease.TotalSeconds);
-                }
-                else
-                {
-                    deliveries.Add(entry);
-                }
+                deliveries.AddFinished(Outbox.Terminal(job, byId[id], now), handOff, now);
             }
         }
         // The outbox rows, the active count and the hint go in one round trip. Rows leased to this node's dispatcher

@@ -80,7 +80,7 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
                 return CancelResult.NotFound;
             case JobStatus.Pending:
                 var now = Now;
-                var deliveries = new DeliveryRows();
+                var deliveries = new OutboxRows();
                 await using (var command = c.Command("""
                     UPDATE jobs SET status = 'canceled', cancel_requested = true, finished_at = @now
                     WHERE id = @id AND status = 'pending' RETURNING tenant_id, callback_url, kind

@@ -62,24 +62,11 @@ internal sealed partial class SqliteJobStore
         }, ct);
 
     public async Task<IReadOnlyList<bool>> FinishAsync(string owner, IReadOnlyList<JobOutcome> outcomes, CancellationToken ct) =>
-        (await FinishRowsAsync(owner, outcomes, handOff: null, ct).ConfigureAwait(false)).Finished;
+        (await _writer.WriteAsync(c => FinishRows(c, owner, outcomes, handOff: null), ct).ConfigureAwait(false)).Finished;
 
     public Task<FinishedBatch> FinishAndLeaseAsync(string owner, IReadOnlyList<JobOutcome> outcomes, string dispatcher, TimeSpan lease,
-        int max, CancellationToken ct) => FinishRowsAsync(owner, outcomes, new HandOff(dispatcher, lease, max, []), ct);
-
-    private Task<FinishedBatch> FinishRowsAsync(string owner, IReadOnlyList<JobOutcome> outcomes, HandOff? handOff, CancellationToken ct) =>
-        _writer.WriteAsync(c =>
-        {
-            var finished = JobLifecycle.FirstPerJob(outcomes).Where(o => FinishRow(c, owner, o, handOff)).Select(o => o.JobId)
-                .ToHashSet(StringComparer.Ordinal);
-            return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, finished), handOff?.Leased ?? [], handOff?.Unleased ?? 0);
-        }, ct);
-
-    /// <summary>Who the deliveries written by a finish are leased to, and what was leased.</summary>
-    private sealed record HandOff(string Dispatcher, TimeSpan Lease, int Max, List<DueDelivery> Leased)
-    {
-        public int Unleased { get; set; }
-    }
+        int max, CancellationToken ct) =>
+        _writer.WriteAsync(c => FinishRows(c, owner, outcomes, new HandOffLease(dispatcher, lease, max)), ct);
 
     public Task ReleaseAsync(string owner, IReadOnlyCollection<LeasedJob> jobs, CancellationToken ct) =>
         _writer.WriteAsync(c =>
@@ -120,11 +107,12 @@ internal sealed partial class SqliteJobStore
                     expired.Add(new ExpiredLease(r.GetString(0), r.GetInt32(1), r.GetInt32(2) == 1));
                 }
             }
+            var ended = new List<JobOutcome>();
             foreach (var lease in expired)
             {
                 if (JobLifecycle.Rescue(lease, maxAttempts) is { } outcome)
                 {
-                    FinishRow(c, owner: null, outcome);
+                    ended.Add(outcome);
                 }
                 else
                 {
@@ -132,59 +120,106 @@ internal sealed partial class SqliteJobStore
                         ("$id", lease.JobId));
                 }
             }
+            FinishRows(c, owner: null, ended, handOff: null);
             return expired.Count;
         }, ct);
 
-    /// <summary>The terminal-state UPDATE, fenced by attempt and owner. Without an owner (the rescuer) it finishes whoever
-    /// held that attempt.</summary>
-    private static string FinishSql(bool fenced) => $"""
-        UPDATE jobs SET status = $s, result = $result, error = $error, finished_at = $now,
-            progress = CASE WHEN $s = 'completed' THEN 100 ELSE progress END,
-            lease_owner = NULL, lease_expires_at = NULL
-        WHERE id = $id AND attempt = $attempt AND status = 'in_progress' {(fenced ? "AND lease_owner = $owner" : "")}
-        RETURNING tenant_id, kind, callback_url, started_at, progress
-        """;
-
-    private static readonly string FinishOwned = FinishSql(fenced: true);
-    private static readonly string FinishAnyOwner = FinishSql(fenced: false);
-
-    /// <summary>Terminal state plus outbox row, inside the caller's transaction.</summary>
-    private bool FinishRow(SqliteStatements c, string? owner, JobOutcome outcome, HandOff? handOff = null)
+    /// <summary>Terminal states plus their outbox rows, inside the caller's transaction, in one UPDATE and one INSERT
+    /// for the whole batch; fenced by attempt and owner. Without an owner (the rescuer) it finishes whoever held that
+    /// attempt.</summary>
+    private FinishedBatch FinishRows(SqliteStatements c, string? owner, IReadOnlyList<JobOutcome> outcomes, HandOffLease? handOff)
     {
+        if (outcomes.Count == 0)
+        {
+            return new FinishedBatch([], [], 0);
+        }
         var now = Now;
-        using var r = c.Command(owner is null ? FinishAnyOwner : FinishOwned, ("$s", outcome.Status), ("$result", outcome.ResultJson),
-            ("$error", outcome.Error), ("$now", now), ("$id", outcome.JobId), ("$attempt", outcome.Attempt), ("$owner", owner)).ExecuteReader();
-        if (!r.Read())
-        {
-            return false;
-        }
-        var job = new FinishingJob(outcome.JobId, r.GetString(0), r.GetString(1), r.NullableString(2), r.NullableDouble(3), r.GetInt32(4));
-        if (Outbox.Terminal(job, outcome, now) is { } entry)
-        {
-            if (handOff is not null && Outbox.IsDue(entry, now) && handOff.Leased.Count < handOff.Max)
+        var first = JobLifecycle.FirstPerJob(outcomes).ToList();
+        var found = new Dictionary<string, FinishingJob>(first.Count, StringComparer.Ordinal);
+        using (var r = c.Command("""
+            UPDATE jobs SET status = o.value->>'status', result = o.value->>'result', error = o.value->>'error', finished_at = $now,
+                progress = CASE WHEN o.value->>'status' = 'completed' THEN 100 ELSE jobs.progress END,
+                lease_owner = NULL, lease_expires_at = NULL
+            FROM json_each($outcomes) AS o
+            WHERE jobs.id = o.value->>'id' AND jobs.attempt = o.value->>'attempt' AND jobs.status = 'in_progress'
+              AND ($owner IS NULL OR jobs.lease_owner = $owner)
+            RETURNING jobs.id, jobs.tenant_id, jobs.kind, jobs.callback_url, jobs.started_at, jobs.progress
+            """, ("$outcomes", SqliteJson.Rows(first, static (json, o) =>
             {
-                var seq = InsertDelivery(c, entry, handOff.Dispatcher, now + handOff.Lease.TotalSeconds);
-                handOff.Leased.Add(Outbox.Leased(entry, seq));
-            }
-            else
+                json.WriteString("id", o.JobId);
+                json.WriteNumber("attempt", o.Attempt);
+                json.WriteString("status", o.Status);
+                json.WriteString("result", o.ResultJson);
+                json.WriteString("error", o.Error);
+            })), ("$now", now), ("$owner", owner)).ExecuteReader())
+        {
+            while (r.Read())
             {
-                InsertDelivery(c, entry);
-                if (handOff is not null)
-                {
-                    handOff.Unleased++;
-                }
+                var id = r.GetString(0);
+                found[id] = new FinishingJob(id, r.GetString(1), r.GetString(2), r.NullableString(3), r.NullableDouble(4), r.GetInt32(5));
             }
         }
-        return true;
+        // In the batch's order, so the first due ones are those handed off.
+        var deliveries = new OutboxRows();
+        foreach (var outcome in first)
+        {
+            if (found.TryGetValue(outcome.JobId, out var job))
+            {
+                deliveries.AddFinished(Outbox.Terminal(job, outcome, now), handOff, now);
+            }
+        }
+        var seqs = InsertDeliveries(c, deliveries);
+        return new FinishedBatch(JobLifecycle.FirstOutcomeWins(outcomes, found.Keys.ToHashSet(StringComparer.Ordinal)),
+            deliveries.Leased(seqs).ToList(), deliveries.Count - deliveries.LeasedCount);
     }
 
-    private static long InsertDelivery(SqliteStatements c, OutboxEntry e, string? leaseOwner = null, double? leaseUntil = null) =>
-        (long)c.Command("""
+    private static void InsertDelivery(SqliteStatements c, OutboxEntry entry)
+    {
+        var rows = new OutboxRows();
+        rows.Add(entry);
+        InsertDeliveries(c, rows);
+    }
+
+    /// <summary>The outbox rows in one INSERT; gives each row's seq by webhook id.</summary>
+    private static Dictionary<string, long> InsertDeliveries(SqliteStatements c, OutboxRows rows)
+    {
+        var seqs = new Dictionary<string, long>(rows.Count, StringComparer.Ordinal);
+        if (rows.Count == 0)
+        {
+            return seqs;
+        }
+        // The payload goes as hex, so its bytes come back exactly whatever they hold.
+        using var r = c.Command("""
             INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
                 last_error, next_attempt_at, finished_at, created_at, lease_owner, lease_expires_at)
-            VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now, $lowner, $luntil)
-            RETURNING seq
-            """, ("$wid", e.WebhookId), ("$job", e.JobId), ("$t", e.TenantId), ("$event", e.Event), ("$terminal", e.Terminal ? 1 : 0),
-            ("$url", e.Url), ("$host", e.Host), ("$payload", e.Payload), ("$status", e.Status), ("$reason", e.LastError),
-            ("$next", e.NextAttemptAt), ("$finished", e.FinishedAt), ("$now", e.CreatedAt), ("$lowner", leaseOwner), ("$luntil", leaseUntil)).ExecuteScalar()!;
+            SELECT d.value->>'wid', d.value->>'job', d.value->>'tenant', d.value->>'event', d.value->>'terminal',
+                d.value->>'url', d.value->>'host', unhex(d.value->>'payload'), d.value->>'status', d.value->>'reason',
+                d.value->>'next', d.value->>'finished', d.value->>'created', d.value->>'lowner', d.value->>'luntil'
+            FROM json_each($rows) AS d
+            RETURNING webhook_id, seq
+            """, ("$rows", SqliteJson.Rows(rows.Rows, static (json, row) =>
+            {
+                var e = row.Entry;
+                json.WriteString("wid", e.WebhookId);
+                json.WriteString("job", e.JobId);
+                json.WriteString("tenant", e.TenantId);
+                json.WriteString("event", e.Event);
+                json.WriteNumber("terminal", e.Terminal ? 1 : 0);
+                json.WriteString("url", e.Url);
+                json.WriteString("host", e.Host);
+                json.WriteString("payload", Convert.ToHexString(e.Payload));
+                json.WriteString("status", e.Status);
+                json.WriteString("reason", e.LastError);
+                json.Number("next", e.NextAttemptAt);
+                json.Number("finished", e.FinishedAt);
+                json.WriteNumber("created", e.CreatedAt);
+                json.WriteString("lowner", row.LeaseOwner);
+                json.Number("luntil", row.LeaseUntil);
+            }))).ExecuteReader();
+        while (r.Read())
+        {
+            seqs[r.GetString(0)] = r.GetInt64(1);
+        }
+        return seqs;
+    }
 }
