@@ -124,8 +124,8 @@ internal sealed partial class SqliteJobStore
             return expired.Count;
         }, ct);
 
-    /// <summary>Terminal states plus their outbox rows, inside the caller's transaction, in one UPDATE and one INSERT
-    /// for the whole batch; fenced by attempt and owner. Without an owner (the rescuer) it finishes whoever held that
+    /// <summary>Terminal states plus their outbox rows, inside the caller's transaction: one UPDATE for the whole batch,
+    /// fenced by attempt and owner. Without an owner (the rescuer) it finishes whoever held that
     /// attempt.</summary>
     private FinishedBatch FinishRows(SqliteStatements c, string? owner, IReadOnlyList<JobOutcome> outcomes, HandOffLease? handOff)
     {
@@ -180,45 +180,22 @@ internal sealed partial class SqliteJobStore
         InsertDeliveries(c, rows);
     }
 
-    /// <summary>The outbox rows in one INSERT; gives each row's seq by webhook id.</summary>
+    /// <summary>The outbox rows, each by one prepared INSERT (measured faster here than one INSERT reading every field
+    /// from JSON); gives each row's seq by webhook id.</summary>
     private static Dictionary<string, long> InsertDeliveries(SqliteStatements c, OutboxRows rows)
     {
         var seqs = new Dictionary<string, long>(rows.Count, StringComparer.Ordinal);
-        if (rows.Count == 0)
+        foreach (var (e, leaseOwner, leaseUntil) in rows.Rows)
         {
-            return seqs;
-        }
-        // The payload goes as hex, so its bytes come back exactly whatever they hold.
-        using var r = c.Command("""
-            INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
-                last_error, next_attempt_at, finished_at, created_at, lease_owner, lease_expires_at)
-            SELECT d.value->>'wid', d.value->>'job', d.value->>'tenant', d.value->>'event', d.value->>'terminal',
-                d.value->>'url', d.value->>'host', unhex(d.value->>'payload'), d.value->>'status', d.value->>'reason',
-                d.value->>'next', d.value->>'finished', d.value->>'created', d.value->>'lowner', d.value->>'luntil'
-            FROM json_each($rows) AS d
-            RETURNING webhook_id, seq
-            """, ("$rows", SqliteJson.Rows(rows.Rows, static (json, row) =>
-            {
-                var e = row.Entry;
-                json.WriteString("wid", e.WebhookId);
-                json.WriteString("job", e.JobId);
-                json.WriteString("tenant", e.TenantId);
-                json.WriteString("event", e.Event);
-                json.WriteNumber("terminal", e.Terminal ? 1 : 0);
-                json.WriteString("url", e.Url);
-                json.WriteString("host", e.Host);
-                json.WriteString("payload", Convert.ToHexString(e.Payload));
-                json.WriteString("status", e.Status);
-                json.WriteString("reason", e.LastError);
-                json.Number("next", e.NextAttemptAt);
-                json.Number("finished", e.FinishedAt);
-                json.WriteNumber("created", e.CreatedAt);
-                json.WriteString("lowner", row.LeaseOwner);
-                json.Number("luntil", row.LeaseUntil);
-            }))).ExecuteReader();
-        while (r.Read())
-        {
-            seqs[r.GetString(0)] = r.GetInt64(1);
+            seqs[e.WebhookId] = (long)c.Command("""
+                INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
+                    last_error, next_attempt_at, finished_at, created_at, lease_owner, lease_expires_at)
+                VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now, $lowner, $luntil)
+                RETURNING seq
+                """, ("$wid", e.WebhookId), ("$job", e.JobId), ("$t", e.TenantId), ("$event", e.Event), ("$terminal", e.Terminal ? 1 : 0),
+                ("$url", e.Url), ("$host", e.Host), ("$payload", e.Payload), ("$status", e.Status), ("$reason", e.LastError),
+                ("$next", e.NextAttemptAt), ("$finished", e.FinishedAt), ("$now", e.CreatedAt), ("$lowner", leaseOwner),
+                ("$luntil", leaseUntil)).ExecuteScalar()!;
         }
         return seqs;
     }

@@ -24,28 +24,4 @@ internal static class SqliteJson
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
-
-    public static void Number(this Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    public static void Number(this Utf8JsonWriter json, string name, int? value)
-    {
-        if (value is { } v)
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
 }
