@@ -50,7 +50,9 @@ internal sealed partial class JobWorker(
                     Start(job);
                 }
                 backoff.Reset();
-                if (free == 0 || claimed.Count < free)
+                // Full (free can be below zero: the limit drops to BehindConcurrency while more run), or the store had fewer
+                // than asked: wait for a finish or a submit. Only a full claim goes straight round again.
+                if (free <= 0 || claimed.Count < free)
                 {
                     await signals.Jobs.WaitAsync(TimeSpan.FromSeconds(_options.PollIntervalSeconds), time, stopping).ConfigureAwait(false);
                 }
