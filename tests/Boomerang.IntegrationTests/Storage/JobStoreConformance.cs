@@ -130,13 +130,20 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         Assert.All(again, j => Assert.Equal(2, j.Attempt));
     }
 
+    /// <summary>Jobs with a callback, submitted, claimed by "w" and completed: their deliveries wait in the outbox.</summary>
+    private async Task<IReadOnlyList<NewJob>> CompletedWithCallbacksAsync(int count)
+    {
+        var jobs = Enumerable.Range(0, count).Select(_ => Job(url: "https://example.com/hook")).ToList();
+        await _store.SubmitAsync(jobs, 100, default);
+        await _store.ClaimAsync("w", count, Lease, default);
+        await _store.FinishAsync("w", jobs.Select(j => new JobOutcome(j.Id, 1, JobStatus.Completed, "1", null)).ToList(), default);
+        return jobs;
+    }
+
     [Fact]
     public async Task Concurrent_dispatchers_never_claim_one_delivery_twice()
     {
-        var jobs = Enumerable.Range(0, 30).Select(_ => Job(url: "https://example.com/hook")).ToList();
-        await _store.SubmitAsync(jobs, 100, default);
-        await _store.ClaimAsync("w", 30, Lease, default);
-        await _store.FinishAsync("w", jobs.Select(j => new JobOutcome(j.Id, 1, JobStatus.Completed, "1", null)).ToList(), default);
+        await CompletedWithCallbacksAsync(30);
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => _store.ClaimDeliveriesAsync($"d{i}", 10, Lease, [], default)));
 
@@ -148,10 +155,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
     [Fact]
     public async Task A_delivery_whose_dispatcher_died_is_claimed_again_with_the_same_webhook_id()
     {
-        var job = Job(url: "https://example.com/hook");
-        await _store.SubmitAsync([job], 10, default);
-        await _store.ClaimAsync("w", 1, Lease, default);
-        await _store.FinishAsync("w", [new JobOutcome(job.Id, 1, JobStatus.Completed, "1", null)], default);
+        var job = Assert.Single(await CompletedWithCallbacksAsync(1));
         var first = await _store.ClaimDeliveriesAsync("dead", 10, Lease, [], default);
 
         Assert.Empty(await _store.ClaimDeliveriesAsync("alive", 10, Lease, [], default));
@@ -168,10 +172,7 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
     [Fact]
     public async Task Released_deliveries_are_due_again_at_once_and_a_release_by_a_former_holder_changes_nothing()
     {
-        var jobs = Enumerable.Range(0, 3).Select(_ => Job(url: "https://example.com/hook")).ToList();
-        await _store.SubmitAsync(jobs, 10, default);
-        await _store.ClaimAsync("w", 3, Lease, default);
-        await _store.FinishAsync("w", jobs.Select(j => new JobOutcome(j.Id, 1, JobStatus.Completed, "1", null)).ToList(), default);
+        await CompletedWithCallbacksAsync(3);
         var first = await _store.ClaimDeliveriesAsync("d1", 10, Lease, [], default);
 
         await _store.ReleaseDeliveriesAsync("d1", first.Take(2).Select(d => d.Seq).ToList(), default);

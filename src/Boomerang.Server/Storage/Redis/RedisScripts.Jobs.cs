@@ -12,26 +12,11 @@ internal static partial class RedisScripts
     private const string Prelude = """
         local p = ARGV[1]
         local function job(id) return p .. ':job:' .. id end
-        -- The indexes the listings, the dashboard, the gauges and retention read (RedisKeys): a tenant's jobs per status
-        -- (sorted sets by seq), jobs per status overall (a hash; a field that reaches 0 goes, so a purged store leaves
-        -- none), and finished jobs by finished_at.
-        local function tally(tenant, id, seq, from, to)
-          tenant = tenant or ''
-          local c, t = p .. ':counts', p .. ':tenant:' .. tenant .. ':s:'
-          if from then
-            if redis.call('HINCRBY', c, from, -1) <= 0 then redis.call('HDEL', c, from) end
-            redis.call('ZREM', t .. from, id)
-          end
-          if to then
-            redis.call('HINCRBY', c, to, 1)
-            redis.call('ZADD', t .. to, seq, id)
-          end
-        end
         -- Writes to shared keys gathered while a hot script (submit, claim, finish, attempts) runs and made at its end,
         -- one variadic command per key and command (ZADD, ZREM, SADD, SREM) in first-use order, then the counts in one
         -- HINCRBY per status: one command for a batch instead of one per job (each command inside a script costs a
         -- call, a lookup and an AOF entry). No script adds and removes the same member of one key, so the order within
-        -- a key does not matter. A script that uses these calls flush() before it returns.
+        -- a key does not matter. A script that uses these (or tally, finished, add_delivery) calls flush() before it returns.
         local later_lists, later_order, deltas = {}, {}, {}
         local function later(cmd, key, a, b)
           local name = cmd .. ' ' .. key
@@ -44,7 +29,10 @@ internal static partial class RedisScripts
           l[#l + 1] = a
           if b ~= nil then l[#l + 1] = b end
         end
-        local function tally_later(tenant, id, seq, from, to)
+        -- The indexes the listings, the dashboard, the gauges and retention read (RedisKeys): a tenant's jobs per status
+        -- (sorted sets by seq), jobs per status overall (a hash; a field that reaches 0 goes, so a purged store leaves
+        -- none). Through later(): the caller flushes.
+        local function tally(tenant, id, seq, from, to)
           local t = p .. ':tenant:' .. (tenant or '') .. ':s:'
           if from then
             deltas[from] = (deltas[from] or 0) - 1
@@ -65,6 +53,7 @@ internal static partial class RedisScripts
           end
           later_lists, later_order, deltas = {}, {}, {}
         end
+        -- Finished jobs by finished_at, overall and per tenant.
         local function finished(id, tenant, at)
           later('ZADD', p .. ':finished', at, id)
           later('ZADD', p .. ':tenant:' .. (tenant or '') .. ':finished', at, id)
@@ -169,7 +158,7 @@ internal static partial class RedisScripts
           later('SADD', p .. ':active', id)
           later('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
           later('ZADD', p .. ':jobs', seq, id)
-          tally_later(tenant, id, seq, nil, 'pending')
+          tally(tenant, id, seq, nil, 'pending')
           tenants[tenant] = true
           if field ~= '' then redis.call('HSET', p .. ':idem', field, id) end
         end
@@ -197,7 +186,7 @@ internal static partial class RedisScripts
             if not started or started == '' then started = now end
             redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', expires, 'attempt', attempt, 'started_at', started)
             later('ZADD', p .. ':running', expires, id)
-            tally_later(f[3], id, f[8], 'pending', 'in_progress')
+            tally(f[3], id, f[8], 'pending', 'in_progress')
             out[#out + 1] = { id, f[3], f[4], f[5] or '', attempt, f[6] or '', f[7] or '0', started, f[9] or '0' }
           end
         end
@@ -272,7 +261,7 @@ internal static partial class RedisScripts
             if has_result == '1' then redis.call('SET', p .. ':result:' .. id, result) end
             later('ZREM', p .. ':running', id)
             later('SREM', p .. ':active', id)
-            tally_later(f[6], id, f[7], 'in_progress', status)
+            tally(f[6], id, f[7], 'in_progress', status)
             finished(id, f[6], now)
             local added = false
             if ARGV[b + 7] ~= '' then added = add_delivery(now, b + 7, handed < room and dispatcher or '', lease_until, set, f[8]) end
@@ -309,6 +298,7 @@ internal static partial class RedisScripts
             moved = moved + 1
           end
         end
+        flush()
         if moved > 0 then redis.call('PUBLISH', p .. ':events', 'j') end
         return moved
         """;
@@ -335,6 +325,7 @@ internal static partial class RedisScripts
             end
           end
         end
+        flush()
         if released > 0 then redis.call('PUBLISH', p .. ':events', 'j') end
         return released
         """;

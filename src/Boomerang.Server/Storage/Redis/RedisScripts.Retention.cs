@@ -67,6 +67,7 @@ internal static partial class RedisScripts
             end
           end
         end
+        flush()
         return { deleted, skipped, #ids }
         """;
 }
