@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -68,8 +69,7 @@ internal static class JsonShape
         {
             return $"{Field(path)} must be an object";
         }
-        var properties = info.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
-        var parameters = info.Type.GetConstructors().MaxBy(c => c.GetParameters().Length)?.GetParameters() ?? [];
+        var shape = Shapes.GetValue(info, ObjectShape.Of);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in value.EnumerateObject())
         {
@@ -78,35 +78,54 @@ internal static class JsonShape
             {
                 return $"{Field(memberPath)} appears more than once";
             }
-            if (!properties.TryGetValue(member.Name, out var property))
+            if (!shape.Members.TryGetValue(member.Name, out var field))
             {
-                return $"unknown field '{JsonBody.Clip(memberPath, 100)}'; the fields are: {string.Join(", ", properties.Keys)}";
+                return $"unknown field '{JsonBody.Clip(memberPath, 100)}'; the fields are: {shape.Names}";
             }
-            var parameter = Array.Find(parameters, p => string.Equals(p.Name, (property.AttributeProvider as MemberInfo)?.Name,
-                StringComparison.OrdinalIgnoreCase));
             if (member.Value.ValueKind == JsonValueKind.Null)
             {
-                if (!IsNullable(property, parameter))
+                if (!field.Nullable)
                 {
                     return $"{Field(memberPath)} must not be null";
                 }
                 continue;
             }
-            if (Check(member.Value, info.Options.GetTypeInfo(property.PropertyType), memberPath) is { } problem)
+            if (Check(member.Value, info.Options.GetTypeInfo(field.Property.PropertyType), memberPath) is { } problem)
             {
                 return problem;
             }
         }
-        foreach (var property in info.Properties)
+        foreach (var field in shape.Members.Values)
         {
-            var parameter = Array.Find(parameters, p => string.Equals(p.Name, (property.AttributeProvider as MemberInfo)?.Name,
-                StringComparison.OrdinalIgnoreCase));
-            if ((property.IsRequired || parameter is { HasDefaultValue: false }) && !seen.Contains(property.Name))
+            if (field.Required && !seen.Contains(field.Property.Name))
             {
-                return $"missing field '{(path.Length == 0 ? property.Name : $"{path}.{property.Name}")}'";
+                return $"missing field '{(path.Length == 0 ? field.Property.Name : $"{path}.{field.Property.Name}")}'";
             }
         }
         return null;
+    }
+
+    // What a contract type allows is worked out once per type (reflection), not once per object checked: a batch submit
+    // checks a thousand objects of one type.
+    private static readonly ConditionalWeakTable<JsonTypeInfo, ObjectShape> Shapes = new();
+
+    private sealed record ObjectField(JsonPropertyInfo Property, bool Nullable, bool Required);
+
+    private sealed record ObjectShape(Dictionary<string, ObjectField> Members, string Names)
+    {
+        public static ObjectShape Of(JsonTypeInfo info)
+        {
+            var parameters = info.Type.GetConstructors().MaxBy(c => c.GetParameters().Length)?.GetParameters() ?? [];
+            var members = new Dictionary<string, ObjectField>(StringComparer.Ordinal);
+            foreach (var property in info.Properties)
+            {
+                var parameter = Array.Find(parameters, p => string.Equals(p.Name, (property.AttributeProvider as MemberInfo)?.Name,
+                    StringComparison.OrdinalIgnoreCase));
+                members[property.Name] = new ObjectField(property, IsNullable(property, parameter),
+                    property.IsRequired || parameter is { HasDefaultValue: false });
+            }
+            return new ObjectShape(members, string.Join(", ", members.Keys));
+        }
     }
 
     private static bool IsNullable(JsonPropertyInfo property, ParameterInfo? parameter) =>

@@ -108,6 +108,13 @@ internal static class JobLifecycle
             ? new(attempt.NewStatus, null, now)
             : new(attempt.NewStatus, attempt.NextAttemptAt is { } next ? Math.Round(next, 3) : null, null);
 
+    /// <summary>Whether an attempt is kept on its delivery row instead of as a row of the attempt log: a delivery that
+    /// lands on its first attempt has nothing else to log, so the one write that finishes it records the attempt too.
+    /// Failures and retries are always logged. The row's attempt is read back as attempt 1 of that delivery, and moved to
+    /// the log before a redelivery resets the row.</summary>
+    public static bool KeptOnDelivery(DeliveryAttempt attempt) =>
+        attempt.Delivery.Attempts == 0 && attempt.NewStatus == CallbackStatus.Success;
+
     /// <summary>How many rows a page read asks for: one more than the page, to know whether another page follows.</summary>
     public static int PageFetch(int limit) => limit + 1;
 

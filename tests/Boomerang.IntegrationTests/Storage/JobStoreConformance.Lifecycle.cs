@@ -175,6 +175,32 @@ public abstract partial class JobStoreConformance
     }
 
     [Fact]
+    public async Task A_first_attempt_that_lands_is_listed_with_every_field_and_stays_listed_through_a_redelivery()
+    {
+        var job = Assert.Single(await CompletedWithCallbacksAsync(1));
+        var first = Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
+        var firstAt = Now;
+        await _store.RecordAttemptsAsync("d", [new DeliveryAttempt(first, firstAt, 7.25, 204, null, "thanks", CallbackStatus.Success, null)], default);
+        var landed = await _store.ListAttemptsAsync(job.Id, default);
+        var read = await _store.GetAsync(job.Id, default);
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await _store.RedeliverAsync(job.Id, default);
+        var again = Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
+        await _store.RecordAttemptsAsync("d", [new DeliveryAttempt(again, Now, 3, 500, "HTTP 500", "oops", CallbackStatus.Pending, Now + 30)], default);
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var third = Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
+        await _store.RecordAttemptsAsync("d", [new DeliveryAttempt(third, Now, 2, 200, null, "ok", CallbackStatus.Success, null)], default);
+        var all = await _store.ListAttemptsAsync(job.Id, default);
+
+        Assert.Equal([new DeliveryAttemptRecord(first.WebhookId, CallbackEvent.Completed, 1, firstAt, 7.25, 204, null, "thanks")], landed);
+        Assert.Equal((CallbackStatus.Success, 1, 204), (read!.CallbackStatus, read.CallbackAttempts, read.CallbackHttpStatus));
+        Assert.Equal([(1, 204, "thanks"), (1, 500, "oops"), (2, 200, "ok")], all.Select(a => (a.Attempt, a.HttpStatus ?? 0, a.ResponseBody!)));
+        Assert.Equal([firstAt, firstAt + 60, firstAt + 120], all.Select(a => a.StartedAt));
+        Assert.Equal([null, "HTTP 500", null], all.Select(a => a.Error));
+    }
+
+    [Fact]
     public async Task A_job_out_of_attempts_fails_with_the_worker_lost_reason_in_its_record_and_callback()
     {
         var job = Job(url: Hook);

@@ -29,41 +29,50 @@ internal sealed partial class PostgresJobStore
             return due;
         }, ct);
 
-    /// <summary>One batch, so one round trip and one implicit transaction: the attempt log and the delivery's new state.</summary>
+    /// <summary>One batch, so one round trip and one implicit transaction: the attempt log and the delivery's new state (a
+    /// first attempt that lands is kept on the delivery row instead of logged).</summary>
     public Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct) =>
         RunAsync<IReadOnlyList<bool>>(async c =>
         {
             var now = Now;
             var landings = attempts.Select(a => JobLifecycle.Land(a, now)).ToArray();
             var seqs = attempts.Select(a => a.Delivery.Seq).ToArray();
+            var kept = attempts.Select(JobLifecycle.KeptOnDelivery).ToArray();
+            var logged = attempts.Where(a => !JobLifecycle.KeptOnDelivery(a)).ToArray();
             // The UPDATE first: its RETURNING rows are the reader's first result (the INSERT returns none).
             await using var batch = c.Batch(
                 ("""
                 WITH a AS (
                     SELECT * FROM unnest(@seqs::bigint[], @statuses::text[], @http::integer[], @errors::text[],
-                        @next::double precision[], @finished::double precision[]) AS a(seq, status, http, error, next, finished)),
+                        @next::double precision[], @finished::double precision[], @kstarted::double precision[],
+                        @kdurations::double precision[], @kbodies::text[])
+                        AS a(seq, status, http, error, next, finished, kstarted, kduration, kbody)),
                 mine AS (
                     SELECT d.seq FROM deliveries d WHERE d.seq = ANY(@seqs) AND d.lease_owner = @owner ORDER BY d.seq FOR UPDATE)
                 UPDATE deliveries d SET status = a.status, attempts = d.attempts + 1, http_status = a.http, last_error = a.error,
-                    next_attempt_at = a.next, finished_at = a.finished, lease_owner = NULL, lease_expires_at = NULL
+                    next_attempt_at = a.next, finished_at = a.finished, lease_owner = NULL, lease_expires_at = NULL,
+                    attempt_started_at = a.kstarted, attempt_duration_ms = a.kduration, attempt_response_body = a.kbody
                 FROM a JOIN mine ON mine.seq = a.seq WHERE d.seq = a.seq
                 RETURNING d.seq
                 """,
                 [("owner", owner), ("seqs", seqs),
                 ("statuses", landings.Select(l => l.Status).ToArray()), ("http", attempts.Select(a => a.HttpStatus).ToArray()),
                 ("errors", attempts.Select(a => a.Error).ToArray()),
-                ("next", landings.Select(l => l.NextAttemptAt).ToArray()), ("finished", landings.Select(l => l.FinishedAt).ToArray())]),
+                ("next", landings.Select(l => l.NextAttemptAt).ToArray()), ("finished", landings.Select(l => l.FinishedAt).ToArray()),
+                ("kstarted", attempts.Select((a, i) => kept[i] ? a.StartedAt : (double?)null).ToArray()),
+                ("kdurations", attempts.Select((a, i) => kept[i] ? a.DurationMs : (double?)null).ToArray()),
+                ("kbodies", attempts.Select((a, i) => kept[i] ? a.ResponseBody : null).ToArray())]),
                 ("""
                 INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
                     http_status, error, response_body)
                 SELECT * FROM unnest(@seqs::bigint[], @jobs::text[], @wids::text[], @events::text[], @attempts::integer[],
                     @started::double precision[], @durations::double precision[], @http::integer[], @errors::text[], @bodies::text[])
                 """,
-                [("seqs", seqs), ("jobs", attempts.Select(a => a.Delivery.JobId).ToArray()),
-                ("wids", attempts.Select(a => a.Delivery.WebhookId).ToArray()), ("events", attempts.Select(a => a.Delivery.Event).ToArray()),
-                ("attempts", attempts.Select(a => a.Delivery.Attempts + 1).ToArray()), ("started", attempts.Select(a => a.StartedAt).ToArray()),
-                ("durations", attempts.Select(a => a.DurationMs).ToArray()), ("http", attempts.Select(a => a.HttpStatus).ToArray()),
-                ("errors", attempts.Select(a => a.Error).ToArray()), ("bodies", attempts.Select(a => a.ResponseBody).ToArray())]));
+                [("seqs", logged.Select(a => a.Delivery.Seq).ToArray()), ("jobs", logged.Select(a => a.Delivery.JobId).ToArray()),
+                ("wids", logged.Select(a => a.Delivery.WebhookId).ToArray()), ("events", logged.Select(a => a.Delivery.Event).ToArray()),
+                ("attempts", logged.Select(a => a.Delivery.Attempts + 1).ToArray()), ("started", logged.Select(a => a.StartedAt).ToArray()),
+                ("durations", logged.Select(a => a.DurationMs).ToArray()), ("http", logged.Select(a => a.HttpStatus).ToArray()),
+                ("errors", logged.Select(a => a.Error).ToArray()), ("bodies", logged.Select(a => a.ResponseBody).ToArray())]));
             var held = new HashSet<long>();
             await using (var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
@@ -82,10 +91,7 @@ internal sealed partial class PostgresJobStore
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
         RunAsync<IReadOnlyList<DeliveryAttemptRecord>>(async c =>
         {
-            await using var command = c.Command("""
-                SELECT webhook_id, event, attempt, started_at, duration_ms, http_status, error, response_body
-                FROM delivery_attempts WHERE job_id = @job ORDER BY seq
-                """, ("job", jobId));
+            await using var command = c.Command(AttemptLogSql.List, ("job", jobId));
             await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var attempts = new List<DeliveryAttemptRecord>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))
@@ -116,11 +122,13 @@ internal sealed partial class PostgresJobStore
             var outcome = JobLifecycle.Redeliver(target);
             if (outcome.Result == RedeliverResult.Queued)
             {
+                await c.RunAsync(AttemptLogSql.MoveKept, ct, ("seq", seq!.Value)).ConfigureAwait(false);
                 await c.RunAsync("""
                     UPDATE deliveries SET status = 'pending', attempts = 0, http_status = NULL, last_error = NULL,
-                        next_attempt_at = @now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+                        next_attempt_at = @now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
+                        attempt_started_at = NULL, attempt_duration_ms = NULL, attempt_response_body = NULL
                     WHERE seq = @seq
-                    """, ct, ("now", Now), ("seq", seq!.Value)).ConfigureAwait(false);
+                    """, ct, ("now", Now), ("seq", seq.Value)).ConfigureAwait(false);
                 await NotifyAsync(c, PostgresListener.DeliveriesHint, ct).ConfigureAwait(false);
             }
             return outcome;

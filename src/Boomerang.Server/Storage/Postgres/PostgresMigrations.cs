@@ -119,6 +119,11 @@ internal static class PostgresMigrations
             );
             CREATE INDEX dedup2d_index_changes_created ON dedup2d_index_changes (created_at);
             """),
+        // A delivery that lands on its first attempt keeps that attempt on its own row (JobLifecycle.KeptOnDelivery).
+        (7, """
+            ALTER TABLE deliveries ADD COLUMN attempt_started_at double precision,
+                ADD COLUMN attempt_duration_ms double precision, ADD COLUMN attempt_response_body text
+            """),
     ];
 
     public static int Latest => Steps[^1].Version;

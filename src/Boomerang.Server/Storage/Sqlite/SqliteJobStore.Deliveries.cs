@@ -38,20 +38,26 @@ internal sealed partial class SqliteJobStore
             foreach (var a in attempts)
             {
                 var d = a.Delivery;
-                c.Run("""
-                    INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
-                        http_status, error, response_body)
-                    VALUES ($seq, $job, $wid, $event, $attempt, $started, $duration, $http, $error, $body)
-                    """, ("$seq", d.Seq), ("$job", d.JobId), ("$wid", d.WebhookId), ("$event", d.Event), ("$attempt", d.Attempts + 1),
-                    ("$started", a.StartedAt), ("$duration", a.DurationMs), ("$http", a.HttpStatus), ("$error", a.Error),
-                    ("$body", a.ResponseBody));
+                var kept = JobLifecycle.KeptOnDelivery(a);
+                if (!kept)
+                {
+                    c.Run("""
+                        INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
+                            http_status, error, response_body)
+                        VALUES ($seq, $job, $wid, $event, $attempt, $started, $duration, $http, $error, $body)
+                        """, ("$seq", d.Seq), ("$job", d.JobId), ("$wid", d.WebhookId), ("$event", d.Event), ("$attempt", d.Attempts + 1),
+                        ("$started", a.StartedAt), ("$duration", a.DurationMs), ("$http", a.HttpStatus), ("$error", a.Error),
+                        ("$body", a.ResponseBody));
+                }
                 var landing = JobLifecycle.Land(a, now);
                 held.Add(c.Run("""
                     UPDATE deliveries SET status = $status, attempts = attempts + 1, http_status = $http, last_error = $error,
-                        next_attempt_at = $next, finished_at = $finished, lease_owner = NULL, lease_expires_at = NULL
+                        next_attempt_at = $next, finished_at = $finished, lease_owner = NULL, lease_expires_at = NULL,
+                        attempt_started_at = $started, attempt_duration_ms = $duration, attempt_response_body = $body
                     WHERE seq = $seq AND lease_owner = $owner
                     """, ("$status", landing.Status), ("$http", a.HttpStatus), ("$error", a.Error), ("$next", landing.NextAttemptAt),
-                    ("$finished", landing.FinishedAt), ("$seq", d.Seq), ("$owner", owner)) == 1);
+                    ("$finished", landing.FinishedAt), ("$started", kept ? a.StartedAt : null), ("$duration", kept ? a.DurationMs : null),
+                    ("$body", kept ? a.ResponseBody : null), ("$seq", d.Seq), ("$owner", owner)) == 1);
             }
             return held;
         }, ct);
@@ -65,10 +71,7 @@ internal sealed partial class SqliteJobStore
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<DeliveryAttemptRecord>>(async (c, ct) =>
         {
-            await using var command = c.Command("""
-                SELECT webhook_id, event, attempt, started_at, duration_ms, http_status, error, response_body
-                FROM delivery_attempts WHERE job_id = $job ORDER BY seq
-                """, ("$job", jobId));
+            await using var command = c.Command(AttemptLogSql.List, ("@job", jobId));
             await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var attempts = new List<DeliveryAttemptRecord>();
             while (await r.ReadAsync(ct).ConfigureAwait(false))
@@ -98,11 +101,13 @@ internal sealed partial class SqliteJobStore
             var outcome = JobLifecycle.Redeliver(target);
             if (outcome.Result == RedeliverResult.Queued)
             {
+                c.Run(AttemptLogSql.MoveKept, ("@seq", seq!.Value));
                 c.Run("""
                     UPDATE deliveries SET status = 'pending', attempts = 0, http_status = NULL, last_error = NULL,
-                        next_attempt_at = $now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+                        next_attempt_at = $now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
+                        attempt_started_at = NULL, attempt_duration_ms = NULL, attempt_response_body = NULL
                     WHERE seq = $seq
-                    """, ("$now", Now), ("$seq", seq!.Value));
+                    """, ("$now", Now), ("$seq", seq));
             }
             return outcome;
         }, ct);
