@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 namespace Boomerang.Server.Auth;
 
 /// <summary>
-/// With no key configured the server does not run open: the first start makes a key, keeps it in the data
-/// folder (mode 600), and prints it once to the console, never to the log.
+/// With no key configured the server does not run open: the first start makes a key and keeps it in the data folder
+/// (mode 600). The console names the file, never the key.
 /// </summary>
 internal static class GeneratedKey
 {
@@ -33,16 +33,13 @@ internal static class GeneratedKey
         {
             file.WriteLine(key);
         }
+        // The key itself is not printed: the console of a service ends up in its logs (journald, docker logs).
         console.WriteLine($"""
 
-            Boomerang: no API key was configured, so one was generated and saved in {path}.
-            It is shown this once:
+            Boomerang: no API key was configured, so one was generated and saved in {path} (readable by this user
+            only). Try it:
 
-                {key}
-
-            Try it:
-
-                curl -s -H 'X-API-Key: {key}' {baseUrl}/api/v1/jobs
+                curl -s -H "X-API-Key: $(cat '{path}')" {baseUrl}/api/v1/jobs
 
             """);
         return key;

@@ -30,7 +30,7 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public async Task First_start_without_a_key_generates_one_prints_it_once_and_keeps_it()
+    public async Task First_start_without_a_key_generates_one_keeps_it_in_a_private_file_and_never_prints_it()
     {
         using var folder = new TempFolder();
         string key;
@@ -41,13 +41,14 @@ public sealed class ConfigurationTests
             Assert.StartsWith("bk_", key);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
             Assert.True(File.Exists(Path.Combine(folder.Path, "data", "boomerang.db")));
-            Assert.Contains($"curl -s -H 'X-API-Key: {key}' http://127.0.0.1:", first.Stdout);
+            Assert.Contains($"curl -s -H \"X-API-Key: $(cat '{file}')\" http://127.0.0.1:", first.Stdout);
+            Assert.DoesNotContain(key, first.Stdout + first.Stderr);
             Assert.Equal(HttpStatusCode.Unauthorized, (await first.CreateClient(null).GetAsync("/api/v1/jobs")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await first.CreateClient(key).GetAsync("/api/v1/jobs")).StatusCode);
         }
 
         await using var second = await ServerProcess.StartReadyAsync(folder.Path);
-        Assert.DoesNotContain(key, second.Stdout);
+        Assert.DoesNotContain(key, second.Stdout + second.Stderr);
         Assert.Equal(HttpStatusCode.OK, (await second.CreateClient(key).GetAsync("/api/v1/jobs")).StatusCode);
     }
 
