@@ -20,7 +20,9 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
             http.Response.StatusCode = e.StatusCode;
             await http.Response.WriteAsJsonAsync(new { detail = new { error = "BAD_REQUEST", message = e.Message } });
         }
-        catch (StoreUnavailableException e) when (!http.Response.HasStarted)
+        // The job store wraps its outages; other code on the same database (the Dedup2D tables) may let the driver's
+        // own exception through.
+        catch (Exception e) when (!http.Response.HasStarted && (e is StoreUnavailableException || StoreFailures.IsDatabaseUnavailable(e)))
         {
             // Retrying the same request with its idempotency key once the store is back is safe either way.
             LogStoreUnavailable(log, http.Request.Method, http.Request.Path, e.Message);

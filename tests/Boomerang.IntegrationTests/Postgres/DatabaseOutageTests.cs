@@ -43,6 +43,13 @@ public sealed partial class DatabaseOutageTests
         var refused = await client.PostJsonAsync("/api/v1/jobs", new { kind = "echo", input = 1 });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal("STORE_UNAVAILABLE", (await refused.ReadJsonAsync()).GetProperty("detail").GetProperty("error").GetString());
+        // Dedup2D's tables live in the same database: its routes answer the same way, not 500.
+        foreach (var dedup in new[] { "/api/v1/dedup/2d/config", "/api/v1/dedup/2d/index" })
+        {
+            var down = await client.GetAsync(dedup);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+            Assert.Equal("STORE_UNAVAILABLE", (await down.ReadJsonAsync()).GetProperty("detail").GetProperty("error").GetString());
+        }
         await Eventually.WaitAsync(() => Task.FromResult(worker.Stdout.Contains("LISTEN connection lost", StringComparison.Ordinal)),
             "the worker to notice the outage");
         // The outage itself is a span of time, not a wait for an event: long enough for the running jobs to end

@@ -149,11 +149,6 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
         return result;
     }, ct);
 
-    private static bool IsUnavailable(Exception e) => e switch
-    {
-        PostgresException p => p.IsTransient || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("08", StringComparison.Ordinal),
-        NpgsqlException n => n.IsTransient || n.InnerException is System.Net.Sockets.SocketException or IOException or TimeoutException,
-        System.Net.Sockets.SocketException or IOException or TimeoutException => true,
-        _ => false,
-    };
+    private static bool IsUnavailable(Exception e) =>
+        StoreFailures.IsDatabaseUnavailable(e) || e is System.Net.Sockets.SocketException or IOException or TimeoutException;
 }

@@ -117,8 +117,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     // A full disk (SQLITE_FULL) or a failing one (SQLITE_IOERR) is the store being unavailable: callers answer 503 with
     // Retry-After and background writes retry, and nothing of the failed group was committed.
-    private static Exception Unavailable(Exception e) => e is SqliteException { SqliteErrorCode: 13 or 10 } sqlite
-        ? new StoreUnavailableException(sqlite.SqliteErrorCode == 13 ? "SQLite: the disk is full" : "SQLite: disk I/O error", sqlite)
+    private static Exception Unavailable(Exception e) => e is SqliteException sqlite && StoreFailures.IsDatabaseUnavailable(sqlite)
+        ? new StoreUnavailableException(sqlite.SqliteErrorCode == StoreFailures.SqliteFull ? "SQLite: the disk is full" : "SQLite: disk I/O error", sqlite)
         : e;
 
     private interface IWrite
