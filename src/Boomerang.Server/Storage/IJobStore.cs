@@ -34,8 +34,9 @@ internal interface IJobStore
     /// (saturated or circuit open). A delivery whose lease expired is due again, so a dead dispatcher loses nothing.</summary>
     Task<IReadOnlyList<DueDelivery>> ClaimDeliveriesAsync(string owner, int max, TimeSpan lease,
         IReadOnlyCollection<string> excludedHosts, CancellationToken ct);
-    /// <summary>Logs each attempt and moves its delivery to the new status, all in one transaction. False at an index
-    /// whose lease this owner had lost (the attempt is logged; the delivery is left to its new owner).</summary>
+    /// <summary>Records each attempt and moves its delivery to the new status, all in one transaction: in the attempt log,
+    /// or, on the SQL stores, on the delivery row for a first attempt that lands (<see cref="JobLifecycle.KeptOnDelivery"/>).
+    /// False at an index whose lease this owner had lost (the attempt is logged; the delivery is left to its new owner).</summary>
     Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct);
     /// <summary>Hands claimed deliveries back untried, in one statement (one script on Redis); one this owner no longer
     /// holds is left alone.</summary>

@@ -167,6 +167,9 @@ public abstract partial class JobStoreConformance : IAsyncLifetime
         Assert.Equal([false], await _store.RecordAttemptsAsync("dead", [late], default));
         Assert.Equal([true], await _store.RecordAttemptsAsync("alive", [late with { Delivery = second[0] }], default));
         Assert.Equal(CallbackStatus.Success, (await _store.GetAsync(job.Id, default))!.CallbackStatus);
+        // Both attempts reached the receiver, so both are listed, the one whose lease was lost too.
+        Assert.Equal([(first[0].WebhookId, 1, 200), (first[0].WebhookId, 1, 200)],
+            (await _store.ListAttemptsAsync(job.Id, default)).Select(a => (a.WebhookId, a.Attempt, a.HttpStatus ?? 0)));
     }
 
     [Fact]

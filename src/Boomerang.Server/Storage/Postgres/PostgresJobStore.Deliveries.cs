@@ -29,52 +29,47 @@ internal sealed partial class PostgresJobStore
             return due;
         }, ct);
 
-    /// <summary>One batch, so one round trip and one implicit transaction: the attempt log and the delivery's new state (a
-    /// first attempt that lands is kept on the delivery row instead of logged).</summary>
+    /// <summary>One statement: the deliveries' new state and, for each attempt the row did not keep (every one but a
+    /// first that lands, and any whose lease was lost), its attempt log row.</summary>
     public Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct) =>
         RunAsync<IReadOnlyList<bool>>(async c =>
         {
             var now = Now;
             var landings = attempts.Select(a => JobLifecycle.Land(a, now)).ToArray();
-            var seqs = attempts.Select(a => a.Delivery.Seq).ToArray();
-            var kept = attempts.Select(JobLifecycle.KeptOnDelivery).ToArray();
-            var logged = attempts.Where(a => !JobLifecycle.KeptOnDelivery(a)).ToArray();
-            // The UPDATE first: its RETURNING rows are the reader's first result (the INSERT returns none).
-            await using var batch = c.Batch(
-                ("""
+            await using var command = c.Command("""
                 WITH a AS (
                     SELECT * FROM unnest(@seqs::bigint[], @statuses::text[], @http::integer[], @errors::text[],
-                        @next::double precision[], @finished::double precision[], @kstarted::double precision[],
-                        @kdurations::double precision[], @kbodies::text[])
-                        AS a(seq, status, http, error, next, finished, kstarted, kduration, kbody)),
+                        @next::double precision[], @finished::double precision[], @kept::boolean[], @jobs::text[], @wids::text[],
+                        @events::text[], @attempts::integer[], @started::double precision[], @durations::double precision[],
+                        @bodies::text[])
+                        AS a(seq, status, http, error, next, finished, kept, job, wid, event, attempt, started, duration, body)),
                 mine AS (
-                    SELECT d.seq FROM deliveries d WHERE d.seq = ANY(@seqs) AND d.lease_owner = @owner ORDER BY d.seq FOR UPDATE)
-                UPDATE deliveries d SET status = a.status, attempts = d.attempts + 1, http_status = a.http, last_error = a.error,
-                    next_attempt_at = a.next, finished_at = a.finished, lease_owner = NULL, lease_expires_at = NULL,
-                    attempt_started_at = a.kstarted, attempt_duration_ms = a.kduration, attempt_response_body = a.kbody
-                FROM a JOIN mine ON mine.seq = a.seq WHERE d.seq = a.seq
-                RETURNING d.seq
+                    SELECT d.seq FROM deliveries d WHERE d.seq = ANY(@seqs) AND d.lease_owner = @owner ORDER BY d.seq FOR UPDATE),
+                moved AS (
+                    UPDATE deliveries d SET status = a.status, attempts = d.attempts + 1, http_status = a.http, last_error = a.error,
+                        next_attempt_at = a.next, finished_at = a.finished, lease_owner = NULL, lease_expires_at = NULL,
+                        attempt_started_at = CASE WHEN a.kept THEN a.started END,
+                        attempt_duration_ms = CASE WHEN a.kept THEN a.duration END,
+                        attempt_response_body = CASE WHEN a.kept THEN a.body END
+                    FROM a JOIN mine ON mine.seq = a.seq WHERE d.seq = a.seq
+                    RETURNING d.seq),
+                logged AS (
+                    INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
+                        http_status, error, response_body)
+                    SELECT a.seq, a.job, a.wid, a.event, a.attempt, a.started, a.duration, a.http, a.error, a.body FROM a
+                    WHERE NOT a.kept OR a.seq NOT IN (SELECT seq FROM moved))
+                SELECT seq FROM moved
                 """,
-                [("owner", owner), ("seqs", seqs),
+                ("owner", owner), ("seqs", attempts.Select(a => a.Delivery.Seq).ToArray()),
                 ("statuses", landings.Select(l => l.Status).ToArray()), ("http", attempts.Select(a => a.HttpStatus).ToArray()),
                 ("errors", attempts.Select(a => a.Error).ToArray()),
                 ("next", landings.Select(l => l.NextAttemptAt).ToArray()), ("finished", landings.Select(l => l.FinishedAt).ToArray()),
-                ("kstarted", attempts.Select((a, i) => kept[i] ? a.StartedAt : (double?)null).ToArray()),
-                ("kdurations", attempts.Select((a, i) => kept[i] ? a.DurationMs : (double?)null).ToArray()),
-                ("kbodies", attempts.Select((a, i) => kept[i] ? a.ResponseBody : null).ToArray())]),
-                ("""
-                INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
-                    http_status, error, response_body)
-                SELECT * FROM unnest(@seqs::bigint[], @jobs::text[], @wids::text[], @events::text[], @attempts::integer[],
-                    @started::double precision[], @durations::double precision[], @http::integer[], @errors::text[], @bodies::text[])
-                """,
-                [("seqs", logged.Select(a => a.Delivery.Seq).ToArray()), ("jobs", logged.Select(a => a.Delivery.JobId).ToArray()),
-                ("wids", logged.Select(a => a.Delivery.WebhookId).ToArray()), ("events", logged.Select(a => a.Delivery.Event).ToArray()),
-                ("attempts", logged.Select(a => a.Delivery.Attempts + 1).ToArray()), ("started", logged.Select(a => a.StartedAt).ToArray()),
-                ("durations", logged.Select(a => a.DurationMs).ToArray()), ("http", logged.Select(a => a.HttpStatus).ToArray()),
-                ("errors", logged.Select(a => a.Error).ToArray()), ("bodies", logged.Select(a => a.ResponseBody).ToArray())]));
+                ("kept", attempts.Select(JobLifecycle.KeptOnDelivery).ToArray()), ("jobs", attempts.Select(a => a.Delivery.JobId).ToArray()),
+                ("wids", attempts.Select(a => a.Delivery.WebhookId).ToArray()), ("events", attempts.Select(a => a.Delivery.Event).ToArray()),
+                ("attempts", attempts.Select(a => a.Delivery.Attempts + 1).ToArray()), ("started", attempts.Select(a => a.StartedAt).ToArray()),
+                ("durations", attempts.Select(a => a.DurationMs).ToArray()), ("bodies", attempts.Select(a => a.ResponseBody).ToArray()));
             var held = new HashSet<long>();
-            await using (var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            await using (var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
                 while (await r.ReadAsync(ct).ConfigureAwait(false))
                 {

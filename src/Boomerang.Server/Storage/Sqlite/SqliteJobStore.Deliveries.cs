@@ -39,7 +39,17 @@ internal sealed partial class SqliteJobStore
             {
                 var d = a.Delivery;
                 var kept = JobLifecycle.KeptOnDelivery(a);
-                if (!kept)
+                var landing = JobLifecycle.Land(a, now);
+                var moved = c.Run("""
+                    UPDATE deliveries SET status = $status, attempts = attempts + 1, http_status = $http, last_error = $error,
+                        next_attempt_at = $next, finished_at = $finished, lease_owner = NULL, lease_expires_at = NULL,
+                        attempt_started_at = $started, attempt_duration_ms = $duration, attempt_response_body = $body
+                    WHERE seq = $seq AND lease_owner = $owner
+                    """, ("$status", landing.Status), ("$http", a.HttpStatus), ("$error", a.Error), ("$next", landing.NextAttemptAt),
+                    ("$finished", landing.FinishedAt), ("$started", kept ? a.StartedAt : null), ("$duration", kept ? a.DurationMs : null),
+                    ("$body", kept ? a.ResponseBody : null), ("$seq", d.Seq), ("$owner", owner)) == 1;
+                // Logged unless the row kept it: a lost lease leaves the row to its new owner, the attempt still happened.
+                if (!kept || !moved)
                 {
                     c.Run("""
                         INSERT INTO delivery_attempts (delivery_seq, job_id, webhook_id, event, attempt, started_at, duration_ms,
@@ -49,15 +59,7 @@ internal sealed partial class SqliteJobStore
                         ("$started", a.StartedAt), ("$duration", a.DurationMs), ("$http", a.HttpStatus), ("$error", a.Error),
                         ("$body", a.ResponseBody));
                 }
-                var landing = JobLifecycle.Land(a, now);
-                held.Add(c.Run("""
-                    UPDATE deliveries SET status = $status, attempts = attempts + 1, http_status = $http, last_error = $error,
-                        next_attempt_at = $next, finished_at = $finished, lease_owner = NULL, lease_expires_at = NULL,
-                        attempt_started_at = $started, attempt_duration_ms = $duration, attempt_response_body = $body
-                    WHERE seq = $seq AND lease_owner = $owner
-                    """, ("$status", landing.Status), ("$http", a.HttpStatus), ("$error", a.Error), ("$next", landing.NextAttemptAt),
-                    ("$finished", landing.FinishedAt), ("$started", kept ? a.StartedAt : null), ("$duration", kept ? a.DurationMs : null),
-                    ("$body", kept ? a.ResponseBody : null), ("$seq", d.Seq), ("$owner", owner)) == 1);
+                held.Add(moved);
             }
             return held;
         }, ct);
