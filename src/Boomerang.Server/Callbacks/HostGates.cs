@@ -3,13 +3,20 @@ using Microsoft.Extensions.Options;
 namespace Boomerang.Server.Callbacks;
 
 /// <summary>
-/// Pacing per destination: at most <c>PerHostConcurrency</c> requests in flight, and a circuit breaker that stops
+/// Pacing per destination: at most <c>PerHostConcurrency</c> requests in flight, reached by a slow start (a host with
+/// nothing in flight starts at <see cref="SlowStart"/>, each success adds one, a failure halves it), and a circuit breaker that stops
 /// sending to a host after <c>CircuitFailureThreshold</c> failures in a row, for <c>CircuitOpenSeconds</c>, then lets
 /// one probe through. Failing hosts are left out of claims, and deliveries for a full host wait in the dispatcher, so
 /// neither holds up the others.
 /// </summary>
 internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider time)
 {
+    /// <summary>Requests a host with nothing in flight may take at once. A burst of <c>PerHostConcurrency</c> (64)
+    /// new connections at the same instant overflows a small receiver's listen backlog (Python's http.server keeps 5):
+    /// the dropped connects retry after 1, 3 and 7 s and some first attempts time out. Growing by one per success, a
+    /// fast receiver is at the full limit after about 56 answers, a few milliseconds.</summary>
+    public const int SlowStart = 8;
+
     private readonly Dictionary<string, Gate> _gates = new(StringComparer.Ordinal);
     private readonly CallbacksOptions _options = options.Value;
 
@@ -19,7 +26,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         var now = time.GetUtcNow();
         lock (_gates)
         {
-            return _gates.Where(g => g.Value.OpenUntil is not null && !g.Value.CanEnter(now, _options.PerHostConcurrency))
+            return _gates.Where(g => g.Value.OpenUntil is not null && !g.Value.CanEnter(now))
                 .Select(g => g.Key).ToList();
         }
     }
@@ -30,9 +37,9 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         {
             if (!_gates.TryGetValue(host, out var gate))
             {
-                _gates[host] = gate = new Gate();
+                _gates[host] = gate = new Gate { Limit = Math.Min(SlowStart, _options.PerHostConcurrency) };
             }
-            if (!gate.CanEnter(time.GetUtcNow(), _options.PerHostConcurrency))
+            if (!gate.CanEnter(time.GetUtcNow()))
             {
                 return false;
             }
@@ -52,10 +59,15 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
             {
                 gate.Failures = 0;
                 gate.OpenUntil = null;
+                gate.Limit = Math.Min(gate.Limit + 1, _options.PerHostConcurrency);
             }
-            else if (++gate.Failures >= _options.CircuitFailureThreshold)
+            else
             {
-                gate.OpenUntil = time.GetUtcNow() + TimeSpan.FromSeconds(_options.CircuitOpenSeconds);
+                gate.Limit = Math.Max(gate.Limit / 2, 1);
+                if (++gate.Failures >= _options.CircuitFailureThreshold)
+                {
+                    gate.OpenUntil = time.GetUtcNow() + TimeSpan.FromSeconds(_options.CircuitOpenSeconds);
+                }
             }
             if (gate.InFlight == 0 && gate.Failures == 0)
             {
@@ -86,15 +98,16 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
 
     private sealed class Gate
     {
+        public int Limit;
         public int InFlight;
         public int Failures;
         public DateTimeOffset? OpenUntil;
 
         // Open: nothing. Half-open (failing, open period over): one probe at a time. Closed: up to the limit.
-        public bool CanEnter(DateTimeOffset now, int limit) =>
+        public bool CanEnter(DateTimeOffset now) =>
             OpenUntil is { } until && until > now ? false
             : OpenUntil is not null ? InFlight == 0
-            : InFlight < limit;
+            : InFlight < Limit;
     }
 }
 

@@ -1,3 +1,4 @@
+using Boomerang.Server.Callbacks;
 using System.Net;
 using Boomerang.IntegrationTests.Callbacks;
 using Boomerang.IntegrationTests.Infrastructure;
@@ -23,8 +24,8 @@ public sealed class BoundedMemoryTests
             ("Boomerang:Callbacks:TimeoutSeconds", "300")));
         using var client = server.CreateClient();
 
-        // 1,000 finished jobs owe callbacks to the hanging host: only PerHostConcurrency (64) requests are ever in flight,
-        // a few times that wait in the dispatcher, the rest in the store.
+        // 1,000 finished jobs owe callbacks to the hanging host: a host that never answers never grows past the slow
+        // start (HostGates.SlowStart requests in flight), a few times PerHostConcurrency wait in the dispatcher, the rest in the store.
         for (var b = 0; b < 2; b++)
         {
             var owed = await PostBatchAsync(client, Enumerable.Range(0, 500).Select(i => (object)new { kind = "echo", input = i, callback_url = hanging.Url() }));
@@ -33,7 +34,7 @@ public sealed class BoundedMemoryTests
                 await client.WaitForStatusAsync(r.GetProperty("job_id").GetString()!, JobStatus.Completed);
             }
         }
-        await hanging.WaitForAsync(64, TimeSpan.FromSeconds(30));
+        await hanging.WaitForAsync(HostGates.SlowStart, TimeSpan.FromSeconds(30));
         // Long jobs fill the queue to MaxActive.
         await PostBatchAsync(client, Enumerable.Range(0, MaxActive).Select(_ => (object)new { kind = "sleep", input = new { ms = 600_000 } }));
 
@@ -48,7 +49,7 @@ public sealed class BoundedMemoryTests
 
         Assert.True(after - before < 200L * 1024 * 1024,
             $"resident memory grew by {(after - before) / 1024 / 1024} MB over {FloodBatches * 1000} refused submits");
-        Assert.Equal(64, hanging.Received.Count);
+        Assert.Equal(HostGates.SlowStart, hanging.Received.Count);
     }
 
     private static async Task FloodAsync(HttpClient client, IReadOnlyList<object> items, int batches)

@@ -35,6 +35,45 @@ public sealed class HostGatesTests
     }
 
     [Fact]
+    public void A_host_with_nothing_in_flight_starts_small_gains_one_per_success_up_to_the_limit_and_halves_on_a_failure()
+    {
+        var gates = new HostGates(Options.Create(new CallbacksOptions { PerHostConcurrency = 12, CircuitFailureThreshold = 100 }), _clock);
+        int Fill()
+        {
+            var n = 0;
+            while (gates.TryEnter("a"))
+            {
+                n++;
+            }
+            return n;
+        }
+        void Exit(int times, bool failed)
+        {
+            for (var i = 0; i < times; i++)
+            {
+                gates.Exit("a", failed);
+            }
+        }
+
+        var start = Fill();
+        Exit(7, failed: false);
+        var full = 1 + Fill();
+        Exit(3, failed: true);
+        var afterFailures = Fill();
+        Exit(8, failed: false);
+        var recovered = 1 + Fill();
+        Exit(9, failed: false);
+        var idleAgain = Fill();
+
+        Assert.Equal(HostGates.SlowStart, start);
+        Assert.Equal(12, full);
+        // 12 halved three times is 1; eight successes bring it to 9.
+        Assert.Equal(0, afterFailures);
+        Assert.Equal(9, recovered);
+        Assert.Equal(HostGates.SlowStart, idleAgain);
+    }
+
+    [Fact]
     public void Failures_in_a_row_open_the_circuit_then_one_probe_may_close_it()
     {
         for (var i = 0; i < 3; i++)
