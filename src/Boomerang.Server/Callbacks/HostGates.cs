@@ -69,7 +69,9 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
                     gate.OpenUntil = time.GetUtcNow() + TimeSpan.FromSeconds(_options.CircuitOpenSeconds);
                 }
             }
-            if (gate.InFlight == 0 && gate.Failures == 0)
+            // Forgotten when idle and healthy; a limit still below the slow start (halved by failures) is kept, so the
+            // next burst to that host starts from it, not from a fresh slow start.
+            if (gate.InFlight == 0 && gate.Failures == 0 && gate.Limit >= Math.Min(SlowStart, _options.PerHostConcurrency))
             {
                 _gates.Remove(host);
             }

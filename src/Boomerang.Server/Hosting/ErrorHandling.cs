@@ -24,8 +24,16 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         // own exception through.
         catch (Exception e) when (!http.Response.HasStarted && (e is StoreUnavailableException || StoreFailures.IsDatabaseUnavailable(e)))
         {
-            // Retrying the same request with its idempotency key once the store is back is safe either way.
-            LogStoreUnavailable(log, http.Request.Method, http.Request.Path, e.Message);
+            // Retrying the same request with its idempotency key once the store is back is safe either way. A driver's
+            // own exception (a deadlock, an exhausted pool, as well as an outage) keeps its stack trace in the log.
+            if (e is StoreUnavailableException)
+            {
+                LogStoreUnavailable(log, http.Request.Method, http.Request.Path, e.Message);
+            }
+            else
+            {
+                LogDatabaseUnavailable(log, http.Request.Method, http.Request.Path, e);
+            }
             metrics.StoreError("api", e);
             http.Response.StatusCode = 503;
             http.Response.Headers.RetryAfter = "1";
@@ -45,6 +53,9 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
 
     [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "{Method} {Path}: store unavailable ({Reason})")]
     private static partial void LogStoreUnavailable(ILogger logger, string method, string path, string reason);
+
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "{Method} {Path}: database unavailable or transiently failing; answered 503")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string method, string path, Exception exception);
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, string path, Exception exception);

@@ -74,6 +74,30 @@ public sealed class HostGatesTests
     }
 
     [Fact]
+    public void A_limit_halved_by_failures_is_remembered_when_the_host_goes_idle()
+    {
+        var gates = new HostGates(Options.Create(new CallbacksOptions { PerHostConcurrency = 64, CircuitFailureThreshold = 100 }), _clock);
+        for (var i = 0; i < HostGates.SlowStart; i++)
+        {
+            gates.TryEnter("a");
+        }
+        for (var i = 0; i < HostGates.SlowStart - 1; i++)
+        {
+            gates.Exit("a", hostFailed: true);
+        }
+        // 8 halved seven times is 1; the last request succeeds and the host has nothing in flight.
+        gates.Exit("a", hostFailed: false);
+
+        var next = 0;
+        while (gates.TryEnter("a"))
+        {
+            next++;
+        }
+
+        Assert.Equal(2, next);
+    }
+
+    [Fact]
     public void Failures_in_a_row_open_the_circuit_then_one_probe_may_close_it()
     {
         for (var i = 0; i < 3; i++)

@@ -117,7 +117,10 @@ internal sealed partial class PostgresJobStore
             var outcome = JobLifecycle.Redeliver(target);
             if (outcome.Result == RedeliverResult.Queued)
             {
-                await c.RunAsync(AttemptLogSql.MoveKept, ct, ("seq", seq!.Value)).ConfigureAwait(false);
+                // The row first: a dispatcher recording this delivery's attempt holds it until it commits, and the move
+                // below must see what that commit kept, or the reset would erase it.
+                await c.RunAsync("SELECT 1 FROM deliveries WHERE seq = @seq FOR UPDATE", ct, ("seq", seq!.Value)).ConfigureAwait(false);
+                await c.RunAsync(AttemptLogSql.MoveKept, ct, ("seq", seq.Value)).ConfigureAwait(false);
                 await c.RunAsync("""
                     UPDATE deliveries SET status = 'pending', attempts = 0, http_status = NULL, last_error = NULL,
                         next_attempt_at = @now, finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL,
