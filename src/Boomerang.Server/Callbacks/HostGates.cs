@@ -20,6 +20,8 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
     private readonly Dictionary<string, Gate> _gates = new(StringComparer.Ordinal);
     private readonly CallbacksOptions _options = options.Value;
 
+    private int StartLimit => Math.Min(SlowStart, _options.PerHostConcurrency);
+
     /// <summary>Hosts whose circuit is open, or half-open with its probe in flight.</summary>
     public IReadOnlyCollection<string> Failing()
     {
@@ -37,7 +39,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         {
             if (!_gates.TryGetValue(host, out var gate))
             {
-                _gates[host] = gate = new Gate { Limit = Math.Min(SlowStart, _options.PerHostConcurrency) };
+                _gates[host] = gate = new Gate { Limit = StartLimit };
             }
             if (!gate.CanEnter(time.GetUtcNow()))
             {
@@ -71,7 +73,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
             }
             // Forgotten when idle and healthy; a limit still below the slow start (halved by failures) is kept, so the
             // next burst to that host starts from it, not from a fresh slow start.
-            if (gate.InFlight == 0 && gate.Failures == 0 && gate.Limit >= Math.Min(SlowStart, _options.PerHostConcurrency))
+            if (gate.InFlight == 0 && gate.Failures == 0 && gate.Limit >= StartLimit)
             {
                 _gates.Remove(host);
             }

@@ -1,7 +1,7 @@
 using Boomerang.IntegrationTests.Infrastructure;
+using Boomerang.IntegrationTests.Storage;
 using Boomerang.Jobs;
 using Boomerang.Server.Storage;
-using Boomerang.Server.Storage.Postgres;
 using Npgsql;
 
 namespace Boomerang.IntegrationTests.Postgres;
@@ -10,24 +10,18 @@ namespace Boomerang.IntegrationTests.Postgres;
 public sealed class DeliveryRaceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
-    private readonly TestSchema _schema = new();
-    private readonly ManualTime _time = new();
+    private readonly PostgresTestStore _stores = new();
     private NpgsqlDataSource _db = null!;
-    private PostgresJobStore _store = null!;
+    private IJobStore _store = null!;
 
     public async Task InitializeAsync()
     {
-        var schema = new PostgresSchema(_schema.Name);
-        _db = PostgresSchema.CreateDataSource(await TestPostgres.ConnectionStringAsync(), schema);
-        _store = new PostgresJobStore(_db, schema, _time);
+        _store = await _stores.CreateAsync(new ManualTime());
+        _db = _stores.DataSource;
         await _store.MigrateAsync(default);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _db.DisposeAsync();
-        await _schema.DisposeAsync();
-    }
+    public Task DisposeAsync() => _stores.DisposeAsync().AsTask();
 
     [Fact]
     public async Task A_redelivery_that_comes_in_while_a_first_attempt_is_being_recorded_keeps_that_attempt_in_the_list()

@@ -43,6 +43,9 @@ internal sealed class PostgresTestStore : ITestJobStore
     private readonly TestSchema _schema = new();
     private NpgsqlDataSource? _db;
 
+    /// <summary>The store's data source (after <see cref="CreateAsync"/>), for tests that work on its tables directly.</summary>
+    public NpgsqlDataSource DataSource => _db ?? throw new InvalidOperationException("CreateAsync first");
+
     public async Task<IJobStore> CreateAsync(TimeProvider time)
     {
         var schema = new PostgresSchema(_schema.Name);
