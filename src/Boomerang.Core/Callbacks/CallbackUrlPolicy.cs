@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 
 namespace Boomerang.Callbacks;
@@ -14,6 +15,13 @@ public sealed class CallbackUrlPolicy(CallbackUrlPolicyOptions options)
     private readonly CallbackUrlPolicyOptions _options = Copy(options);
     private readonly HostAllowlist _allowlist = new(options.Allowlist);
     private readonly IpNetwork[] _allowedNetworks = ParseNetworks(options.AllowedNetworks);
+
+    // Judgements of recent URLs. A judgement depends only on the URL and this policy's settings, which never change, and
+    // the same URL is judged over and over (every job of a batch at submit, every attempt at send), so it is kept rather
+    // than parsed again. Bounded: at MemoSize entries the memo starts over; long URLs are not kept.
+    private const int MemoSize = 4096;
+    private const int MemoUrlLength = 512;
+    private readonly ConcurrentDictionary<string, (CallbackUrlTarget? Target, string? Error)> _memo = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Checks <paramref name="url"/> without DNS: scheme, userinfo, host, allowlist, and for IP literals
@@ -77,6 +85,25 @@ public sealed class CallbackUrlPolicy(CallbackUrlPolicyOptions options)
     }
 
     private CallbackUrlTarget? Judge(string? url, out string? error)
+    {
+        if (url is null || url.Length > MemoUrlLength)
+        {
+            return JudgeNow(url, out error);
+        }
+        if (!_memo.TryGetValue(url, out var judged))
+        {
+            judged.Target = JudgeNow(url, out judged.Error);
+            if (_memo.Count >= MemoSize)
+            {
+                _memo.Clear();
+            }
+            _memo[url] = judged;
+        }
+        error = judged.Error;
+        return judged.Target;
+    }
+
+    private CallbackUrlTarget? JudgeNow(string? url, out string? error)
     {
         var target = CallbackUrlTarget.Read(url, _options.AllowHttp, out error);
         if (target is null)

@@ -17,7 +17,10 @@ internal sealed class JobSubmission(
     public const int MaxIdempotencyKeyLength = 200;
     public const int MaxKindLength = 100;
 
-    public async Task<(NewJob? Job, ApiError? Error)> PrepareAsync(SubmitJobRequest? request, string tenantId, CancellationToken ct)
+    /// <summary>Checks one submitted job; <paramref name="batch"/> carries callback URL checks across the jobs of one
+    /// request (see <see cref="CallbackIntake.CheckAsync"/>).</summary>
+    public async Task<(NewJob? Job, ApiError? Error)> PrepareAsync(SubmitJobRequest? request, string tenantId, CancellationToken ct,
+        Dictionary<string, Boomerang.Callbacks.CallbackUrlCheck>? batch = null)
     {
         if (request is null)
         {
@@ -43,7 +46,7 @@ internal sealed class JobSubmission(
             return (null, ApiErrors.BadRequest("INVALID_REQUEST",
                 $"callback_events: unknown event '{JsonBody.Clip(unknownEvent)}'. The terminal events are always sent; the only optional one is {CallbackEvent.Progress}"));
         }
-        var callback = await callbacks.CheckAsync(request.CallbackUrl, ct).ConfigureAwait(false);
+        var callback = await callbacks.CheckAsync(request.CallbackUrl, batch, ct).ConfigureAwait(false);
         switch (callback.Refusal)
         {
             case CallbackRefusal.Disabled:

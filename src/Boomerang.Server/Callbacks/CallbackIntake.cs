@@ -23,7 +23,11 @@ internal sealed record CallbackIntakeCheck(string? Url, CallbackRefusal? Refusal
 internal sealed class CallbackIntake(CallbackUrlPolicy policy, IHostResolver resolver, IOptions<CallbacksOptions> options,
     BoomerangMetrics metrics)
 {
-    public async Task<CallbackIntakeCheck> CheckAsync(string? callbackUrl, CancellationToken ct)
+    /// <param name="callbackUrl">The URL as submitted.</param>
+    /// <param name="batch">Checks already made for this request: a batch of jobs naming one host resolves it once, not
+    /// once per job. Per request only, so a later request sees DNS changes.</param>
+    /// <param name="ct">Cancels the DNS lookup.</param>
+    public async Task<CallbackIntakeCheck> CheckAsync(string? callbackUrl, Dictionary<string, CallbackUrlCheck>? batch, CancellationToken ct)
     {
         if (callbackUrl is null)
         {
@@ -33,7 +37,11 @@ internal sealed class CallbackIntake(CallbackUrlPolicy policy, IHostResolver res
         {
             return new(null, CallbackRefusal.Disabled, "callback_url requires Boomerang:Callbacks:Enabled=true");
         }
-        var check = await policy.CheckAsync(callbackUrl, resolver, ct).ConfigureAwait(false);
+        if (batch is null || !batch.TryGetValue(callbackUrl, out var check))
+        {
+            check = await policy.CheckAsync(callbackUrl, resolver, ct).ConfigureAwait(false);
+            batch?.TryAdd(callbackUrl, check);
+        }
         if (!check.IsValid) { metrics.CallbackBlocked("submit"); }
         return check.IsValid ? new(check.NormalizedUrl) : new(null, CallbackRefusal.InvalidUrl, check.Error);
     }

@@ -72,6 +72,29 @@ public sealed class CallbackUrlTests
     }
 
     [Fact]
+    public async Task A_batch_naming_one_host_resolves_it_once_and_the_next_request_resolves_it_again()
+    {
+        var resolver = new CountingResolver(IPAddress.Parse("93.184.216.34"));
+        // An API node only: no dispatcher resolves the hosts again at connect time while the lookups are counted.
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Boomerang:Roles"] = "api",
+            ["Boomerang:Callbacks:ResolveDns"] = "true",
+        }, services => services.Replace(ServiceDescriptor.Singleton<IHostResolver>(resolver)));
+        var jobs = Enumerable.Range(0, 200).Select(i => new { kind = "echo", input = i, callback_url = $"https://hooks.customer.test/{i % 2}" })
+            .Append(new { kind = "echo", input = 200, callback_url = "https://other.customer.test/" }).ToArray();
+
+        var response = await server.Client.PostJsonAsync("/api/v1/jobs/batch", new { jobs });
+        var results = (await response.ReadJsonAsync()).GetProperty("results");
+        Assert.All(results.EnumerateArray(), r => Assert.Equal(202, r.GetProperty("status").GetInt32()));
+        // One lookup per distinct URL in the request, not one per job.
+        Assert.Equal(3, resolver.Lookups);
+
+        await server.Client.SubmitAsync(new { kind = "echo", callback_url = "https://hooks.customer.test/0" });
+        Assert.Equal(4, resolver.Lookups);
+    }
+
+    [Fact]
     public async Task Dns_rebinding_is_refused_at_connect_time_on_the_address_actually_dialled()
     {
         await using var receiver = await CallbackReceiver.StartAsync();
@@ -168,6 +191,18 @@ public sealed class CallbackUrlTests
 
         public Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct) =>
             Task.FromResult(Interlocked.Increment(ref _lookups) == 1 ? [IPAddress.Parse("93.184.216.34")] : new[] { IPAddress.Loopback });
+    }
+
+    private sealed class CountingResolver(IPAddress address) : IHostResolver
+    {
+        private int _lookups;
+        public int Lookups => Volatile.Read(ref _lookups);
+
+        public Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct)
+        {
+            Interlocked.Increment(ref _lookups);
+            return Task.FromResult(new[] { address });
+        }
     }
 
     private sealed class FixedResolver(IPAddress address) : IHostResolver
