@@ -11,9 +11,11 @@ namespace Boomerang.Server.Callbacks;
 /// Claims due deliveries under a lease, sends each once, and records the attempt with the delivery's next state.
 /// A dispatcher that dies leaves leases that expire, and the deliveries are claimed again: at least once.
 /// <para>It holds at most twice <c>Concurrency</c> deliveries: sending (at most <c>Concurrency</c>, and
-/// <c>PerHostConcurrency</c> per host) or waiting in memory for a slot of their host (at most three times
-/// <c>PerHostConcurrency</c> per host), so a busy host's next delivery starts the moment one of its requests ends. A
-/// host that hangs holds at most four times its per-host limit, and the rest stay for the others.</para>
+/// <c>PerHostConcurrency</c> per host) or waiting in memory for a slot of their host, so a busy host's next delivery
+/// starts the moment one of its requests ends. A host may have about a second of its answers waiting (at least three
+/// times <c>PerHostConcurrency</c>, at most all the room but one host's slots): a fast receiver is not starved of work,
+/// and what a finish hands over is not handed back unsent for want of room. A host that stops answering is cut back to
+/// three times its slots within about two seconds, the rest handed back, and the room goes to the others.</para>
 /// </summary>
 internal sealed partial class CallbackDispatcher(
     IJobStore store, CallbackSender sender, HostGates gates, JobSignals signals, DeliveryHandOff handOff,
@@ -35,9 +37,9 @@ internal sealed partial class CallbackDispatcher(
 
     private int Capacity => 2 * _options.Concurrency;
 
-    // A host's deliveries wait here up to three times its slots. A claim takes at most twice its slots and is made
-    // only while fewer than its slots wait, so a claim for one host fits.
-    private int WaitingPerHost => 3 * _options.PerHostConcurrency;
+    // A claim takes at most twice a host's slots and is made only while fewer than its slots wait, so a claim for one
+    // host fits in the least a host may have waiting.
+    private int MinWaitingPerHost => 3 * _options.PerHostConcurrency;
 
     private int ClaimMax => 2 * _options.PerHostConcurrency;
 
@@ -49,7 +51,7 @@ internal sealed partial class CallbackDispatcher(
         var recorder = Task.Run(_attempts.RunAsync, CancellationToken.None);
         // A finish on this node may lease its deliveries straight to this dispatcher while it holds fewer than Capacity;
         // they are taken in as they are handed over.
-        handOff.Open(Lease, Capacity, WaitingPerHost, Intake);
+        handOff.Open(Lease, Capacity, Capacity, Intake);
         var backoff = new Backoff();
         var poll = TimeSpan.FromSeconds(_options.PollIntervalSeconds);
         var lastPoll = long.MinValue;
@@ -152,36 +154,45 @@ internal sealed partial class CallbackDispatcher(
     /// others, or goes back to the store when enough already wait; then each host starts what it has slots for.</summary>
     private void Accept(IEnumerable<(DueDelivery Delivery, long LeasedAt)> leased)
     {
-        var hosts = new HashSet<string>(StringComparer.Ordinal);
+        var room = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (delivery, leasedAt) in leased)
         {
-            hosts.Add(delivery.Host);
-            if (!_waiting.TryAdd(delivery, leasedAt, WaitingPerHost))
+            if (!room.TryGetValue(delivery.Host, out var perHost))
+            {
+                room[delivery.Host] = perHost = WaitingFor(delivery.Host);
+            }
+            if (!_waiting.TryAdd(delivery, leasedAt, perHost))
             {
                 _back.Enqueue(delivery);
             }
         }
-        foreach (var host in hosts)
+        foreach (var host in room.Keys)
         {
             StartWaiting(host);
         }
     }
 
+    /// <summary>How many deliveries may wait here for <paramref name="host"/>: about a second of its answers (all it may
+    /// while too early to tell), within the bounds in the class summary.</summary>
+    private int WaitingFor(string host)
+    {
+        var most = Math.Max(MinWaitingPerHost, Capacity - _options.PerHostConcurrency);
+        return Math.Clamp(gates.AnswersPerSecond(host) ?? most, MinWaitingPerHost, most);
+    }
+
     /// <summary>Starts what waits where there are slots; a host whose circuit opened gets its waiting deliveries handed
-    /// back (claims skip it until it recovers).</summary>
+    /// back (claims skip it until it recovers), and one that answers less than before gets the newest beyond its room
+    /// handed back.</summary>
     private void StartOrHandBack()
     {
         foreach (var host in _waiting.Hosts)
         {
-            if (!gates.IsOpen(host))
-            {
-                StartWaiting(host);
-                continue;
-            }
-            foreach (var delivery in _waiting.TakeAll(host))
+            var excess = gates.IsOpen(host) ? _waiting.TakeAll(host) : _waiting.TakeNewestBeyond(host, WaitingFor(host));
+            foreach (var delivery in excess)
             {
                 _back.Enqueue(delivery);
             }
+            StartWaiting(host);
         }
     }
 

@@ -4,7 +4,8 @@ namespace Boomerang.Server.Callbacks;
 
 /// <summary>
 /// Pacing per destination: at most <c>PerHostConcurrency</c> requests in flight, reached by a slow start (a host with
-/// nothing in flight starts at <see cref="SlowStart"/>, each success adds one, a failure halves it), and a circuit breaker that stops
+/// nothing in flight starts at <see cref="SlowStart"/>, each success adds one, a failure halves it), how many answers a
+/// host gives (<see cref="AnswersPerSecond"/>), and a circuit breaker that stops
 /// sending to a host after <c>CircuitFailureThreshold</c> failures in a row, for <c>CircuitOpenSeconds</c>, then lets
 /// one probe through. Failing hosts are left out of claims, and deliveries for a full host wait in the dispatcher, so
 /// neither holds up the others.
@@ -22,30 +23,54 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
 
     private int StartLimit => Math.Min(SlowStart, _options.PerHostConcurrency);
 
-    /// <summary>Hosts whose circuit is open, or half-open with its probe in flight.</summary>
+    /// <summary>Hosts whose circuit is open, or half-open with its probe in flight. Forgets hosts that went quiet.</summary>
     public IReadOnlyCollection<string> Failing()
     {
         var now = time.GetUtcNow();
         lock (_gates)
         {
+            foreach (var (host, gate) in _gates)
+            {
+                if (Forgettable(gate, now))
+                {
+                    _gates.Remove(host);
+                }
+            }
             return _gates.Where(g => g.Value.OpenUntil is not null && !g.Value.CanEnter(now))
                 .Select(g => g.Key).ToList();
         }
     }
 
-    public bool TryEnter(string host)
+    /// <summary>
+    /// Successful answers from <paramref name="host"/> in about the last second; null while it is too early to tell (a
+    /// host not seen lately, or first seen less than a second ago); 0 while it is failing or stuck (requests in flight
+    /// and no answer for a second).
+    /// </summary>
+    public int? AnswersPerSecond(string host)
     {
         lock (_gates)
         {
-            if (!_gates.TryGetValue(host, out var gate))
+            return _gates.TryGetValue(host, out var gate) ? gate.AnswersPerSecond(time.GetUtcNow()) : null;
+        }
+    }
+
+    public bool TryEnter(string host)
+    {
+        var now = time.GetUtcNow();
+        lock (_gates)
+        {
+            if (!_gates.TryGetValue(host, out var gate) || Forgettable(gate, now))
             {
-                _gates[host] = gate = new Gate { Limit = StartLimit };
+                _gates[host] = gate = new Gate(now) { Limit = StartLimit };
             }
-            if (!gate.CanEnter(time.GetUtcNow()))
+            if (!gate.CanEnter(now))
             {
                 return false;
             }
-            gate.InFlight++;
+            if (gate.InFlight++ == 0)
+            {
+                gate.Progress = now;
+            }
             return true;
         }
     }
@@ -53,6 +78,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
     /// <summary>Ends a request; <paramref name="hostFailed"/> is true for timeouts, connect errors, 5xx and 429.</summary>
     public void Exit(string host, bool hostFailed)
     {
+        var now = time.GetUtcNow();
         lock (_gates)
         {
             var gate = _gates[host];
@@ -62,6 +88,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
                 gate.Failures = 0;
                 gate.OpenUntil = null;
                 gate.Limit = Math.Min(gate.Limit + 1, _options.PerHostConcurrency);
+                gate.Answered(now);
             }
             else
             {
@@ -71,14 +98,17 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
                     gate.OpenUntil = time.GetUtcNow() + TimeSpan.FromSeconds(_options.CircuitOpenSeconds);
                 }
             }
-            // Forgotten when idle and healthy; a limit still below the slow start (halved by failures) is kept, so the
-            // next burst to that host starts from it, not from a fresh slow start.
-            if (gate.InFlight == 0 && gate.Failures == 0 && gate.Limit >= StartLimit)
+            if (Forgettable(gate, now))
             {
                 _gates.Remove(host);
             }
         }
     }
+
+    // Forgotten when idle, healthy and quiet for about two seconds (its next burst gets a fresh slow start); a limit
+    // still below the slow start (halved by failures) is kept, so the next burst to that host starts from it.
+    private bool Forgettable(Gate gate, DateTimeOffset now) =>
+        gate.InFlight == 0 && gate.Failures == 0 && gate.Limit >= StartLimit && gate.Answers(now) == 0;
 
     public bool IsOpen(string host)
     {
@@ -88,7 +118,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         }
     }
 
-    /// <summary>Hosts being tracked (failing, or with requests in flight), for metrics and the dashboard.</summary>
+    /// <summary>Hosts being tracked (failing, with requests in flight, or answering lately), for metrics and the dashboard.</summary>
     public IReadOnlyList<HostGateState> Snapshot()
     {
         var now = time.GetUtcNow();
@@ -100,12 +130,49 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         }
     }
 
-    private sealed class Gate
+    private sealed class Gate(DateTimeOffset created)
     {
         public int Limit;
         public int InFlight;
         public int Failures;
         public DateTimeOffset? OpenUntil;
+        private readonly DateTimeOffset _created = created;
+        // The last answer, or when requests started after none were in flight.
+        public DateTimeOffset Progress = created;
+        private DateTimeOffset _second = created;
+        private int _answers;
+        private int _answersBefore;
+
+        public void Answered(DateTimeOffset now)
+        {
+            Roll(now);
+            _answers++;
+            Progress = now;
+        }
+
+        public int? AnswersPerSecond(DateTimeOffset now) =>
+            Failures > 0 || OpenUntil is not null || (InFlight > 0 && now - Progress >= TimeSpan.FromSeconds(1)) ? 0
+            : now - _created < TimeSpan.FromSeconds(1) ? null
+            : Answers(now);
+
+        // The answers of the current one-second window or of the one before it, whichever is more; 0 once both are over.
+        public int Answers(DateTimeOffset now)
+        {
+            Roll(now);
+            return Math.Max(_answers, _answersBefore);
+        }
+
+        private void Roll(DateTimeOffset now)
+        {
+            var elapsed = now - _second;
+            if (elapsed < TimeSpan.FromSeconds(1))
+            {
+                return;
+            }
+            _answersBefore = elapsed < TimeSpan.FromSeconds(2) ? _answers : 0;
+            _answers = 0;
+            _second = now;
+        }
 
         // Open: nothing. Half-open (failing, open period over): one probe at a time. Closed: up to the limit.
         public bool CanEnter(DateTimeOffset now) =>

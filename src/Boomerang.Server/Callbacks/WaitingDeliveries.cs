@@ -74,6 +74,23 @@ internal sealed class WaitingDeliveries
         return false;
     }
 
+    /// <summary>Takes the newest deliveries waiting for <paramref name="host"/> beyond the oldest <paramref name="keep"/>.</summary>
+    public List<DueDelivery> TakeNewestBeyond(string host, int keep)
+    {
+        lock (_hosts)
+        {
+            if (!_hosts.TryGetValue(host, out var queue) || queue.Count <= keep)
+            {
+                return [];
+            }
+            var kept = new Queue<(DueDelivery Delivery, long LeasedAt)>(queue.Take(keep));
+            var taken = queue.Skip(keep).Select(e => e.Delivery).ToList();
+            _hosts[host] = kept;
+            _count -= taken.Count;
+            return taken;
+        }
+    }
+
     /// <summary>Takes every delivery waiting for <paramref name="host"/> (all hosts when null).</summary>
     public List<DueDelivery> TakeAll(string? host = null)
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using Boomerang.IntegrationTests.Infrastructure;
 
 namespace Boomerang.IntegrationTests.Callbacks;
@@ -27,6 +28,36 @@ public sealed class HostIsolationTests
         // All of the healthy host's callbacks arrive while the slow host still holds its two requests open.
         await fast.WaitForAsync(10, TimeSpan.FromSeconds(10));
         Assert.Equal(2, slow.Received.Count);
+    }
+
+    [Fact]
+    public async Task A_host_that_answers_then_hangs_is_cut_back_so_a_healthy_one_still_gets_through()
+    {
+        // Twenty quick answers, then every request hangs: while it answered it was given room for more waiting.
+        var script = Enumerable.Repeat(new ScriptedResponse(200), 20).Append(new ScriptedResponse(200, Delay: TimeSpan.FromSeconds(60))).ToArray();
+        await using var stalling = await CallbackReceiver.StartAsync(script);
+        await using var fast = await CallbackReceiver.StartAsync();
+        await using var server = await TestServer.StartAsync(CallbackSettings.Loopback(
+            ("Boomerang:Callbacks:PerHostConcurrency", "2"),
+            ("Boomerang:Callbacks:Concurrency", "8"),
+            ("Boomerang:Callbacks:TimeoutSeconds", "60")));
+
+        // One job at a time, so each finish hands its delivery straight to the dispatcher: the first twenty are answered,
+        // the next two hang, and the rest arrive while it still counts as answering twenty a second.
+        for (var i = 0; i < 40; i++)
+        {
+            await server.Client.SubmitAsync(new { kind = "echo", input = i, callback_url = stalling.Url() });
+        }
+        await stalling.WaitForAsync(22, TimeSpan.FromSeconds(20));
+        for (var i = 0; i < 10; i++)
+        {
+            await server.Client.SubmitAsync(new { kind = "echo", input = i, callback_url = fast.Url() });
+        }
+
+        // Within a few seconds of its last answer the stalled host holds a few times its slots again, and the room it
+        // gave up carries the healthy host's callbacks while its own two requests still hang.
+        await fast.WaitForAsync(10, TimeSpan.FromSeconds(15));
+        Assert.Equal(22, stalling.Received.Count);
     }
 
     [Fact]

@@ -63,6 +63,9 @@ public sealed class HostGatesTests
         Exit(8, failed: false);
         var recovered = 1 + Fill();
         Exit(9, failed: false);
+        var stillAnswering = Fill();
+        Exit(stillAnswering, failed: false);
+        _clock.Now += TimeSpan.FromSeconds(2.1);
         var idleAgain = Fill();
 
         Assert.Equal(HostGates.SlowStart, start);
@@ -70,6 +73,8 @@ public sealed class HostGatesTests
         // 12 halved three times is 1; eight successes bring it to 9.
         Assert.Equal(0, afterFailures);
         Assert.Equal(9, recovered);
+        // A host that answered in the last two seconds keeps its limit; one quiet for longer starts over.
+        Assert.Equal(12, stillAnswering);
         Assert.Equal(HostGates.SlowStart, idleAgain);
     }
 
@@ -143,5 +148,37 @@ public sealed class HostGatesTests
             _gates.Exit("a", failed);
         }
         Assert.False(_gates.IsOpen("a"));
+    }
+
+    [Fact]
+    public void Answers_per_second_are_unknown_at_first_then_counted_and_zero_for_a_host_stuck_or_failing()
+    {
+        Assert.Null(_gates.AnswersPerSecond("a"));
+        Assert.True(_gates.TryEnter("a"));
+        _gates.Exit("a", hostFailed: false);
+        // Too early to tell: seen for less than a second.
+        Assert.Null(_gates.AnswersPerSecond("a"));
+
+        for (var i = 0; i < 10; i++)
+        {
+            _clock.Now += TimeSpan.FromMilliseconds(100);
+            Assert.True(_gates.TryEnter("a"));
+            _gates.Exit("a", hostFailed: false);
+        }
+        Assert.Equal(10, _gates.AnswersPerSecond("a"));
+
+        // A request in flight for a second with no answer: stuck.
+        Assert.True(_gates.TryEnter("a"));
+        _clock.Now += TimeSpan.FromSeconds(0.5);
+        Assert.Equal(10, _gates.AnswersPerSecond("a"));
+        _clock.Now += TimeSpan.FromSeconds(0.6);
+        Assert.Equal(0, _gates.AnswersPerSecond("a"));
+
+        // It answers with a failure: still 0 until a success.
+        _gates.Exit("a", hostFailed: true);
+        Assert.Equal(0, _gates.AnswersPerSecond("a"));
+        Assert.True(_gates.TryEnter("a"));
+        _gates.Exit("a", hostFailed: false);
+        Assert.Equal(1, _gates.AnswersPerSecond("a"));
     }
 }
