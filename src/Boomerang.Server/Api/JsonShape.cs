@@ -8,7 +8,9 @@ namespace Boomerang.Server.Api;
 /// <summary>Compares a parsed body with the contract's metadata and says, in JSON terms, the first thing that differs.</summary>
 internal static class JsonShape
 {
-    public static string? Check(JsonElement value, JsonTypeInfo info, string path)
+    public static string? Check(JsonElement value, JsonTypeInfo info, string path) => Check(value, info, new Where(path));
+
+    private static string? Check(JsonElement value, JsonTypeInfo info, Where path)
     {
         var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
         if (type == typeof(JsonElement) || type == typeof(object) || typeof(System.Text.Json.Nodes.JsonNode).IsAssignableFrom(type))
@@ -40,17 +42,18 @@ internal static class JsonShape
         };
     }
 
-    private static string? CheckArray(JsonElement value, JsonTypeInfo info, string path)
+    private static string? CheckArray(JsonElement value, JsonTypeInfo info, Where path)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
             return $"{Field(path)} must be an array";
         }
         var element = info.Options.GetTypeInfo(info.ElementType!);
+        var parent = path.ToString();
         var index = 0;
         foreach (var item in value.EnumerateArray())
         {
-            var itemPath = $"{path}[{index++}]";
+            var itemPath = new Where(parent, Index: index++);
             // A null item of objects is left to the caller (a batch answers it per item); other types need a value.
             var problem = item.ValueKind == JsonValueKind.Null
                 ? element.Type.IsValueType || element.Type == typeof(string) ? $"{Field(itemPath)} must not be null" : null
@@ -63,25 +66,29 @@ internal static class JsonShape
         return null;
     }
 
-    private static string? CheckObject(JsonElement value, JsonTypeInfo info, string path)
+    private static string? CheckObject(JsonElement value, JsonTypeInfo info, Where path)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
             return $"{Field(path)} must be an object";
         }
         var shape = Shapes.GetValue(info, ObjectShape.Of);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Every field seen is a known one (an unknown one ends the check), so a flag per known field tells repeats.
+        var seen = shape.Fields.Length <= 64 ? stackalloc bool[shape.Fields.Length] : new bool[shape.Fields.Length];
+        var parent = path.ToString();
         foreach (var member in value.EnumerateObject())
         {
-            var memberPath = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
-            if (!seen.Add(member.Name))
+            var name = member.Name;
+            var memberPath = new Where(parent, name);
+            if (!shape.Members.TryGetValue(name, out var field))
+            {
+                return $"unknown field '{JsonBody.Clip(memberPath.ToString(), 100)}'; the fields are: {shape.Names}";
+            }
+            if (seen[field.Index])
             {
                 return $"{Field(memberPath)} appears more than once";
             }
-            if (!shape.Members.TryGetValue(member.Name, out var field))
-            {
-                return $"unknown field '{JsonBody.Clip(memberPath, 100)}'; the fields are: {shape.Names}";
-            }
+            seen[field.Index] = true;
             if (member.Value.ValueKind == JsonValueKind.Null)
             {
                 if (!field.Nullable)
@@ -95,23 +102,33 @@ internal static class JsonShape
                 return problem;
             }
         }
-        foreach (var field in shape.Members.Values)
+        foreach (var field in shape.Fields)
         {
-            if (field.Required && !seen.Contains(field.Property.Name))
+            if (field.Required && !seen[field.Index])
             {
-                return $"missing field '{(path.Length == 0 ? field.Property.Name : $"{path}.{field.Property.Name}")}'";
+                return $"missing field '{new Where(parent, field.Property.Name)}'";
             }
         }
         return null;
+    }
+
+    /// <summary>Where a value sits in the body, made into text only for a message (and once per object or array
+    /// entered), not for every field checked.</summary>
+    private readonly record struct Where(string Parent, string? Member = null, int Index = -1)
+    {
+        public override string ToString() =>
+            Member is not null ? (Parent.Length == 0 ? Member : $"{Parent}.{Member}")
+            : Index >= 0 ? $"{Parent}[{Index}]"
+            : Parent;
     }
 
     // What a contract type allows is worked out once per type (reflection), not once per object checked: a batch submit
     // checks a thousand objects of one type.
     private static readonly ConditionalWeakTable<JsonTypeInfo, ObjectShape> Shapes = new();
 
-    private sealed record ObjectField(JsonPropertyInfo Property, bool Nullable, bool Required);
+    private sealed record ObjectField(int Index, JsonPropertyInfo Property, bool Nullable, bool Required);
 
-    private sealed record ObjectShape(Dictionary<string, ObjectField> Members, string Names)
+    private sealed record ObjectShape(Dictionary<string, ObjectField> Members, ObjectField[] Fields, string Names)
     {
         public static ObjectShape Of(JsonTypeInfo info)
         {
@@ -121,10 +138,10 @@ internal static class JsonShape
             {
                 var parameter = Array.Find(parameters, p => string.Equals(p.Name, (property.AttributeProvider as MemberInfo)?.Name,
                     StringComparison.OrdinalIgnoreCase));
-                members[property.Name] = new ObjectField(property, IsNullable(property, parameter),
+                members[property.Name] = new ObjectField(members.Count, property, IsNullable(property, parameter),
                     property.IsRequired || parameter is { HasDefaultValue: false });
             }
-            return new ObjectShape(members, string.Join(", ", members.Keys));
+            return new ObjectShape(members, [.. members.Values], string.Join(", ", members.Keys));
         }
     }
 
@@ -135,5 +152,5 @@ internal static class JsonShape
                 ? Nullable.GetUnderlyingType(parameter.ParameterType) is not null
                 : new NullabilityInfoContext().Create(parameter).WriteState != NullabilityState.NotNull;
 
-    private static string Field(string path) => $"field '{JsonBody.Clip(path, 100)}'";
+    private static string Field(Where path) => $"field '{JsonBody.Clip(path.ToString(), 100)}'";
 }
