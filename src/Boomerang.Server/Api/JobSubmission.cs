@@ -17,10 +17,12 @@ internal sealed class JobSubmission(
     public const int MaxIdempotencyKeyLength = 200;
     public const int MaxKindLength = 100;
 
-    /// <summary>Checks one submitted job; <paramref name="batch"/> carries callback URL checks across the jobs of one
-    /// request (see <see cref="CallbackIntake.CheckAsync"/>).</summary>
+    /// <summary>A resolver for the jobs of one request, each host looked up once (<see cref="CallbackIntake.ForOneRequest"/>).</summary>
+    public Boomerang.Callbacks.IHostResolver HostsForOneRequest() => callbacks.ForOneRequest();
+
+    /// <summary>Checks one submitted job; <paramref name="hosts"/> is the request's resolver (<see cref="HostsForOneRequest"/>).</summary>
     public async Task<(NewJob? Job, ApiError? Error)> PrepareAsync(SubmitJobRequest? request, string tenantId, CancellationToken ct,
-        Dictionary<string, Boomerang.Callbacks.CallbackUrlCheck>? batch = null)
+        Boomerang.Callbacks.IHostResolver? hosts = null)
     {
         if (request is null)
         {
@@ -46,7 +48,7 @@ internal sealed class JobSubmission(
             return (null, ApiErrors.BadRequest("INVALID_REQUEST",
                 $"callback_events: unknown event '{JsonBody.Clip(unknownEvent)}'. The terminal events are always sent; the only optional one is {CallbackEvent.Progress}"));
         }
-        var callback = await callbacks.CheckAsync(request.CallbackUrl, batch, ct).ConfigureAwait(false);
+        var callback = await callbacks.CheckAsync(request.CallbackUrl, hosts, ct).ConfigureAwait(false);
         switch (callback.Refusal)
         {
             case CallbackRefusal.Disabled:

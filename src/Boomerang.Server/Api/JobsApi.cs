@@ -65,10 +65,10 @@ internal static class JobsApi
         var tenant = ApiKeyFilter.TenantOf(http);
         var results = new BatchItemResult?[items.Count];
         var valid = new List<(int Index, NewJob Job)>(items.Count);
-        var checkedUrls = new Dictionary<string, Boomerang.Callbacks.CallbackUrlCheck>(StringComparer.Ordinal);
+        var hosts = submission.HostsForOneRequest();
         for (var i = 0; i < items.Count; i++)
         {
-            var (job, invalid) = await submission.PrepareAsync(items[i], tenant, ct, checkedUrls);
+            var (job, invalid) = await submission.PrepareAsync(items[i], tenant, ct, hosts);
             if (invalid is not null)
             {
                 results[i] = new BatchItemResult(invalid.Status, null, null, null, JobSubmission.ToElement(invalid));

@@ -14,8 +14,9 @@ namespace Boomerang.Server.Callbacks;
 /// <c>PerHostConcurrency</c> per host) or waiting in memory for a slot of their host, so a busy host's next delivery
 /// starts the moment one of its requests ends. A host may have about a second of its answers waiting (at least three
 /// times <c>PerHostConcurrency</c>, at most all the room but one host's slots): a fast receiver is not starved of work,
-/// and what a finish hands over is not handed back unsent for want of room. A host that stops answering is cut back to
-/// three times its slots within about two seconds, the rest handed back, and the room goes to the others.</para>
+/// and what a finish hands over is not handed back unsent for want of room. The price: a host that stops answering can
+/// hold the whole room until it is cut back to three times its slots, a quarter of a second after its last answer, at
+/// the loop's next pass (at most the poll interval later); the rest go back to the store and the room to the others.</para>
 /// </summary>
 internal sealed partial class CallbackDispatcher(
     IJobStore store, CallbackSender sender, HostGates gates, JobSignals signals, DeliveryHandOff handOff,
@@ -41,6 +42,8 @@ internal sealed partial class CallbackDispatcher(
     // host fits in the least a host may have waiting.
     private int MinWaitingPerHost => 3 * _options.PerHostConcurrency;
 
+    private int MostWaitingPerHost => Math.Max(MinWaitingPerHost, Capacity - _options.PerHostConcurrency);
+
     private int ClaimMax => 2 * _options.PerHostConcurrency;
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -49,9 +52,9 @@ internal sealed partial class CallbackDispatcher(
         _attempts = new Batcher<DeliveryAttempt, bool>(a => StoreRetry.WhileUnavailableAsync(
             () => store.RecordAttemptsAsync(_owner, a, CancellationToken.None), Lease, time));
         var recorder = Task.Run(_attempts.RunAsync, CancellationToken.None);
-        // A finish on this node may lease its deliveries straight to this dispatcher while it holds fewer than Capacity;
-        // they are taken in as they are handed over.
-        handOff.Open(Lease, Capacity, Capacity, Intake);
+        // A finish on this node may lease its deliveries straight to this dispatcher while it holds fewer than Capacity,
+        // at most as many as one host may have waiting; they are taken in as they are handed over.
+        handOff.Open(Lease, Capacity, MostWaitingPerHost, Intake);
         var backoff = new Backoff();
         var poll = TimeSpan.FromSeconds(_options.PollIntervalSeconds);
         var lastPoll = long.MinValue;
@@ -174,11 +177,8 @@ internal sealed partial class CallbackDispatcher(
 
     /// <summary>How many deliveries may wait here for <paramref name="host"/>: about a second of its answers (all it may
     /// while too early to tell), within the bounds in the class summary.</summary>
-    private int WaitingFor(string host)
-    {
-        var most = Math.Max(MinWaitingPerHost, Capacity - _options.PerHostConcurrency);
-        return Math.Clamp(gates.AnswersPerSecond(host) ?? most, MinWaitingPerHost, most);
-    }
+    private int WaitingFor(string host) =>
+        Math.Clamp(gates.AnswersPerSecond(host) ?? MostWaitingPerHost, MinWaitingPerHost, MostWaitingPerHost);
 
     /// <summary>Starts what waits where there are slots; a host whose circuit opened gets its waiting deliveries handed
     /// back (claims skip it until it recovers), and one that answers less than before gets the newest beyond its room

@@ -1,3 +1,4 @@
+using System.Net;
 using Boomerang.Callbacks;
 using Boomerang.Server.Metrics;
 using Microsoft.Extensions.Options;
@@ -23,11 +24,15 @@ internal sealed record CallbackIntakeCheck(string? Url, CallbackRefusal? Refusal
 internal sealed class CallbackIntake(CallbackUrlPolicy policy, IHostResolver resolver, IOptions<CallbacksOptions> options,
     BoomerangMetrics metrics)
 {
+    /// <summary>A resolver for the jobs of one request: each host is looked up once, whatever the path or query of each
+    /// job's URL (a batch of 1,000 jobs naming one host made 1,000 lookups, one after another). Per request only, so a
+    /// later request sees DNS changes.</summary>
+    public IHostResolver ForOneRequest() => new OnceEachHost(resolver);
+
     /// <param name="callbackUrl">The URL as submitted.</param>
-    /// <param name="batch">Checks already made for this request: a batch of jobs naming one host resolves it once, not
-    /// once per job. Per request only, so a later request sees DNS changes.</param>
+    /// <param name="hosts">The request's resolver (<see cref="ForOneRequest"/>), or null for the shared one.</param>
     /// <param name="ct">Cancels the DNS lookup.</param>
-    public async Task<CallbackIntakeCheck> CheckAsync(string? callbackUrl, Dictionary<string, CallbackUrlCheck>? batch, CancellationToken ct)
+    public async Task<CallbackIntakeCheck> CheckAsync(string? callbackUrl, IHostResolver? hosts, CancellationToken ct)
     {
         if (callbackUrl is null)
         {
@@ -37,12 +42,25 @@ internal sealed class CallbackIntake(CallbackUrlPolicy policy, IHostResolver res
         {
             return new(null, CallbackRefusal.Disabled, "callback_url requires Boomerang:Callbacks:Enabled=true");
         }
-        if (batch is null || !batch.TryGetValue(callbackUrl, out var check))
-        {
-            check = await policy.CheckAsync(callbackUrl, resolver, ct).ConfigureAwait(false);
-            batch?.TryAdd(callbackUrl, check);
-        }
+        var check = await policy.CheckAsync(callbackUrl, hosts ?? resolver, ct).ConfigureAwait(false);
         if (!check.IsValid) { metrics.CallbackBlocked("submit"); }
         return check.IsValid ? new(check.NormalizedUrl) : new(null, CallbackRefusal.InvalidUrl, check.Error);
+    }
+
+    private sealed class OnceEachHost(IHostResolver inner) : IHostResolver
+    {
+        private readonly Dictionary<string, Task<IPAddress[]>> _lookups = new(StringComparer.Ordinal);
+
+        public Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct)
+        {
+            lock (_lookups)
+            {
+                if (!_lookups.TryGetValue(host, out var lookup))
+                {
+                    _lookups[host] = lookup = inner.ResolveAsync(host, ct);
+                }
+                return lookup;
+            }
+        }
     }
 }

@@ -3,20 +3,26 @@ using Microsoft.Extensions.Options;
 namespace Boomerang.Server.Callbacks;
 
 /// <summary>
-/// Pacing per destination: at most <c>PerHostConcurrency</c> requests in flight, reached by a slow start (a host with
-/// nothing in flight starts at <see cref="SlowStart"/>, each success adds one, a failure halves it), how many answers a
-/// host gives (<see cref="AnswersPerSecond"/>), and a circuit breaker that stops
+/// Pacing per destination: at most <c>PerHostConcurrency</c> requests in flight, reached by a slow start (a new host, or
+/// one quiet for a couple of seconds, starts at <see cref="SlowStart"/>, each success adds one, a failure halves it), how
+/// many answers a host gives (<see cref="AnswersPerSecond"/>), and a circuit breaker that stops
 /// sending to a host after <c>CircuitFailureThreshold</c> failures in a row, for <c>CircuitOpenSeconds</c>, then lets
 /// one probe through. Failing hosts are left out of claims, and deliveries for a full host wait in the dispatcher, so
 /// neither holds up the others.
 /// </summary>
 internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider time)
 {
-    /// <summary>Requests a host with nothing in flight may take at once. A burst of <c>PerHostConcurrency</c> (64)
+    /// <summary>Requests a new host (or one quiet for a couple of seconds) may take at once. A burst of <c>PerHostConcurrency</c> (64)
     /// new connections at the same instant overflows a small receiver's listen backlog (Python's http.server keeps 5):
     /// the dropped connects retry after 1, 3 and 7 s and some first attempts time out. Growing by one per success, a
     /// fast receiver is at the full limit after about 56 answers, a few milliseconds.</summary>
     public const int SlowStart = 8;
+
+    /// <summary>A host with requests in flight and no answer for this long counts as stuck (<see cref="AnswersPerSecond"/>).</summary>
+    public static readonly TimeSpan StuckAfter = TimeSpan.FromMilliseconds(250);
+
+    // Answers are counted per window of this length.
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, Gate> _gates = new(StringComparer.Ordinal);
     private readonly CallbacksOptions _options = options.Value;
@@ -44,7 +50,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
     /// <summary>
     /// Successful answers from <paramref name="host"/> in about the last second; null while it is too early to tell (a
     /// host not seen lately, or first seen less than a second ago); 0 while it is failing or stuck (requests in flight
-    /// and no answer for a second).
+    /// and no answer for <see cref="StuckAfter"/>).
     /// </summary>
     public int? AnswersPerSecond(string host)
     {
@@ -95,7 +101,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
                 gate.Limit = Math.Max(gate.Limit / 2, 1);
                 if (++gate.Failures >= _options.CircuitFailureThreshold)
                 {
-                    gate.OpenUntil = time.GetUtcNow() + TimeSpan.FromSeconds(_options.CircuitOpenSeconds);
+                    gate.OpenUntil = now + TimeSpan.FromSeconds(_options.CircuitOpenSeconds);
                 }
             }
             if (Forgettable(gate, now))
@@ -105,7 +111,8 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         }
     }
 
-    // Forgotten when idle, healthy and quiet for about two seconds (its next burst gets a fresh slow start); a limit
+    // Forgotten when idle, healthy and without answers in the current or the previous window, one to two seconds after
+    // its last answer (its next burst gets a fresh slow start); a limit
     // still below the slow start (halved by failures) is kept, so the next burst to that host starts from it.
     private bool Forgettable(Gate gate, DateTimeOffset now) =>
         gate.InFlight == 0 && gate.Failures == 0 && gate.Limit >= StartLimit && gate.Answers(now) == 0;
@@ -151,11 +158,11 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         }
 
         public int? AnswersPerSecond(DateTimeOffset now) =>
-            Failures > 0 || OpenUntil is not null || (InFlight > 0 && now - Progress >= TimeSpan.FromSeconds(1)) ? 0
-            : now - _created < TimeSpan.FromSeconds(1) ? null
+            Failures > 0 || OpenUntil is not null || (InFlight > 0 && now - Progress >= StuckAfter) ? 0
+            : now - _created < Window ? null
             : Answers(now);
 
-        // The answers of the current one-second window or of the one before it, whichever is more; 0 once both are over.
+        // The answers of the current window or of the one before it, whichever is more; 0 once both are over.
         public int Answers(DateTimeOffset now)
         {
             Roll(now);
@@ -164,14 +171,14 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
 
         private void Roll(DateTimeOffset now)
         {
-            var elapsed = now - _second;
-            if (elapsed < TimeSpan.FromSeconds(1))
+            var windows = (long)((now - _second) / Window);
+            if (windows < 1)
             {
                 return;
             }
-            _answersBefore = elapsed < TimeSpan.FromSeconds(2) ? _answers : 0;
+            _answersBefore = windows == 1 ? _answers : 0;
             _answers = 0;
-            _second = now;
+            _second += Window * windows;
         }
 
         // Open: nothing. Half-open (failing, open period over): one probe at a time. Closed: up to the limit.

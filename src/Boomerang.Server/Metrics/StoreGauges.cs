@@ -35,10 +35,10 @@ internal sealed partial class StoreGauges : BackgroundService
         }
         meter.CreateObservableGauge("boomerang_callback_circuit_state", () => gates.Snapshot().Select(h =>
             new Measurement<int>((int)h.State, new KeyValuePair<string, object?>("host", h.Host))), null,
-            "Circuit of each callback host with recent failures: 0 closed (counting failures), 1 open (paused), 2 half-open (one probe); a healthy host has no series");
+            "Circuit of each callback host being tracked (requests in flight, answers in the last seconds, or failures): 0 closed, 1 open (paused), 2 half-open (one probe); a host quiet for a few seconds has no series");
         meter.CreateObservableGauge("boomerang_callback_host_failures", () => gates.Snapshot().Select(h =>
             new Measurement<int>(h.Failures, new KeyValuePair<string, object?>("host", h.Host))), null,
-            "Failures in a row of each callback host with recent failures");
+            "Failures in a row of each callback host being tracked");
     }
 
     /// <summary>Reads the store unless the figures are under a second old; a failed read keeps the last figures.</summary>

@@ -167,15 +167,17 @@ public sealed class HostGatesTests
         }
         Assert.Equal(10, _gates.AnswersPerSecond("a"));
 
-        // A request in flight for a second with no answer: stuck.
+        // A request in flight with no answer for HostGates.StuckAfter: stuck.
         Assert.True(_gates.TryEnter("a"));
-        _clock.Now += TimeSpan.FromSeconds(0.5);
+        _clock.Now += HostGates.StuckAfter / 2;
         Assert.Equal(10, _gates.AnswersPerSecond("a"));
-        _clock.Now += TimeSpan.FromSeconds(0.6);
+        _clock.Now += HostGates.StuckAfter;
         Assert.Equal(0, _gates.AnswersPerSecond("a"));
 
-        // It answers with a failure: still 0 until a success.
+        // It answers with a failure: 0 until a success, which counts in a window of its own two seconds later.
         _gates.Exit("a", hostFailed: true);
+        Assert.Equal(0, _gates.AnswersPerSecond("a"));
+        _clock.Now += TimeSpan.FromSeconds(2);
         Assert.Equal(0, _gates.AnswersPerSecond("a"));
         Assert.True(_gates.TryEnter("a"));
         _gates.Exit("a", hostFailed: false);
