@@ -21,6 +21,11 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
     /// <summary>A host with requests in flight and no answer for this long counts as stuck (<see cref="AnswersPerSecond"/>).</summary>
     public static readonly TimeSpan StuckAfter = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long a host that failed (its halved limit, its failures in a row) is remembered with nothing sent
+    /// to it: long enough to span many circuit probes, short enough that hosts nobody calls any more do not pile up in
+    /// memory and in the circuit gauges.</summary>
+    public static readonly TimeSpan RememberFailingFor = TimeSpan.FromMinutes(10);
+
     // Answers are counted per window of this length.
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
@@ -77,6 +82,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
             {
                 gate.Progress = now;
             }
+            gate.LastSeen = now;
             return true;
         }
     }
@@ -89,6 +95,7 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         {
             var gate = _gates[host];
             gate.InFlight--;
+            gate.LastSeen = now;
             if (!hostFailed)
             {
                 gate.Failures = 0;
@@ -112,10 +119,12 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
     }
 
     // Forgotten when idle, healthy and without answers in the current or the previous window, one to two seconds after
-    // its last answer (its next burst gets a fresh slow start); a limit
-    // still below the slow start (halved by failures) is kept, so the next burst to that host starts from it.
+    // its last answer (its next burst gets a fresh slow start). One with failures or a limit still below the slow start
+    // (halved by failures) is kept, so the next burst to that host starts from it, until nothing has been sent to it for
+    // RememberFailingFor and its circuit is not open.
     private bool Forgettable(Gate gate, DateTimeOffset now) =>
-        gate.InFlight == 0 && gate.Failures == 0 && gate.Limit >= StartLimit && gate.Answers(now) == 0;
+        gate.InFlight == 0 && (gate.Failures == 0 && gate.Limit >= StartLimit && gate.Answers(now) == 0
+            || !(gate.OpenUntil > now) && now - gate.LastSeen >= RememberFailingFor);
 
     public bool IsOpen(string host)
     {
@@ -146,6 +155,8 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         private readonly DateTimeOffset _created = created;
         // The last answer, or when requests started after none were in flight.
         public DateTimeOffset Progress = created;
+        // The last request started or ended.
+        public DateTimeOffset LastSeen = created;
         private DateTimeOffset _second = created;
         private int _answers;
         private int _answersBefore;

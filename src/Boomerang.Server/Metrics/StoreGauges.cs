@@ -35,7 +35,7 @@ internal sealed partial class StoreGauges : BackgroundService
         }
         meter.CreateObservableGauge("boomerang_callback_circuit_state", () => gates.Snapshot().Select(h =>
             new Measurement<int>((int)h.State, new KeyValuePair<string, object?>("host", h.Host))), null,
-            "Circuit of each callback host being tracked (requests in flight, answers in the last seconds, or failures): 0 closed, 1 open (paused), 2 half-open (one probe); a host quiet for a few seconds has no series");
+            "Circuit of each callback host being tracked (requests in flight, answers in the last seconds, failures with a request in the last 10 minutes, or an open circuit): 0 closed, 1 open (paused), 2 half-open (one probe); other hosts have no series");
         meter.CreateObservableGauge("boomerang_callback_host_failures", () => gates.Snapshot().Select(h =>
             new Measurement<int>(h.Failures, new KeyValuePair<string, object?>("host", h.Host))), null,
             "Failures in a row of each callback host being tracked");

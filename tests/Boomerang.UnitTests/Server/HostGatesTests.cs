@@ -103,6 +103,30 @@ public sealed class HostGatesTests
     }
 
     [Fact]
+    public void A_failing_host_nothing_is_sent_to_any_more_is_forgotten_after_a_while_but_not_while_its_circuit_is_open()
+    {
+        var gates = new HostGates(Options.Create(new CallbacksOptions
+        {
+            PerHostConcurrency = 64, CircuitFailureThreshold = 3, CircuitOpenSeconds = 30 * 60,
+        }), _clock);
+        for (var i = 0; i < 3; i++)
+        {
+            gates.TryEnter("gone.example");
+            gates.Exit("gone.example", hostFailed: true);
+        }
+        Assert.Equal(["gone.example"], gates.Snapshot().Select(g => g.Host));
+
+        // Still open after RememberFailingFor: kept (and still paused).
+        _clock.Now += HostGates.RememberFailingFor;
+        Assert.Equal(["gone.example"], gates.Failing());
+        // Open period over and nothing sent for that long: forgotten, so neither memory nor the gauges keep it.
+        _clock.Now += TimeSpan.FromMinutes(21);
+        Assert.Empty(gates.Failing());
+        Assert.Empty(gates.Snapshot());
+        Assert.True(gates.TryEnter("gone.example"));
+    }
+
+    [Fact]
     public void Failures_in_a_row_open_the_circuit_then_one_probe_may_close_it()
     {
         for (var i = 0; i < 3; i++)
