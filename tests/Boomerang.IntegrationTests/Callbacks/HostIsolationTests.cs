@@ -1,4 +1,3 @@
-using System.Net;
 using Boomerang.IntegrationTests.Infrastructure;
 
 namespace Boomerang.IntegrationTests.Callbacks;
@@ -10,20 +9,11 @@ public sealed class HostIsolationTests
     {
         await using var slow = await CallbackReceiver.StartAsync(new ScriptedResponse(200, Delay: TimeSpan.FromSeconds(20)));
         await using var fast = await CallbackReceiver.StartAsync();
-        await using var server = await TestServer.StartAsync(CallbackSettings.Loopback(
-            ("Boomerang:Callbacks:PerHostConcurrency", "2"),
-            ("Boomerang:Callbacks:Concurrency", "8"),
-            ("Boomerang:Callbacks:TimeoutSeconds", "30")));
+        await using var server = await StartSmallDispatcherAsync(timeoutSeconds: 30);
 
-        for (var i = 0; i < 20; i++)
-        {
-            await server.Client.SubmitAsync(new { kind = "echo", input = i, callback_url = slow.Url() });
-        }
+        await SubmitOneByOneAsync(server, 20, slow);
         await slow.WaitForAsync(2);
-        for (var i = 0; i < 10; i++)
-        {
-            await server.Client.SubmitAsync(new { kind = "echo", input = i, callback_url = fast.Url() });
-        }
+        await SubmitOneByOneAsync(server, 10, fast);
 
         // All of the healthy host's callbacks arrive while the slow host still holds its two requests open.
         await fast.WaitForAsync(10, TimeSpan.FromSeconds(10));
@@ -37,22 +27,13 @@ public sealed class HostIsolationTests
         var script = Enumerable.Repeat(new ScriptedResponse(200), 20).Append(new ScriptedResponse(200, Delay: TimeSpan.FromSeconds(60))).ToArray();
         await using var stalling = await CallbackReceiver.StartAsync(script);
         await using var fast = await CallbackReceiver.StartAsync();
-        await using var server = await TestServer.StartAsync(CallbackSettings.Loopback(
-            ("Boomerang:Callbacks:PerHostConcurrency", "2"),
-            ("Boomerang:Callbacks:Concurrency", "8"),
-            ("Boomerang:Callbacks:TimeoutSeconds", "60")));
+        await using var server = await StartSmallDispatcherAsync(timeoutSeconds: 60);
 
         // One job at a time, so each finish hands its delivery straight to the dispatcher: the first twenty are answered,
         // the next two hang, and the rest arrive while it still counts as answering twenty a second.
-        for (var i = 0; i < 40; i++)
-        {
-            await server.Client.SubmitAsync(new { kind = "echo", input = i, callback_url = stalling.Url() });
-        }
+        await SubmitOneByOneAsync(server, 40, stalling);
         await stalling.WaitForAsync(22, TimeSpan.FromSeconds(20));
-        for (var i = 0; i < 10; i++)
-        {
-            await server.Client.SubmitAsync(new { kind = "echo", input = i, callback_url = fast.Url() });
-        }
+        await SubmitOneByOneAsync(server, 10, fast);
 
         // Within a few seconds of its last answer the stalled host holds a few times its slots again, and the room it
         // gave up carries the healthy host's callbacks while its own two requests still hang.
@@ -77,5 +58,19 @@ public sealed class HostIsolationTests
         var received = await receiver.WaitForAsync(60, TimeSpan.FromSeconds(60));
         Assert.Equal(ids.Order(), received.Select(r => r.Json.GetProperty("job_id").GetString()!).Distinct().Order());
         Assert.InRange(receiver.MaxInFlight, 1, 3);
+    }
+
+    /// <summary>Two requests in flight per host and 16 places in the dispatcher, so one host can fill it.</summary>
+    private static Task<TestServer> StartSmallDispatcherAsync(int timeoutSeconds) => TestServer.StartAsync(CallbackSettings.Loopback(
+        ("Boomerang:Callbacks:PerHostConcurrency", "2"),
+        ("Boomerang:Callbacks:Concurrency", "8"),
+        ("Boomerang:Callbacks:TimeoutSeconds", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
+    private static async Task SubmitOneByOneAsync(TestServer server, int count, CallbackReceiver receiver)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await server.Client.SubmitAsync(new { kind = "echo", input = i, callback_url = receiver.Url() });
+        }
     }
 }
