@@ -7,16 +7,16 @@ public sealed class HostIsolationTests
     [Fact]
     public async Task A_host_that_hangs_on_every_request_does_not_hold_up_deliveries_to_a_healthy_one()
     {
-        await using var slow = await CallbackReceiver.StartAsync(new ScriptedResponse(200, Delay: TimeSpan.FromSeconds(20)));
+        await using var slow = await CallbackReceiver.StartAsync(new ScriptedResponse(200, Delay: TimeSpan.FromSeconds(90)));
         await using var fast = await CallbackReceiver.StartAsync();
-        await using var server = await StartSmallDispatcherAsync(timeoutSeconds: 30);
+        await using var server = await StartSmallDispatcherAsync(timeoutSeconds: 120);
 
         await SubmitOneByOneAsync(server, 20, slow);
         await slow.WaitForAsync(2);
         await SubmitOneByOneAsync(server, 10, fast);
 
         // All of the healthy host's callbacks arrive while the slow host still holds its two requests open.
-        await fast.WaitForAsync(10, TimeSpan.FromSeconds(10));
+        await fast.WaitForAsync(10, TimeSpan.FromSeconds(40));
         Assert.Equal(2, slow.Received.Count);
     }
 
@@ -24,20 +24,20 @@ public sealed class HostIsolationTests
     public async Task A_host_that_answers_then_hangs_is_cut_back_so_a_healthy_one_still_gets_through()
     {
         // Twenty quick answers, then every request hangs: while it answered it was given room for more waiting.
-        var script = Enumerable.Repeat(new ScriptedResponse(200), 20).Append(new ScriptedResponse(200, Delay: TimeSpan.FromSeconds(60))).ToArray();
+        var script = Enumerable.Repeat(new ScriptedResponse(200), 20).Append(new ScriptedResponse(200, Delay: TimeSpan.FromSeconds(120))).ToArray();
         await using var stalling = await CallbackReceiver.StartAsync(script);
         await using var fast = await CallbackReceiver.StartAsync();
-        await using var server = await StartSmallDispatcherAsync(timeoutSeconds: 60);
+        await using var server = await StartSmallDispatcherAsync(timeoutSeconds: 150);
 
         // One job at a time, so each finish hands its delivery straight to the dispatcher: the first twenty are answered,
         // the next two hang, and the rest arrive while it still counts as answering twenty a second.
         await SubmitOneByOneAsync(server, 40, stalling);
-        await stalling.WaitForAsync(22, TimeSpan.FromSeconds(20));
+        await stalling.WaitForAsync(22, TimeSpan.FromSeconds(40));
         await SubmitOneByOneAsync(server, 10, fast);
 
         // Within a few seconds of its last answer the stalled host holds a few times its slots again, and the room it
         // gave up carries the healthy host's callbacks while its own two requests still hang.
-        await fast.WaitForAsync(10, TimeSpan.FromSeconds(15));
+        await fast.WaitForAsync(10, TimeSpan.FromSeconds(40));
         Assert.Equal(22, stalling.Received.Count);
     }
 
