@@ -135,6 +135,7 @@ try
         {
             var count = options.Int("count", 50_000);
             var started = DateTimeOffset.UtcNow;
+            var cpuAtStart = Cpu();
             var clock = Stopwatch.StartNew();
             await SubmitAsync(count, options.Int("batch", 1000), options.Int("submitters", 4), callbackUrl);
             var submitted = clock.Elapsed;
@@ -145,6 +146,7 @@ try
                 await WaitForCallbacksAsync(receiver, count);
             }
             await WaitDrainedAsync();
+            var cpuAtEnd = Cpu();
             var jobs = await ReadAllAsync();
             var span = jobs.Max(j => j.FinishedAt!.Value) - jobs.Min(j => j.CreatedAt);
             Report("submitted", $"{count} jobs in {submitted.TotalSeconds:F2} s ({count / submitted.TotalSeconds:F0} jobs/s)");
@@ -161,6 +163,12 @@ try
                 Report("finish-to-callback", Stats.Summary(receiver.LatenciesMs));
                 Result("jobs_with_callbacks_per_s", count / withCallbacksSpan);
             }
+            // CPU per job from the first submit to the end above (the last callback, or the last job finished), so the
+            // start-ups and the listing are left out: the servers' processes and this one (submitting, receiving).
+            Report("cpu per job", $"servers {(cpuAtEnd.Servers - cpuAtStart.Servers) * 1e6 / count:F0} µs, harness "
+                + $"{(cpuAtEnd.Harness - cpuAtStart.Harness) * 1e6 / count:F0} µs");
+            Result("server_cpu_us_per_job", (cpuAtEnd.Servers - cpuAtStart.Servers) * 1e6 / count);
+            Result("harness_cpu_us_per_job", (cpuAtEnd.Harness - cpuAtStart.Harness) * 1e6 / count);
             break;
         }
         case "backlog":
@@ -364,6 +372,9 @@ static async Task WaitForCallbacksAsync(FastReceiver receiver, int count, TimeSp
         await Task.Delay(20);
     }
 }
+
+(double Servers, double Harness) Cpu() =>
+    (nodes.Sum(n => n.CpuSeconds()) + (backend?.CpuSeconds() ?? 0), Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
 
 void Result(string name, double value)
 {

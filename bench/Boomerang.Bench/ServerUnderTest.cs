@@ -22,6 +22,13 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     public Uri BaseAddress { get; }
     public string Folder { get; }
 
+    /// <summary>The CPU time the server's process has used so far (user and system), in seconds.</summary>
+    public double CpuSeconds()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime.TotalSeconds;
+    }
+
     /// <summary>The server's resident set now and its peak so far (VmRSS, VmHWM from /proc), in MiB; null off Linux.</summary>
     public (double Now, double Peak)? MemoryMiB()
     {

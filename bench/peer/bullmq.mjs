@@ -39,6 +39,10 @@ if (mode === "worker") {
     await worker.waitUntilReady();
     process.send({ ready: true });
     process.on("message", async (message) => {
+        if (message === "cpu") {
+            const { user, system } = process.cpuUsage();
+            process.send({ cpuMicros: user + system });
+        }
         if (message === "stop") {
             await worker.close();
             agent.destroy();
@@ -77,6 +81,13 @@ if (mode === "worker") {
     const workerArgs = ["worker", ...(opts.concurrency ? ["--concurrency", opts.concurrency] : [])];
     const worker = fork(new URL(import.meta.url).pathname, workerArgs, { env: { ...process.env, CALLBACK_URL: callbackUrl } });
     await new Promise((resolve) => worker.once("message", resolve));
+    // CPU of both processes (user and system) from the first submit to the last callback, as Boomerang's bench reports.
+    const workerCpu = () => new Promise((resolve) => {
+        worker.once("message", (m) => resolve(m.cpuMicros));
+        worker.send("cpu");
+    });
+    const mainCpu = () => { const { user, system } = process.cpuUsage(); return user + system; };
+    const cpuAtStart = { main: mainCpu(), worker: await workerCpu() };
 
     const started = Date.now();
     let left = count;
@@ -94,6 +105,7 @@ if (mode === "worker") {
     const timeout = setTimeout(() => done(), 5 * 60_000);
     await allIn;
     clearTimeout(timeout);
+    const cpuAtEnd = { main: mainCpu(), worker: await workerCpu() };
     const span = (last - started) / 1000;
     const sorted = [...latencies.values()].sort((a, b) => a - b);
     const pct = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -106,6 +118,10 @@ if (mode === "worker") {
     } else {
         console.log(`RESULT jobs_with_callbacks_per_s ${(count / span).toFixed(1)}`);
     }
+    const perJob = (key) => (cpuAtEnd[key] - cpuAtStart[key]) / count;
+    console.log(`  cpu per job          worker ${perJob("worker").toFixed(0)} µs, main ${perJob("main").toFixed(0)} µs`);
+    console.log(`RESULT worker_cpu_us_per_job ${perJob("worker").toFixed(1)}`);
+    console.log(`RESULT main_cpu_us_per_job ${perJob("main").toFixed(1)}`);
     worker.send("stop");
     await new Promise((resolve) => worker.once("exit", resolve));
     await queue.obliterate({ force: true });
