@@ -15,6 +15,12 @@ Usage (a throw-away Redis, AOF with appendfsync always, like the other Redis ben
   redis_server_stop
 Prints, per round and then the median: Redis time inside the scripts per job and per phase (INFO commandstats, EVALSHA),
 Redis CPU per job (INFO cpu: the scripts plus reading requests and writing the AOF), AOF bytes and memory per job.
+The median of each figure is taken on its own, so the phases' medians need not add up to the scripts' median.
+One client sends one call at a time, so under `appendfsync always` every script call has its own fsync, where a
+server's concurrent callers share them: compare these figures with each other (an A/B of a script change), not with
+an end-to-end run's Redis CPU.
+
+It flushes the Redis it is given (FLUSHALL): it refuses one that holds keys unless --force is given.
 """
 import argparse
 import json
@@ -75,6 +81,11 @@ class Redis:
         return re.search(pattern, self("INFO", section))
 
 
+def check(condition, message):
+    if not condition:
+        raise SystemExit(f"redis-scripts: check failed: {message}")
+
+
 def run(redis, sha, jobs, batch):
     prefix, tenant, owner, dispatcher = "scriptbench", "b0962662e937d44c", "vm/1/worker", "vm/1/dispatch"
     url, host = "http://127.0.0.1:9/hook", "http://127.0.0.1:9"
@@ -82,6 +93,7 @@ def run(redis, sha, jobs, batch):
     ids = [str(uuid.uuid4()) for _ in range(jobs)]
     redis("FLUSHALL")
     redis("CONFIG", "RESETSTAT")
+    memory_start = int(redis.info("memory", r"used_memory:(\d+)")[1])
     aof_start = int((redis.info("persistence", r"aof_current_size:(\d+)") or [0, 0])[1])
     cpu = lambda: sum(float(x) for x in redis.info("cpu", r"used_cpu_sys:([\d.]+)\r\nused_cpu_user:([\d.]+)").groups())
     script_usec = lambda: int((redis.info("commandstats", r"cmdstat_evalsha:calls=\d+,usec=(\d+)") or [0, 0])[1])
@@ -95,10 +107,11 @@ def run(redis, sha, jobs, batch):
     def submit():
         for b in range(0, jobs, batch["submit"]):
             chunk = ids[b:b + batch["submit"]]
-            args = [prefix, now, 1_000_000, redis("SCARD", f"{prefix}:active"), "0", len(chunk)]
+            active = redis("EVALSHA", sha["SubmitRead"], 0, prefix)[0]
+            args = [prefix, now, 1_000_000, active, "0", len(chunk)]
             for job in chunk:
                 args += [job, tenant, "echo", "255", "", "", url, "0", ""]
-            assert redis("EVALSHA", sha["Submit"], 0, *args) == 1
+            check(redis("EVALSHA", sha["Submit"], 0, *args) == 1, "a submit was refused")
 
     claimed = []
 
@@ -115,12 +128,13 @@ def run(redis, sha, jobs, batch):
             for c in chunk:
                 job, attempt = c[0], c[4]
                 payload = json.dumps({"error": None, "event": "job.completed", "finished_at": now, "job_id": job, "kind": "echo",
-                                      "progress": 100, "result": 255, "started_at": now, "status": "completed", "tenant_id": tenant})
+                                      "progress": 100, "result": 255, "started_at": now, "status": "completed", "tenant_id": tenant},
+                                     separators=(",", ":"))
                 args += [job, attempt, "completed", "255", "1", "", "",
                          "msg_" + job.replace("-", ""), job, tenant, "job.completed", "1", url, host, payload, "pending", "", repr(now), ""]
             args += [dispatcher, now + 30, len(chunk)]
             for c, r in zip(chunk, redis("EVALSHA", sha["Finish"], 0, *args)):
-                assert isinstance(r, list), f"job {c[0]}: finish returned {r!r}, not a delivery leased to the dispatcher"
+                check(isinstance(r, list), f"job {c[0]}: finish returned {r!r}, not a delivery leased to the dispatcher")
                 leased.append((r[0], c[0]))
 
     def attempts():
@@ -129,24 +143,25 @@ def run(redis, sha, jobs, batch):
             args = [prefix, dispatcher, now, len(chunk)]
             for seq, job in chunk:
                 record = json.dumps({"webhook_id": "msg_" + job.replace("-", ""), "event": "job.completed", "attempt": 1, "started_at": now,
-                                     "duration_ms": 0.8, "http_status": 200, "error": None, "response_body": None})
+                                     "duration_ms": 0.8, "http_status": 200, "error": None, "response_body": None},
+                                    separators=(",", ":"))
                 args += [seq, job, record, "success", 200, "", "", repr(now)]
-            assert redis("EVALSHA", sha["RecordAttempts"], 0, *args) == [1] * len(chunk)
+            check(redis("EVALSHA", sha["RecordAttempts"], 0, *args) == [1] * len(chunk), "an attempt was not recorded")
 
     cpu_start = cpu()
     for name, body in (("submit", submit), ("claim", claim), ("finish", finish), ("attempts", attempts)):
         phase(name, body)
     cpu_per_job = (cpu() - cpu_start) / jobs
     # What the run did, from Redis: every job completed once, every delivery delivered, nothing left behind.
-    assert len(claimed) == jobs and len({c[0] for c in claimed}) == jobs, "each job claimed exactly once"
+    check(len(claimed) == jobs and len({c[0] for c in claimed}) == jobs, "each job claimed exactly once")
     counts = dict(zip(*[iter(redis("HGETALL", f"{prefix}:counts"))] * 2))
-    assert counts == {"completed": str(jobs)}, f"counts {counts}"
-    assert redis("ZCARD", f"{prefix}:delivered") == jobs and redis("SCARD", f"{prefix}:active") == 0
-    assert redis("ZCARD", f"{prefix}:dleased") == 0 and redis("ZCARD", f"{prefix}:running") == 0
+    check(counts == {"completed": str(jobs)}, f"counts {counts}")
+    check(redis("ZCARD", f"{prefix}:delivered") == jobs and redis("SCARD", f"{prefix}:active") == 0, "delivered, active")
+    check(redis("ZCARD", f"{prefix}:dleased") == 0 and redis("ZCARD", f"{prefix}:running") == 0, "no lease left")
     sample = ids[jobs // 2]
-    assert redis("HGET", f"{prefix}:job:{sample}", "callback_status") == "success"
+    check(redis("HGET", f"{prefix}:job:{sample}", "callback_status") == "success", "a job's callback_status")
     aof = int((redis.info("persistence", r"aof_current_size:(\d+)") or [0, 0])[1]) - aof_start
-    memory = int(redis.info("memory", r"used_memory:(\d+)")[1])
+    memory = int(redis.info("memory", r"used_memory:(\d+)")[1]) - memory_start
     return {**{k: v for k, v in phases.items()}, "scripts": sum(phases.values()), "redis_cpu": cpu_per_job * 1e6,
             "aof_bytes": aof / jobs, "memory_bytes": memory / jobs}
 
@@ -157,9 +172,14 @@ def main():
     parser.add_argument("--jobs", type=int, default=20000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--scripts", default=os.path.join(ROOT, "src/Boomerang.Server/Storage/Redis"),
-                        help="folder of RedisScripts.*.cs (another checkout's, for an A/B)")
+                        help="folder of RedisScripts.*.cs (another checkout's, for an A/B of its scripts; the arguments "
+                             "sent are still this checkout's layout)")
+    parser.add_argument("--force", action="store_true", help="run on a Redis that holds keys (they are flushed)")
     options = parser.parse_args()
     redis = Redis(options.port)
+    if redis("DBSIZE") > 0 and not options.force:
+        raise SystemExit(f"redis-scripts: the Redis on port {options.port} holds keys and would be flushed; use a throw-away "
+                         "one (scripts/redis-server.sh) or pass --force")
     sha = {name: redis("SCRIPT", "LOAD", body) for name, body in read_scripts(options.scripts).items()}
     batch = {"submit": 1000, "claim": 75, "finish": 25, "attempts": 25}
     version = redis.info("server", r"redis_version:([\d.]+)")[1]
@@ -169,7 +189,14 @@ def main():
     rewrite = redis("CONFIG", "GET", "auto-aof-rewrite-percentage")[1]
     redis("CONFIG", "SET", "auto-aof-rewrite-percentage", "0")
     rounds = []
+
+    def wait_for_rewrite():
+        while redis.info("persistence", r"aof_rewrite_in_progress:(\d)")[1] != "0" or \
+                redis.info("persistence", r"aof_rewrite_scheduled:(\d)")[1] != "0":
+            time.sleep(0.1)
+
     try:
+        wait_for_rewrite()
         for r in range(options.rounds):
             figures = run(redis, sha, options.jobs, batch)
             rounds.append(figures)
@@ -177,9 +204,7 @@ def main():
             redis("FLUSHALL")
             if redis("CONFIG", "GET", "appendonly")[1] == "yes":
                 redis("BGREWRITEAOF")
-                while redis.info("persistence", r"aof_rewrite_in_progress:(\d)")[1] != "0" or \
-                        redis.info("persistence", r"aof_rewrite_scheduled:(\d)")[1] != "0":
-                    time.sleep(0.1)
+                wait_for_rewrite()
     finally:
         redis("CONFIG", "SET", "auto-aof-rewrite-percentage", rewrite)
     print("median:  " + format_figures({k: statistics.median(f[k] for f in rounds) for k in rounds[0]}))

@@ -44,21 +44,8 @@ record() {
     redis-cli -p "$REDIS_SERVER_PORT" flushall >/dev/null
     redis-cli -p "$REDIS_SERVER_PORT" config resetstat >/dev/null
     echo "-- $tag (load average $(cut -d' ' -f1-3 /proc/loadavg)): $*" | tee -a "$log"
-    local cpu_before jobs
-    cpu_before=$(redis_cpu)
     "$@" 2>&1 | tee "$run" | tee -a "$log"
-    # Redis's CPU over the whole run (start-up and the end's reads included), per job of a throughput run.
-    jobs=$(awk '/--count/ { for (i = 1; i < NF; i++) if ($i == "--count") print $(i + 1) }' <<<"$*")
-    if [[ -n $jobs ]]; then
-        awk -v a="$cpu_before" -v b="$(redis_cpu)" -v n="$jobs" 'BEGIN { printf "RESULT redis_cpu_us_per_job %.1f\n", (b - a) * 1e6 / n }' \
-            | tee -a "$run" "$log"
-    fi
     awk -v tag="$tag" '/^RESULT / { print tag "/" $2, $3 }' "$run" >>"$results"
-}
-
-# redis-server's CPU so far (user and system seconds, main thread and background threads; not its children).
-redis_cpu() {
-    redis-cli -p "$REDIS_SERVER_PORT" info cpu | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { print s }'
 }
 
 {

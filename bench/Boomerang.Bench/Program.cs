@@ -135,7 +135,7 @@ try
         {
             var count = options.Int("count", 50_000);
             var started = DateTimeOffset.UtcNow;
-            var cpuAtStart = Cpu();
+            var cpuAtStart = await CpuAsync();
             var clock = Stopwatch.StartNew();
             await SubmitAsync(count, options.Int("batch", 1000), options.Int("submitters", 4), callbackUrl);
             var submitted = clock.Elapsed;
@@ -146,7 +146,7 @@ try
                 await WaitForCallbacksAsync(receiver, count);
             }
             await WaitDrainedAsync();
-            var cpuAtEnd = Cpu();
+            var cpuAtEnd = await CpuAsync();
             var jobs = await ReadAllAsync();
             var span = jobs.Max(j => j.FinishedAt!.Value) - jobs.Min(j => j.CreatedAt);
             Report("submitted", $"{count} jobs in {submitted.TotalSeconds:F2} s ({count / submitted.TotalSeconds:F0} jobs/s)");
@@ -164,11 +164,18 @@ try
                 Result("jobs_with_callbacks_per_s", count / withCallbacksSpan);
             }
             // CPU per job from the first submit to the end above (the last callback, or the last job finished), so the
-            // start-ups and the listing are left out: the servers' processes and this one (submitting, receiving).
+            // start-ups and the listing are left out: the servers' processes, this one (submitting, receiving) and, on
+            // Redis, redis-server.
+            var redisCpu = cpuAtEnd.Redis - cpuAtStart.Redis;
             Report("cpu per job", $"servers {(cpuAtEnd.Servers - cpuAtStart.Servers) * 1e6 / count:F0} µs, harness "
-                + $"{(cpuAtEnd.Harness - cpuAtStart.Harness) * 1e6 / count:F0} µs");
+                + $"{(cpuAtEnd.Harness - cpuAtStart.Harness) * 1e6 / count:F0} µs"
+                + (redisCpu is { } r ? $", redis-server {r * 1e6 / count:F0} µs" : ""));
             Result("server_cpu_us_per_job", (cpuAtEnd.Servers - cpuAtStart.Servers) * 1e6 / count);
             Result("harness_cpu_us_per_job", (cpuAtEnd.Harness - cpuAtStart.Harness) * 1e6 / count);
+            if (redisCpu is { } redisSeconds)
+            {
+                Result("redis_cpu_us_per_job", redisSeconds * 1e6 / count);
+            }
             break;
         }
         case "backlog":
@@ -373,8 +380,9 @@ static async Task WaitForCallbacksAsync(FastReceiver receiver, int count, TimeSp
     }
 }
 
-(double Servers, double Harness) Cpu() =>
-    (nodes.Sum(n => n.CpuSeconds()) + (backend?.CpuSeconds() ?? 0), Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+async Task<(double Servers, double Harness, double? Redis)> CpuAsync() =>
+    (nodes.Sum(n => n.CpuSeconds()) + (backend?.CpuSeconds() ?? 0), Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
+        redisConfiguration is null ? null : await RedisCpu.SecondsAsync(redisConfiguration));
 
 void Result(string name, double value)
 {

@@ -6,6 +6,7 @@
 //   --concurrency omitted = BullMQ's default (Worker option `concurrency` left unset, i.e. 1).
 import { fork } from "node:child_process";
 import http from "node:http";
+import net from "node:net";
 import { Queue, Worker } from "bullmq";
 
 const [mode = "jobs", ...rest] = process.argv.slice(2);
@@ -80,6 +81,8 @@ if (mode === "worker") {
     await queue.obliterate({ force: true });
     const workerArgs = ["worker", ...(opts.concurrency ? ["--concurrency", opts.concurrency] : [])];
     const worker = fork(new URL(import.meta.url).pathname, workerArgs, { env: { ...process.env, CALLBACK_URL: callbackUrl } });
+    // If this process fails, its worker must not outlive it (it holds the output a calling script waits on).
+    process.on("exit", () => worker.kill());
     await new Promise((resolve) => worker.once("message", resolve));
     // CPU of both processes (user and system) from the first submit to the last callback, as Boomerang's bench reports.
     const workerCpu = () => new Promise((resolve) => {
@@ -87,7 +90,21 @@ if (mode === "worker") {
         worker.send("cpu");
     });
     const mainCpu = () => { const { user, system } = process.cpuUsage(); return user + system; };
-    const cpuAtStart = { main: mainCpu(), worker: await workerCpu() };
+    // redis-server's CPU (INFO cpu) over a plain connection of its own, as Boomerang's bench reads it.
+    const redisCpu = () => new Promise((resolve, reject) => {
+        const socket = net.connect(connection.port, connection.host, () => socket.write("INFO cpu\r\n"));
+        let text = "";
+        socket.on("data", (chunk) => {
+            text += chunk.toString("latin1");
+            const header = text.indexOf("\r\n");
+            if (header > 0 && text.length >= header + 2 + Number(text.slice(1, header))) {
+                socket.end();
+                resolve([...text.matchAll(/^used_cpu_(?:user|sys):([\d.]+)/gm)].reduce((sum, m) => sum + Number(m[1]) * 1e6, 0));
+            }
+        });
+        socket.on("error", reject);
+    });
+    const cpuAtStart = { main: mainCpu(), worker: await workerCpu(), redis: await redisCpu() };
 
     const started = Date.now();
     let left = count;
@@ -105,7 +122,8 @@ if (mode === "worker") {
     const timeout = setTimeout(() => done(), 5 * 60_000);
     await allIn;
     clearTimeout(timeout);
-    const cpuAtEnd = { main: mainCpu(), worker: await workerCpu() };
+    // A worker that died (the timeout path) cannot be asked; its figure is then left out.
+    const cpuAtEnd = { main: mainCpu(), worker: worker.connected ? await workerCpu() : NaN, redis: await redisCpu() };
     const span = (last - started) / 1000;
     const sorted = [...latencies.values()].sort((a, b) => a - b);
     const pct = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -119,11 +137,15 @@ if (mode === "worker") {
         console.log(`RESULT jobs_with_callbacks_per_s ${(count / span).toFixed(1)}`);
     }
     const perJob = (key) => (cpuAtEnd[key] - cpuAtStart[key]) / count;
-    console.log(`  cpu per job          worker ${perJob("worker").toFixed(0)} µs, main ${perJob("main").toFixed(0)} µs`);
-    console.log(`RESULT worker_cpu_us_per_job ${perJob("worker").toFixed(1)}`);
-    console.log(`RESULT main_cpu_us_per_job ${perJob("main").toFixed(1)}`);
-    worker.send("stop");
-    await new Promise((resolve) => worker.once("exit", resolve));
+    console.log(`  cpu per job          worker ${perJob("worker").toFixed(0)} µs, main ${perJob("main").toFixed(0)} µs, `
+        + `redis-server ${perJob("redis").toFixed(0)} µs`);
+    for (const [key, name] of [["worker", "worker"], ["main", "main"], ["redis", "redis"]]) {
+        if (Number.isFinite(perJob(key))) console.log(`RESULT ${name}_cpu_us_per_job ${perJob(key).toFixed(1)}`);
+    }
+    if (worker.connected) {
+        worker.send("stop");
+        await new Promise((resolve) => worker.once("exit", resolve));
+    }
     await queue.obliterate({ force: true });
     await queue.close();
     receiver.close();
