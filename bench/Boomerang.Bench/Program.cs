@@ -134,8 +134,9 @@ try
         case "jobs":
         {
             var count = options.Int("count", 50_000);
+            await using var redisCpu = redisConfiguration is null ? null : await RedisCpu.ConnectAsync(redisConfiguration);
             var started = DateTimeOffset.UtcNow;
-            var cpuAtStart = await CpuAsync();
+            var cpuAtStart = await CpuAsync(redisCpu);
             var clock = Stopwatch.StartNew();
             await SubmitAsync(count, options.Int("batch", 1000), options.Int("submitters", 4), callbackUrl);
             var submitted = clock.Elapsed;
@@ -146,7 +147,7 @@ try
                 await WaitForCallbacksAsync(receiver, count);
             }
             await WaitDrainedAsync();
-            var cpuAtEnd = await CpuAsync();
+            var cpuAtEnd = await CpuAsync(redisCpu);
             var jobs = await ReadAllAsync();
             var span = jobs.Max(j => j.FinishedAt!.Value) - jobs.Min(j => j.CreatedAt);
             Report("submitted", $"{count} jobs in {submitted.TotalSeconds:F2} s ({count / submitted.TotalSeconds:F0} jobs/s)");
@@ -166,15 +167,15 @@ try
             // CPU per job from the first submit to the end above (the last callback, or the last job finished), so the
             // start-ups and the listing are left out: the servers' processes, this one (submitting, receiving) and, on
             // Redis, redis-server.
-            var redisCpu = cpuAtEnd.Redis - cpuAtStart.Redis;
-            Report("cpu per job", $"servers {(cpuAtEnd.Servers - cpuAtStart.Servers) * 1e6 / count:F0} µs, harness "
-                + $"{(cpuAtEnd.Harness - cpuAtStart.Harness) * 1e6 / count:F0} µs"
-                + (redisCpu is { } r ? $", redis-server {r * 1e6 / count:F0} µs" : ""));
-            Result("server_cpu_us_per_job", (cpuAtEnd.Servers - cpuAtStart.Servers) * 1e6 / count);
-            Result("harness_cpu_us_per_job", (cpuAtEnd.Harness - cpuAtStart.Harness) * 1e6 / count);
-            if (redisCpu is { } redisSeconds)
+            double PerJob(double seconds) => seconds * 1e6 / count;
+            var (serverUs, harnessUs) = (PerJob(cpuAtEnd.Servers - cpuAtStart.Servers), PerJob(cpuAtEnd.Harness - cpuAtStart.Harness));
+            double? redisUs = redisCpu is null ? null : PerJob(cpuAtEnd.Redis - cpuAtStart.Redis);
+            Report("cpu per job", $"servers {serverUs:F0} µs, harness {harnessUs:F0} µs" + (redisUs is { } r ? $", redis-server {r:F0} µs" : ""));
+            Result("server_cpu_us_per_job", serverUs);
+            Result("harness_cpu_us_per_job", harnessUs);
+            if (redisUs is { } redisPerJob)
             {
-                Result("redis_cpu_us_per_job", redisSeconds * 1e6 / count);
+                Result("redis_cpu_us_per_job", redisPerJob);
             }
             break;
         }
@@ -380,9 +381,9 @@ static async Task WaitForCallbacksAsync(FastReceiver receiver, int count, TimeSp
     }
 }
 
-async Task<(double Servers, double Harness, double? Redis)> CpuAsync() =>
+async Task<(double Servers, double Harness, double Redis)> CpuAsync(RedisCpu? redis) =>
     (nodes.Sum(n => n.CpuSeconds()) + (backend?.CpuSeconds() ?? 0), Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
-        redisConfiguration is null ? null : await RedisCpu.SecondsAsync(redisConfiguration));
+        redis is null ? 0 : await redis.SecondsAsync());
 
 void Result(string name, double value)
 {
