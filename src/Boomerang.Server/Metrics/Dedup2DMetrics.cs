@@ -4,7 +4,9 @@ namespace Boomerang.Server.Metrics;
 
 /// <summary>
 /// The seed's Dedup2D metric names (reference §10), in Boomerang's meter, for the Dedup2D routes to call. Every name is
-/// present in <c>/metrics</c> from the start (at 0), as the seed's metrics-contract test expects.
+/// present in <c>/metrics</c> from the start (at 0), as the seed's metrics-contract test expects. The seed's queue gauges
+/// (<c>dedup2d_jobs_queued</c>, <c>dedup2d_jobs_active</c>, <c>dedup2d_job_queue_depth</c>) read the store, in
+/// <see cref="StoreGauges"/>.
 /// </summary>
 internal sealed class Dedup2DMetrics
 {
@@ -22,8 +24,6 @@ internal sealed class Dedup2DMetrics
     private readonly Histogram<double> _callbackDuration;
     private readonly Counter<long> _callbackRetries;
     private readonly Counter<long> _callbackBlocked;
-    private long _queued;
-    private long _active;
 
     public Dedup2DMetrics(Meter meter)
     {
@@ -42,9 +42,6 @@ internal sealed class Dedup2DMetrics
         _callbackDuration = meter.CreateHistogram<double>("dedup2d_callback_duration", "s", "Callback attempt duration (all jobs)");
         _callbackRetries = meter.CreateCounter<long>("dedup2d_callback_retries", null, "Callback attempts scheduled again (all jobs)");
         _callbackBlocked = meter.CreateCounter<long>("dedup2d_callback_blocked", null, "Callback URLs refused by the URL policy (all jobs)");
-        meter.CreateObservableGauge("dedup2d_jobs_queued", () => Volatile.Read(ref _queued), null, "Dedup2D async jobs waiting (as last reported by the Dedup2D routes)");
-        meter.CreateObservableGauge("dedup2d_jobs_active", () => Volatile.Read(ref _active), null, "Dedup2D async jobs running (as last reported by the Dedup2D routes)");
-        meter.CreateObservableGauge("dedup2d_job_queue_depth", () => Volatile.Read(ref _queued), null, "Dedup2D async jobs waiting (the seed's name for dedup2d_jobs_queued)");
         // Present at 0 before the first event, as the seed's declared metrics were.
         foreach (var counter in new[] { _jobs, _cancel, _queueFull, _accessDenied, _searchMode, _payloadFormat, _legacyB64, _submitted, _completed,
             _callbacks, _callbackRetries, _callbackBlocked })
@@ -79,13 +76,6 @@ internal sealed class Dedup2DMetrics
     public void PayloadFormat(string format) => _payloadFormat.Add(1, new KeyValuePair<string, object?>("format", format));
 
     public void LegacyB64Fallback() => _legacyB64.Add(1);
-
-    /// <summary>The Dedup2D queue as the routes last counted it.</summary>
-    public void QueueState(long queued, long active)
-    {
-        Volatile.Write(ref _queued, queued);
-        Volatile.Write(ref _active, active);
-    }
 
     internal void CallbackAttempt(string outcome, double seconds)
     {

@@ -32,6 +32,11 @@ internal sealed partial class StoreGauges : BackgroundService
         {
             meter.CreateObservableGauge("boomerang_jobs_queued", () => Observe(ref _pending), null, "Pending jobs in the store (all tenants, all nodes): the queue depth");
             meter.CreateObservableGauge("boomerang_jobs_in_progress", () => Observe(ref _inProgress), null, "Running jobs in the store (all tenants, all nodes)");
+            // The seed's names for its Dedup2D queue. Searches wait in the one queue every kind shares, so its depth is
+            // what stands ahead of a new search: the same figures.
+            meter.CreateObservableGauge("dedup2d_jobs_queued", () => Observe(ref _pending), null, "Pending jobs in the store, every kind: the queue a Dedup2D search waits in");
+            meter.CreateObservableGauge("dedup2d_job_queue_depth", () => Observe(ref _pending), null, "The seed's name for dedup2d_jobs_queued");
+            meter.CreateObservableGauge("dedup2d_jobs_active", () => Observe(ref _inProgress), null, "Running jobs in the store, every kind");
         }
         meter.CreateObservableGauge("boomerang_callback_circuit_state", () => gates.Snapshot().Select(h =>
             new Measurement<int>((int)h.State, new KeyValuePair<string, object?>("host", h.Host))), null,

@@ -104,6 +104,9 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, m.Value("boomerang_jobs_active"));
         Assert.Equal(2, m.Value("boomerang_jobs_queued"));
         Assert.Equal(1, m.Value("boomerang_jobs_in_progress"));
+        Assert.Equal(2, m.Value("dedup2d_jobs_queued"));
+        Assert.Equal(2, m.Value("dedup2d_job_queue_depth"));
+        Assert.Equal(1, m.Value("dedup2d_jobs_active"));
         Assert.Equal(1, m.Value("boomerang_callbacks_total", ("event", "job.completed"), ("outcome", "success")));
         Assert.Equal(3, m.Value("boomerang_callbacks_total", ("event", "job.completed"), ("outcome", "retry")));
         Assert.Equal(3, m.Value("boomerang_callback_retries_total", ("event", "job.completed")));
