@@ -59,7 +59,7 @@ internal static class MetricsRegistration
             branch.Use(async (http, next) =>
             {
                 if (!open && AdminTokenFilter.Refusal(http.RequestServices.GetRequiredService<AdminToken>()
-                        .Check(http.Request.Headers[AdminTokenFilter.Header].ToString())) is { } refused)
+                        .Check(AdminTokenFilter.Presented(http.Request))) is { } refused)
                 {
                     await refused.ExecuteAsync(http);
                     return;

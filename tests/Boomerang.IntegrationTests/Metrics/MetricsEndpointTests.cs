@@ -41,9 +41,16 @@ public sealed class MetricsEndpointTests
         using var wrong = server.CreateClient(null);
         wrong.DefaultRequestHeaders.Add("X-Admin-Token", "not-it");
         using var openAnonymous = open.CreateClient(null);
+        // Prometheus's `authorization: { credentials_file: … }` sends the token as a Bearer header.
+        using var bearer = server.CreateClient(null);
+        bearer.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+        using var wrongBearer = server.CreateClient(null);
+        wrongBearer.DefaultRequestHeaders.Authorization = new("Bearer", "not-it");
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await wrong.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await wrongBearer.GetAsync("/metrics")).StatusCode);
+        Assert.Contains("boomerang_jobs_queued", await (await bearer.GetAsync("/metrics")).Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client.GetAsync("/metrics")).StatusCode);
         Assert.Contains("boomerang_jobs_queued", await (await openAnonymous.GetAsync("/metrics")).Content.ReadAsStringAsync());
         Assert.True((await ScrapeAsync(server)).HasFamily("dedup2d_jobs_total"));
