@@ -23,6 +23,9 @@ public static class BoomerangJson
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+        // A job's input, and so an echo's result, may nest as deep as a request body may; an answer wraps it in a few
+        // levels more (a list: the page, its array, the job), which the default limit (64) would refuse mid-answer.
+        options.MaxDepth = 2 * JsonTextRule.MaxDepth;
     }
 
     private static JsonSerializerOptions Create()

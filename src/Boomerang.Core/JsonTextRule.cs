@@ -12,6 +12,9 @@ namespace Boomerang;
 /// </summary>
 public static class JsonTextRule
 {
+    /// <summary>How deep a JSON body may nest, its outermost object included (System.Text.Json's default).</summary>
+    public const int MaxDepth = 64;
+
     /// <summary>
     /// Finds the first string or field name in <paramref name="utf8Json"/> that breaks the rule.
     /// </summary>
@@ -21,7 +24,7 @@ public static class JsonTextRule
     /// <exception cref="JsonException">The bytes are not syntactically valid JSON.</exception>
     public static string? FindViolation(ReadOnlySpan<byte> utf8Json)
     {
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
         var path = new JsonPathTracker();
         while (reader.Read())
         {

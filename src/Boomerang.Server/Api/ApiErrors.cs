@@ -51,6 +51,8 @@ internal static class ApiErrors
 
     public static ApiError BadRequest(string error, string message) => Of(400, error, message);
 
+    public static ApiError NotJson { get; } = Of(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+
     public static ApiError JobNotFound(string jobId) => new(404, new ErrorDetail("JOB_NOT_FOUND", JobId: jobId));
 
     public static ApiError JobForbidden(string jobId) => new(403, new ErrorDetail("JOB_FORBIDDEN", JobId: jobId));

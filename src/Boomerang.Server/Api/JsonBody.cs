@@ -19,7 +19,7 @@ internal static class JsonBody
     {
         if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
-            return (null, ApiErrors.Of(415, "UNSUPPORTED_MEDIA_TYPE", "send the body as application/json"));
+            return (null, ApiErrors.NotJson);
         }
         byte[] body;
         try

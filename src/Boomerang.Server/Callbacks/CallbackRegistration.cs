@@ -40,7 +40,15 @@ internal static class CallbackRegistration
             {
                 policy.AllowedNetworks.Add(network.Trim());
             }
-            return new CallbackUrlPolicy(policy);
+            try
+            {
+                return new CallbackUrlPolicy(policy);
+            }
+            catch (ArgumentException e)
+            {
+                // AllowedNetworks were validated with the options above, so what the policy refuses is an allowlist entry.
+                throw new OptionsValidationException(nameof(o.Allowlist), typeof(CallbacksOptions), [$"Boomerang:Callbacks:Allowlist: {e.Message}"]);
+            }
         });
         services.AddSingleton<CallbackSigning>();
         services.AddSingleton<CallbackIntake>();

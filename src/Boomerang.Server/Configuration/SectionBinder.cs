@@ -28,6 +28,20 @@ internal static class SectionBinder
         return options;
     }
 
+    private static object BindAlone(IConfigurationSection section, Type type)
+    {
+        var item = Activator.CreateInstance(type)!;
+        try
+        {
+            section.Bind(item);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new BoomerangConfigurationException(e.Message, e);
+        }
+        return item;
+    }
+
     /// <summary>Returns the value to keep for this section: a new list for a list of values, else the same object, fixed inside.</summary>
     private static object? Fix(IConfigurationSection section, object? current, Type type)
     {
@@ -47,11 +61,22 @@ internal static class SectionBinder
         }
         if (SettingShapes.DictionaryValue(type) is { } value)
         {
-            if (current is IDictionary dictionary && !SettingShapes.IsScalar(value))
+            if (current is IDictionary dictionary)
             {
-                foreach (var key in dictionary.Keys.Cast<string>().ToList())
+                // The binder drops an item it cannot convert without a word (Commands:<kind> with one bad value would
+                // vanish, kind and all); converting or binding that item alone names the value it could not take.
+                foreach (var child in section.GetChildren().Where(c => !dictionary.Contains(c.Key)))
                 {
-                    dictionary[key] = Fix(section.GetSection(key), dictionary[key], value);
+                    dictionary[child.Key] = SettingShapes.IsScalar(value)
+                        ? SettingShapes.Convert(child.Value ?? "", value, child.Path)
+                        : BindAlone(child, value);
+                }
+                if (!SettingShapes.IsScalar(value))
+                {
+                    foreach (var key in dictionary.Keys.Cast<string>().ToList())
+                    {
+                        dictionary[key] = Fix(section.GetSection(key), dictionary[key], value);
+                    }
                 }
             }
             return current;

@@ -6,6 +6,7 @@ using Boomerang.Server.Auth;
 using Boomerang.Server.Dashboard;
 using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Boomerang.Server.Configuration;
 
@@ -31,8 +32,9 @@ public static class BoomerangServer
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            kestrel.Limits.MaxRequestBodySize = SectionBinder.Get<ApiOptions>(context.Configuration, ApiOptions.Section).MaxBodyBytes);
+        // Through the validated options, so a bad value stops the process naming the setting (Kestrel's own check would crash).
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiOptions>>(
+            (kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes);
         var roles = ServerRoles.From(builder.Configuration);
         try
         {

@@ -1,3 +1,4 @@
+using Boomerang.Server.Api;
 using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
 
@@ -5,7 +6,8 @@ namespace Boomerang.Server.Hosting;
 
 /// <summary>
 /// Last line of defence: Kestrel's client errors (oversized or malformed requests) keep their 4xx status with a
-/// JSON body; anything unexpected is logged and answered with a generic 500 that leaks nothing.
+/// JSON body, as does routing's bare 415 to a JSON route sent another content type; anything unexpected is logged and
+/// answered with a generic 500 that leaks nothing.
 /// </summary>
 internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> log)
 {
@@ -14,6 +16,11 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         try
         {
             await next(http);
+            if (http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && !http.Response.HasStarted)
+            {
+                // Routing refuses a body that is not JSON before the handler (and JsonBody) sees it, and says nothing.
+                await ApiErrors.NotJson.ToResult(http).ExecuteAsync(http);
+            }
         }
         catch (BadHttpRequestException e) when (!http.Response.HasStarted)
         {

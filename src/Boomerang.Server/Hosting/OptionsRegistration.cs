@@ -15,6 +15,8 @@ internal static class OptionsRegistration
             .Validate(o => o.Provider.Trim().ToLowerInvariant() is "" or "sqlite" or "postgres" or "redis", "Boomerang:Storage:Provider must be 'sqlite', 'postgres' or 'redis'")
             .Validate(o => !o.UsesPostgres || !string.IsNullOrWhiteSpace(o.Postgres.ConnectionString),
                 "Boomerang:Storage:Postgres:ConnectionString (or BOOMERANG_POSTGRES) is required when Boomerang:Storage:Provider is postgres")
+            .Validate(o => !o.UsesPostgres || string.IsNullOrWhiteSpace(o.Postgres.ConnectionString) || PostgresSchema.IsValidConnectionString(o.Postgres.ConnectionString),
+                "Boomerang:Storage:Postgres:ConnectionString (or BOOMERANG_POSTGRES) is not an Npgsql connection string: a keyword is unknown or a value cannot be read")
             .Validate(o => !o.UsesPostgres || PostgresSchema.IsValid(o.Postgres.Schema),
                 "Boomerang:Storage:Postgres:Schema must be a lower-case identifier (a-z, 0-9, _; at most 40 characters)")
             .Validate(o => o.Postgres.StartupWaitSeconds >= 0, "Boomerang:Storage:Postgres:StartupWaitSeconds must not be negative")

@@ -74,7 +74,7 @@ internal static class SeedAliases
                     values[key] = double.TryParse(raw.Trim(), System.Globalization.NumberStyles.Float,
                         System.Globalization.CultureInfo.InvariantCulture, out var seconds)
                         ? (seconds / 86400).ToString("R", System.Globalization.CultureInfo.InvariantCulture)
-                        : throw new InvalidOperationException($"{name}: '{raw}' is not a number of seconds");
+                        : throw new BoomerangConfigurationException($"{name}: '{raw}' is not a number of seconds");
                     break;
                 case AliasKind.Bool:
                     values[key] = ParseBool(raw) is { } b ? (b ? "true" : "false")

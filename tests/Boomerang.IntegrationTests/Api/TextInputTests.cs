@@ -100,6 +100,26 @@ public sealed class TextInputTests : IAsyncLifetime
         Assert.Contains("lone surrogate", (await one.ReadJsonAsync()).GetProperty("render_error").GetString());
     }
 
+    [Fact]
+    public async Task A_result_nested_as_deep_as_a_body_may_be_is_listed_and_shown()
+    {
+        // The deepest input a body may carry: the body's object and 63 arrays inside it (64 levels).
+        var deep = new string('[', 63) + new string(']', 63);
+        var response = await Client.PostAsync("/api/v1/jobs", Body($$"""{"kind":"echo","input":{{deep}}}""", ""));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var jobId = (await response.ReadJsonAsync()).GetProperty("job_id").GetString()!;
+        await Client.WaitForStatusAsync(jobId, JobStatus.Completed);
+
+        var list = await Client.GetAsync("/api/v1/jobs");
+        var text = await list.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        var page = System.Text.Json.JsonSerializer.Deserialize<JobListResponse>(text, BoomerangJson.Options)!;
+        var job = Assert.Single(page.Jobs);
+        Assert.Equal(deep, job.Result!.Value.GetRawText());
+        Assert.Null(job.RenderError);
+    }
+
     [Theory]
     [InlineData("", "\\ud800")]
     [InlineData("ff fe", "BAD")]

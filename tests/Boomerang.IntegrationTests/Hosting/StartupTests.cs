@@ -37,15 +37,40 @@ public sealed class StartupTests
         Assert.False(File.Exists(Path.Combine(folder.Path, "data", "api-key")));
     }
 
-    [Fact]
-    public async Task A_bad_value_stops_the_process_before_a_key_is_generated_and_printed()
+    [Theory]
+    [InlineData("Boomerang:Jobs:Concurrency", "0", "Boomerang:Jobs:Concurrency")]
+    [InlineData("Boomerang:Api:MaxBodyBytes", "-1", "Boomerang:Api:MaxBodyBytes")]
+    [InlineData("Boomerang:Callbacks:Allowlist", "hooks.example.com,*.", "Boomerang:Callbacks:Allowlist")]
+    [InlineData("Boomerang:Jobs:Commands:convert:TimeoutSeconds", "soon", "Boomerang:Jobs:Commands:convert:TimeoutSeconds")]
+    [InlineData("Boomerang:Storage:Postgres:ConnectionString", "Host=db;Pasword=hunter2", "Boomerang:Storage:Postgres:ConnectionString")]
+    public async Task A_bad_value_stops_the_process_before_a_key_is_generated_and_printed(string key, string value, string named)
     {
         using var folder = new TempFolder();
-        await using var server = ServerProcess.Start(folder.Path, new Dictionary<string, string> { ["Boomerang:Jobs:Concurrency"] = "0" });
+        await using var server = ServerProcess.Start(folder.Path, new Dictionary<string, string>
+        {
+            [key] = value,
+            ["Boomerang:Jobs:Commands:convert:Path"] = "/bin/true",
+        });
 
         Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains("Boomerang:Jobs:Concurrency", server.Stderr);
+        Assert.Contains(named, server.Stderr);
+        Assert.DoesNotContain("Unhandled exception", server.Stderr);
+        Assert.DoesNotContain("hunter2", server.Stderr + server.Stdout);
         Assert.DoesNotContain("bk_", server.Stdout);
+        Assert.False(File.Exists(Path.Combine(folder.Path, "data", "api-key")));
+    }
+
+    [Theory]
+    [InlineData("DEDUP2D_ASYNC_TTL_SECONDS", "a week", "DEDUP2D_ASYNC_TTL_SECONDS")]
+    [InlineData("DEDUP2D_CALLBACK_ALLOWLIST", "*.", "Boomerang:Callbacks:Allowlist")]
+    public async Task A_bad_seed_environment_value_stops_the_process_naming_it(string name, string value, string named)
+    {
+        using var folder = new TempFolder();
+        await using var server = ServerProcess.Start(folder.Path, environment: new Dictionary<string, string> { [name] = value });
+
+        Assert.Equal(2, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(named, server.Stderr);
+        Assert.DoesNotContain("Unhandled exception", server.Stderr);
         Assert.False(File.Exists(Path.Combine(folder.Path, "data", "api-key")));
     }
 

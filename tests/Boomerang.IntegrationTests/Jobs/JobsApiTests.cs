@@ -141,11 +141,18 @@ public sealed class JobsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
 
-    [Fact]
-    public async Task A_body_that_is_not_json_is_a_415()
+    [Theory]
+    [InlineData("/api/v1/jobs", "application/x-www-form-urlencoded")] // what curl -d sends without -H
+    [InlineData("/api/v1/jobs", "text/plain")]
+    [InlineData("/api/v1/jobs/batch", "text/plain")]
+    public async Task A_body_that_is_not_json_is_a_415_saying_what_to_send(string path, string contentType)
     {
-        var response = await Client.PostAsync("/api/v1/jobs", new StringContent("kind=echo", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var response = await Client.PostAsync(path, new StringContent("""{"kind":"echo"}""", Encoding.UTF8, contentType));
+
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var detail = (await response.ReadJsonAsync()).GetProperty("detail");
+        Assert.Equal("UNSUPPORTED_MEDIA_TYPE", detail.GetProperty("error").GetString());
+        Assert.Contains("application/json", detail.GetProperty("message").GetString());
     }
 
     [Fact]

@@ -82,6 +82,41 @@ public sealed class SettingFormsTests
         Assert.Contains("Boomerang:Auth:ApiKeys is set both", e.Message);
     }
 
+    [Theory]
+    [InlineData("Boomerang:Jobs:KindTimeoutSeconds:echo", "abc")]
+    [InlineData("Boomerang:Jobs:KindTimeoutSeconds:echo", "")]
+    [InlineData("Boomerang:Jobs:Commands:convert:TimeoutSeconds", "abc")]
+    [InlineData("Boomerang:Jobs:Commands:convert:Concurrency", "many")]
+    public void A_keyed_setting_with_a_value_that_cannot_be_read_is_refused_naming_it(string path, string value)
+    {
+        var config = Config((path, value), ("Boomerang:Jobs:Commands:convert:Path", "/bin/true"));
+
+        var e = Assert.Throws<BoomerangConfigurationException>(() => SectionBinder.Get<JobsOptions>(config, "Boomerang:Jobs"));
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void A_section_weight_that_is_not_a_number_is_refused_naming_it()
+    {
+        var config = Config(("Boomerang:Dedup2D:SectionWeights:entities", "x"));
+
+        var e = Assert.Throws<BoomerangConfigurationException>(() =>
+            SectionBinder.Get<Boomerang.Server.Dedup2D.Dedup2DOptions>(config, "Boomerang:Dedup2D"));
+        Assert.Contains("Boomerang:Dedup2D:SectionWeights:entities", e.Message);
+    }
+
+    [Fact]
+    public void Keyed_settings_that_can_be_read_are_all_kept()
+    {
+        var config = Config(("Boomerang:Jobs:KindTimeoutSeconds:echo", "3"), ("Boomerang:Jobs:KindTimeoutSeconds:sleep", "4.5"),
+            ("Boomerang:Jobs:Commands:convert:Path", "/bin/true"), ("Boomerang:Jobs:Commands:convert:TimeoutSeconds", "7"));
+
+        var jobs = SectionBinder.Get<JobsOptions>(config, "Boomerang:Jobs");
+
+        Assert.Equal(new Dictionary<string, double> { ["echo"] = 3, ["sleep"] = 4.5 }, jobs.KindTimeoutSeconds);
+        Assert.Equal(7, jobs.Commands["convert"].TimeoutSeconds);
+    }
+
     [Fact]
     public void Secrets_in_a_refused_list_are_not_echoed()
     {

@@ -1,3 +1,4 @@
+using Boomerang.Server.Configuration;
 using Boomerang.Server.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -18,7 +19,7 @@ public sealed class RetentionSettingsTests
     [Fact]
     public void A_ttl_that_is_not_a_number_stops_the_process_naming_it()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => From(new() { ["DEDUP2D_ASYNC_TTL_SECONDS"] = "a week" }));
+        var error = Assert.Throws<BoomerangConfigurationException>(() => From(new() { ["DEDUP2D_ASYNC_TTL_SECONDS"] = "a week" }));
         Assert.Contains("DEDUP2D_ASYNC_TTL_SECONDS", error.Message);
     }
 

@@ -15,6 +15,19 @@ internal sealed partial record PostgresSchema(string Name)
 
     public static bool IsValid(string? name) => name is not null && Identifier().IsMatch(name);
 
+    public static bool IsValidConnectionString(string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A data source whose connections resolve Boomerang's tables in <paramref name="schema"/>.</summary>
     public static NpgsqlDataSource CreateDataSource(string connectionString, PostgresSchema schema)
     {
