@@ -26,8 +26,10 @@ public static class BoomerangServer
         // cost a watcher on the content root, recursive, which wakes on every write of a SQLite file under ./data.
         var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         AddDefaultSettings(builder);
-        builder.Configuration.AddSeedAliases(Environment.GetEnvironmentVariable);
-        Storage.Redis.RedisSeedAliases.AddRedisSeedAliases(builder.Configuration, Environment.GetEnvironmentVariable);
+        // The short environment names rank as environment variables do: above appsettings.json, below the command line.
+        var commandLine = new ConfigurationBuilder().AddCommandLine(args).Build();
+        builder.Configuration.AddSeedAliases(Environment.GetEnvironmentVariable, commandLine);
+        Storage.Redis.RedisSeedAliases.AddRedisSeedAliases(builder.Configuration, Environment.GetEnvironmentVariable, commandLine);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             builder.WebHost.UseUrls(DefaultUrl);

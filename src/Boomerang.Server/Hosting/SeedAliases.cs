@@ -3,8 +3,8 @@ namespace Boomerang.Server.Hosting;
 
 /// <summary>
 /// Short environment names: the ones the seed services used for the same settings, and <c>BOOMERANG_POSTGRES</c>
-/// for the PostgreSQL connection string. They map onto the <c>Boomerang:*</c> keys; when the <c>Boomerang__…</c>
-/// variable is also set, it wins.
+/// for the PostgreSQL connection string. They map onto the <c>Boomerang:*</c> keys, above <c>appsettings.json</c>; when
+/// the <c>Boomerang__…</c> variable or a command-line argument sets the same key, that wins.
 /// </summary>
 internal static class SeedAliases
 {
@@ -49,14 +49,16 @@ internal static class SeedAliases
         ("BOOMERANG_POSTGRES", "Boomerang:Storage:Postgres:ConnectionString", AliasKind.Text),
     ];
 
-    public static IConfigurationBuilder AddSeedAliases(this IConfigurationBuilder builder, Func<string, string?> env)
+    /// <summary>Adds the aliases set in <paramref name="env"/>, except for keys that the <c>Boomerang__…</c> variable
+    /// or <paramref name="commandLine"/> (the command line's settings, which rank above the aliases) sets.</summary>
+    public static IConfigurationBuilder AddSeedAliases(this IConfigurationBuilder builder, Func<string, string?> env,
+        IConfiguration? commandLine = null)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, key, kind) in All)
         {
             var raw = env(name);
-            var canonical = key.Replace(":", "__", StringComparison.Ordinal);
-            if (string.IsNullOrWhiteSpace(raw) || env(canonical) is not null || env(canonical + "__0") is not null
+            if (string.IsNullOrWhiteSpace(raw) || SetAbove(key, env, commandLine)
                 || values.Keys.Any(k => k.StartsWith(key, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
@@ -86,6 +88,15 @@ internal static class SeedAliases
             }
         }
         return builder.AddInMemoryCollection(values);
+    }
+
+    /// <summary>True when a source above the aliases sets <paramref name="key"/> (or, for a list, its items): the
+    /// <c>Boomerang__…</c> environment variable or the command line. The alias then stays out entirely, so a list is
+    /// never half one source's and half the other's.</summary>
+    internal static bool SetAbove(string key, Func<string, string?> env, IConfiguration? commandLine)
+    {
+        var canonical = key.Replace(":", "__", StringComparison.Ordinal);
+        return env(canonical) is not null || env(canonical + "__0") is not null || commandLine?.GetSection(key).Exists() == true;
     }
 
     private static bool? ParseBool(string raw) => raw.Trim().ToLowerInvariant() switch

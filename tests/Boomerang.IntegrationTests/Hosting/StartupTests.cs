@@ -75,6 +75,28 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task A_command_line_setting_wins_over_a_seed_environment_name_for_the_same_key()
+    {
+        using var folder = new TempFolder();
+        await using var server = await ServerProcess.StartReadyAsync(folder.Path,
+            new Dictionary<string, string> { ["Boomerang:Auth:ApiKeys:0"] = TestServer.KeyA },
+            environment: new Dictionary<string, string> { ["API_KEYS"] = TestServer.KeyB });
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        // The command line's list is the whole list: the alias neither replaces its item nor adds its own.
+        Assert.Equal(HttpStatusCode.OK, await StatusWithKeyAsync(http, TestServer.KeyA));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithKeyAsync(http, TestServer.KeyB));
+    }
+
+    private static async Task<HttpStatusCode> StatusWithKeyAsync(HttpClient http, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/jobs");
+        request.Headers.Add("X-API-Key", key);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Fact]
     public async Task A_port_in_use_ends_with_one_clear_line_and_exit_code_4()
     {
         using var folder = new TempFolder();

@@ -4,17 +4,18 @@ namespace Boomerang.Server.Storage.Redis;
 /// <summary>
 /// The seed's Redis settings: <c>DEDUP2D_ASYNC_BACKEND=redis</c> picks this provider, <c>DEDUP2D_REDIS_URL</c> (then
 /// <c>REDIS_URL</c>) names the server as a <c>redis://</c> URL, <c>DEDUP2D_REDIS_KEY_PREFIX</c> the key prefix. As with
-/// the other aliases, a <c>Boomerang__…</c> variable for the same key wins.
+/// the other aliases, a <c>Boomerang__…</c> variable or a command-line argument for the same key wins.
 /// </summary>
 internal static class RedisSeedAliases
 {
     public const string ProviderKey = "Boomerang:Storage:Provider";
     public const string ConfigurationKey = "Boomerang:Storage:Redis:Configuration";
 
-    public static IConfigurationBuilder AddRedisSeedAliases(this IConfigurationBuilder builder, Func<string, string?> env)
+    public static IConfigurationBuilder AddRedisSeedAliases(this IConfigurationBuilder builder, Func<string, string?> env,
+        IConfiguration? commandLine = null)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        bool Free(string key) => env(key.Replace(":", "__", StringComparison.Ordinal)) is null;
+        bool Free(string key) => !Hosting.SeedAliases.SetAbove(key, env, commandLine);
 
         if (env("DEDUP2D_ASYNC_BACKEND") is { } backend && !string.IsNullOrWhiteSpace(backend) && Free(ProviderKey))
         {
