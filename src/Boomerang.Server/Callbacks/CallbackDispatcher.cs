@@ -200,9 +200,11 @@ internal sealed partial class CallbackDispatcher(
     /// slots; one waiting past half its lease is dropped and left to expire.</summary>
     private void StartWaiting(string host)
     {
-        while (_waiting.TryTake(host, (_, leasedAt) => !handOff.Fresh(leasedAt) || TryEnter(host), out var delivery, out var leasedAt))
+        // Judged once: a delivery whose half-lease passed between taking its slots and starting would hold them for good.
+        var fresh = false;
+        while (_waiting.TryTake(host, (_, leasedAt) => !(fresh = handOff.Fresh(leasedAt)) || TryEnter(host), out var delivery, out _))
         {
-            if (handOff.Fresh(leasedAt))
+            if (fresh)
             {
                 Start(delivery);
             }

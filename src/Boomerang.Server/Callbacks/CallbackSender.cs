@@ -94,7 +94,9 @@ internal sealed class CallbackSender(
         headers.TryAddWithoutValidation(DedupSignature.VersionHeader, DedupSignature.Version);
     }
 
-    /// <summary>Keeps the first 1 KiB for the attempt log and reads on, through a pooled buffer, only up to the cap.</summary>
+    /// <summary>Keeps the first 1 KiB for the attempt log and reads on, through a pooled buffer, only up to the cap. The
+    /// receiver has answered once its status line is in, so a body cut short (the connection reset or closed early)
+    /// keeps what arrived: the answer still counts.</summary>
     private async Task<string?> ReadCappedAsync(HttpContent content, CancellationToken ct)
     {
         var kept = new byte[LoggedBodyBytes];
@@ -105,12 +107,20 @@ internal sealed class CallbackSender(
             var keptLength = 0;
             var total = 0;
             int n;
-            while (total < options.Value.MaxResponseBytes && (n = await stream.ReadAsync(scratch, ct).ConfigureAwait(false)) > 0)
+            try
             {
-                var copy = Math.Min(n, kept.Length - keptLength);
-                scratch.AsSpan(0, copy).CopyTo(kept.AsSpan(keptLength));
-                keptLength += copy;
-                total += n;
+                while (total < options.Value.MaxResponseBytes && (n = await stream.ReadAsync(scratch, ct).ConfigureAwait(false)) > 0)
+                {
+                    var copy = Math.Min(n, kept.Length - keptLength);
+                    scratch.AsSpan(0, copy).CopyTo(kept.AsSpan(keptLength));
+                    keptLength += copy;
+                    total += n;
+                }
+            }
+            catch (IOException)
+            {
+                // HttpIOException (not an HttpRequestException): the body ended early. Escaping here, it left the
+                // attempt unrecorded and the delivery leased until its lease ran out, to be sent again without end.
             }
             return keptLength == 0 ? null : Encoding.UTF8.GetString(kept, 0, keptLength);
         }

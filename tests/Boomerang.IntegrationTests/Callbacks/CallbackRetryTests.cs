@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
 using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Jobs;
 
@@ -27,6 +30,58 @@ public sealed class CallbackRetryTests
         Assert.Equal([1, 2, 3, 4], log.Deliveries.Select(d => d.Attempt));
         Assert.Equal("http_status:500", log.Deliveries[0].Error);
         Assert.Equal(JobStatus.Completed, record.Status);
+    }
+
+    [Fact]
+    public async Task An_answer_whose_body_is_cut_short_still_counts_and_is_recorded()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var receiver = AnswerCutShortAsync(listener, stop.Token);
+        await using var server = await TestServer.StartAsync(CallbackSettings.Loopback());
+
+        var url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/hook";
+        var job = await server.Client.SubmitAsync(new { kind = "echo", callback_url = url });
+        var record = await SettledAsync(server, job.JobId);
+
+        Assert.Equal("success", record.CallbackStatus);
+        Assert.Equal(1, record.CallbackAttempts);
+        Assert.Equal(200, record.CallbackHttpStatus);
+        var log = await server.Client.GetFromJsonAsync<DeliveryListResponse>($"/api/v1/jobs/{job.JobId}/deliveries", BoomerangJson.Options);
+        Assert.Equal("partial", Assert.Single(log!.Deliveries).ResponseBody);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => receiver);
+    }
+
+    /// <summary>Reads each request whole, then answers 200 with a Content-Length of 100, sends 7 bytes and closes.</summary>
+    private static async Task AnswerCutShortAsync(TcpListener listener, CancellationToken ct)
+    {
+        while (true)
+        {
+            using var client = await listener.AcceptTcpClientAsync(ct);
+            var stream = client.GetStream();
+            var received = new List<byte>();
+            var buffer = new byte[16 * 1024];
+            async Task ReadMoreAsync()
+            {
+                var n = await stream.ReadAsync(buffer, ct);
+                received.AddRange(n > 0 ? buffer.AsSpan(0, n) : throw new IOException("the sender closed mid-request"));
+            }
+            int headerEnd;
+            while ((headerEnd = Encoding.ASCII.GetString([.. received]).IndexOf("\r\n\r\n", StringComparison.Ordinal)) < 0)
+            {
+                await ReadMoreAsync();
+            }
+            var headers = Encoding.ASCII.GetString([.. received], 0, headerEnd);
+            var length = int.Parse(headers.Split("\r\n").Single(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))[15..].Trim(),
+                System.Globalization.CultureInfo.InvariantCulture);
+            while (received.Count < headerEnd + 4 + length)
+            {
+                await ReadMoreAsync();
+            }
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial"u8.ToArray(), ct);
+        }
     }
 
     [Fact]

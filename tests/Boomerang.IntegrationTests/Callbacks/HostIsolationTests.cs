@@ -12,7 +12,7 @@ public sealed class HostIsolationTests
         await using var server = await StartSmallDispatcherAsync(timeoutSeconds: 120);
 
         await SubmitOneByOneAsync(server, 20, slow);
-        await slow.WaitForAsync(2);
+        await slow.WaitForAsync(2, TimeSpan.FromSeconds(40));
         await SubmitOneByOneAsync(server, 10, fast);
 
         // All of the healthy host's callbacks arrive while the slow host still holds its two requests open.
