@@ -55,6 +55,7 @@ public static class BoomerangServer
         builder.Services.BoomerangSchema().Check(builder.Configuration);
         var app = builder.Build();
         app.Services.GetRequiredService<IStartupValidator>().Validate();
+        CheckKindTimeouts(app.Services);
         app.UseMiddleware<ErrorHandling>();
         app.UseBoomerangMetrics();
         app.UseRateLimiter();
@@ -80,6 +81,18 @@ public static class BoomerangServer
     /// process runs elsewhere, below everything the user sets. A failure to start is printed as one line by
     /// <c>Program</c>, so the host's own copy of it, with a stack trace, is not logged.
     /// </summary>
+    /// <summary>A timeout for a kind that does not exist (a typo, a command removed) is named, not ignored.</summary>
+    private static void CheckKindTimeouts(IServiceProvider services)
+    {
+        var handlers = services.GetRequiredService<Jobs.JobHandlers>();
+        if (services.GetRequiredService<IOptions<Jobs.JobsOptions>>().Value.KindTimeoutSeconds.Keys
+                .FirstOrDefault(kind => !handlers.IsKnown(kind)) is { } unknown)
+        {
+            throw new BoomerangConfigurationException(
+                $"Boomerang:Jobs:KindTimeoutSeconds:{unknown}: there is no job kind '{unknown}' (known kinds: {string.Join(", ", handlers.Kinds)})");
+        }
+    }
+
     private static void AddDefaultSettings(WebApplicationBuilder builder)
     {
         var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");

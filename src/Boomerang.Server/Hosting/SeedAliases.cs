@@ -87,6 +87,15 @@ internal static class SeedAliases
                     break;
             }
         }
+        // The seed could keep uploads in S3; Boomerang keeps them in a folder. Going on would put them somewhere the
+        // operator did not ask for, so the name stops the process, as an unknown key does.
+        if (env("DEDUP2D_FILE_STORAGE") is { } storage && !string.IsNullOrWhiteSpace(storage)
+            && !string.Equals(storage.Trim(), "local", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BoomerangConfigurationException(
+                $"DEDUP2D_FILE_STORAGE: '{storage.Trim()}' is not supported; uploads go to the folder Boomerang:Dedup2D:UploadDir " +
+                "(DEDUP2D_FILE_STORAGE_DIR), which must be shared storage when several nodes take uploads (unset it, or set it to 'local')");
+        }
         return builder.AddInMemoryCollection(values);
     }
 
