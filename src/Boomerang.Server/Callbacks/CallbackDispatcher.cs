@@ -294,6 +294,12 @@ internal sealed partial class CallbackDispatcher(
         {
             // Shutting down mid-send: the lease expires and another dispatcher sends it.
         }
+        catch (Exception e) when (!stopping.IsCancellationRequested)
+        {
+            // Not a receiver's answer (the sender turns those into results) but a fault here: said, not left in a task
+            // nobody awaits. Nothing was recorded, so the lease expires and the delivery is sent again.
+            LogDeliveryFailed(log, delivery.JobId, e);
+        }
         finally
         {
             // The slot is free once the receiver answered (the delivery stays leased until its record commits): the
