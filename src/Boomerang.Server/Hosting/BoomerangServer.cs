@@ -26,10 +26,11 @@ public static class BoomerangServer
         // cost a watcher on the content root, recursive, which wakes on every write of a SQLite file under ./data.
         var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         AddDefaultSettings(builder);
-        // The short environment names rank as environment variables do: above appsettings.json, below the command line.
-        var commandLine = new ConfigurationBuilder().AddCommandLine(args).Build();
-        builder.Configuration.AddSeedAliases(Environment.GetEnvironmentVariable, commandLine);
-        Storage.Redis.RedisSeedAliases.AddRedisSeedAliases(builder.Configuration, Environment.GetEnvironmentVariable, commandLine);
+        // The short environment names rank as environment variables do: above appsettings.json, below the Boomerang__
+        // variables and the command line.
+        var above = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
+        builder.Configuration.AddSeedAliases(Environment.GetEnvironmentVariable, above);
+        Storage.Redis.RedisSeedAliases.AddRedisSeedAliases(builder.Configuration, Environment.GetEnvironmentVariable, above);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -76,11 +77,6 @@ public static class BoomerangServer
         return app;
     }
 
-    /// <summary>
-    /// The appsettings.json shipped beside the server (log levels: at most one line per request) is read even when the
-    /// process runs elsewhere, below everything the user sets. A failure to start is printed as one line by
-    /// <c>Program</c>, so the host's own copy of it, with a stack trace, is not logged.
-    /// </summary>
     /// <summary>A timeout for a kind that does not exist (a typo, a command removed) is named, not ignored.</summary>
     private static void CheckKindTimeouts(IServiceProvider services)
     {
@@ -93,6 +89,11 @@ public static class BoomerangServer
         }
     }
 
+    /// <summary>
+    /// The appsettings.json shipped beside the server (log levels: at most one line per request) is read even when the
+    /// process runs elsewhere, below everything the user sets. A failure to start is printed as one line by
+    /// <c>Program</c>, so the host's own copy of it, with a stack trace, is not logged.
+    /// </summary>
     private static void AddDefaultSettings(WebApplicationBuilder builder)
     {
         var shipped = Path.Combine(AppContext.BaseDirectory, "appsettings.json");

@@ -49,42 +49,37 @@ internal static class SeedAliases
         ("BOOMERANG_POSTGRES", "Boomerang:Storage:Postgres:ConnectionString", AliasKind.Text),
     ];
 
-    /// <summary>Adds the aliases set in <paramref name="env"/>, except for keys that the <c>Boomerang__…</c> variable
-    /// or <paramref name="commandLine"/> (the command line's settings, which rank above the aliases) sets.</summary>
+    /// <summary>Adds the aliases set in <paramref name="env"/>, except for keys that a source ranked above them sets:
+    /// <paramref name="above"/> (the environment variables and the command line, read as configuration, so in any
+    /// spelling and at any list index) or, without it, the exact <c>Boomerang__…</c> variable. Every alias that is set
+    /// is read first, so a bad value stops the process even when a higher source wins.</summary>
     public static IConfigurationBuilder AddSeedAliases(this IConfigurationBuilder builder, Func<string, string?> env,
-        IConfiguration? commandLine = null)
+        IConfiguration? above = null)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, key, kind) in All)
         {
             var raw = env(name);
-            if (string.IsNullOrWhiteSpace(raw) || SetAbove(key, env, commandLine)
-                || values.Keys.Any(k => k.StartsWith(key, StringComparison.OrdinalIgnoreCase)))
+            if (string.IsNullOrWhiteSpace(raw))
             {
                 continue;
             }
-            switch (kind)
+            var value = kind switch
             {
-                case AliasKind.List:
-                    var items = raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-                    for (var i = 0; i < items.Length; i++)
-                    {
-                        values[$"{key}:{i}"] = items[i];
-                    }
-                    break;
-                case AliasKind.SecondsAsDays:
-                    values[key] = double.TryParse(raw.Trim(), System.Globalization.NumberStyles.Float,
+                // One comma-separated value, the list form a Boomerang__ variable may use too: with the same list as
+                // items in appsettings.json, the server stops naming the setting instead of mixing the two.
+                AliasKind.List => string.Join(',', raw.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)),
+                AliasKind.SecondsAsDays => double.TryParse(raw.Trim(), System.Globalization.NumberStyles.Float,
                         System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-                        ? (seconds / 86400).ToString("R", System.Globalization.CultureInfo.InvariantCulture)
-                        : throw new BoomerangConfigurationException($"{name}: '{raw}' is not a number of seconds");
-                    break;
-                case AliasKind.Bool:
-                    values[key] = ParseBool(raw) is { } b ? (b ? "true" : "false")
-                        : throw new BoomerangConfigurationException($"{name}: '{raw}' is not a boolean (use 1/0, true/false, yes/no, on/off)");
-                    break;
-                default:
-                    values[key] = raw.Trim();
-                    break;
+                    ? (seconds / 86400).ToString("R", System.Globalization.CultureInfo.InvariantCulture)
+                    : throw new BoomerangConfigurationException($"{name}: '{raw}' is not a number of seconds"),
+                AliasKind.Bool => ParseBool(raw) is { } b ? (b ? "true" : "false")
+                    : throw new BoomerangConfigurationException($"{name}: '{raw}' is not a boolean (use 1/0, true/false, yes/no, on/off)"),
+                _ => raw.Trim(),
+            };
+            if (!SetAbove(key, env, above) && !values.ContainsKey(key))
+            {
+                values[key] = value;
             }
         }
         // The seed could keep uploads in S3; Boomerang keeps them in a folder. Going on would put them somewhere the
@@ -99,13 +94,12 @@ internal static class SeedAliases
         return builder.AddInMemoryCollection(values);
     }
 
-    /// <summary>True when a source above the aliases sets <paramref name="key"/> (or, for a list, its items): the
-    /// <c>Boomerang__…</c> environment variable or the command line. The alias then stays out entirely, so a list is
-    /// never half one source's and half the other's.</summary>
-    internal static bool SetAbove(string key, Func<string, string?> env, IConfiguration? commandLine)
+    /// <summary>True when a source ranked above the aliases sets <paramref name="key"/>, or any item of it: then the
+    /// alias stays out entirely, so a list is never half one source's and half the other's.</summary>
+    internal static bool SetAbove(string key, Func<string, string?> env, IConfiguration? above)
     {
         var canonical = key.Replace(":", "__", StringComparison.Ordinal);
-        return env(canonical) is not null || env(canonical + "__0") is not null || commandLine?.GetSection(key).Exists() == true;
+        return above?.GetSection(key).Exists() == true || env(canonical) is not null || env(canonical + "__0") is not null;
     }
 
     private static bool? ParseBool(string raw) => raw.Trim().ToLowerInvariant() switch

@@ -76,13 +76,17 @@ public sealed class StartupTests
         Assert.False(File.Exists(Path.Combine(folder.Path, "data", "api-key")));
     }
 
-    [Fact]
-    public async Task A_command_line_setting_wins_over_a_seed_environment_name_for_the_same_key()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_command_line_or_environment_setting_wins_over_a_seed_environment_name_for_the_same_key(bool commandLine)
     {
         using var folder = new TempFolder();
+        // The environment's spelling need not match Boomerang__…'s case: the host reads it either way.
         await using var server = await ServerProcess.StartReadyAsync(folder.Path,
-            new Dictionary<string, string> { ["Boomerang:Auth:ApiKeys:0"] = TestServer.KeyA },
-            environment: new Dictionary<string, string> { ["API_KEYS"] = TestServer.KeyB });
+            commandLine ? new Dictionary<string, string> { ["Boomerang:Auth:ApiKeys:0"] = TestServer.KeyA } : null,
+            environment: commandLine ? new Dictionary<string, string> { ["API_KEYS"] = TestServer.KeyB }
+                : new Dictionary<string, string> { ["API_KEYS"] = TestServer.KeyB, ["BOOMERANG__AUTH__APIKEYS__0"] = TestServer.KeyA });
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
 
         // The command line's list is the whole list: the alias neither replaces its item nor adds its own.

@@ -58,6 +58,22 @@ public sealed class RedisSettingsTests
     }
 
     [Fact]
+    public void A_bad_url_or_backend_is_refused_even_when_a_source_above_sets_the_key()
+    {
+        var above = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Boomerang:Storage:Provider"] = "sqlite",
+            ["Boomerang:Storage:Redis:Configuration"] = "full:6379",
+        }).Build();
+        foreach (var (name, value) in new[] { ("DEDUP2D_REDIS_URL", "http://cache:6379"), ("DEDUP2D_ASYNC_BACKEND", "bogus") })
+        {
+            var e = Assert.Throws<Boomerang.Server.Configuration.BoomerangConfigurationException>(() =>
+                new ConfigurationBuilder().AddRedisSeedAliases(n => n == name ? value : null, above));
+            Assert.StartsWith(name, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void The_full_setting_wins_over_the_seed_aliases()
     {
         var storage = Bind([], new() { ["REDIS_URL"] = "redis://alias:6379", ["Boomerang__Storage__Redis__Configuration"] = "full:6379" });

@@ -44,10 +44,10 @@ public sealed class SmallPartsTests
         };
         var config = new ConfigurationBuilder().AddSeedAliases(n => env.GetValueOrDefault(n)).Build();
 
-        Assert.Equal(["k1", "k2"], config.GetSection("Boomerang:Auth:ApiKeys").Get<string[]>()!);
+        Assert.Equal(["k1", "k2"], SectionBinder.Get<AuthOptions>(config, "Boomerang:Auth").ApiKeys);
         Assert.Equal("true", config["Boomerang:Callbacks:AllowHttp"]);
         Assert.Equal("false", config["Boomerang:Callbacks:BlockPrivateNetworks"]);
-        Assert.Equal("s3cret", config["Boomerang:Callbacks:SigningSecrets:0"]);
+        Assert.Equal(["s3cret"], SectionBinder.Get<Boomerang.Server.Callbacks.CallbacksOptions>(config, "Boomerang:Callbacks").SigningSecrets);
         Assert.Equal("7", config["Boomerang:Jobs:MaxActive"]);
         Assert.Null(config["Boomerang:Jobs:Concurrency"]);
     }
@@ -57,7 +57,48 @@ public sealed class SmallPartsTests
     {
         var env = new Dictionary<string, string> { ["API_KEYS"] = "a,b", ["API_KEY"] = "c" };
         var config = new ConfigurationBuilder().AddSeedAliases(n => env.GetValueOrDefault(n)).Build();
-        Assert.Equal(["a", "b"], config.GetSection("Boomerang:Auth:ApiKeys").Get<string[]>()!);
+        Assert.Equal(["a", "b"], SectionBinder.Get<AuthOptions>(config, "Boomerang:Auth").ApiKeys);
+    }
+
+    [Fact]
+    public void A_seed_name_stays_out_when_a_source_above_it_sets_the_key_or_any_item_of_it()
+    {
+        var env = new Dictionary<string, string> { ["API_KEYS"] = "a,b", ["DEDUP2D_WORKER_MAX_JOBS"] = "3" };
+        // The environment and the command line, read as configuration: any spelling, any list index.
+        var above = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["BOOMERANG:JOBS:CONCURRENCY"] = "7",
+            ["Boomerang:Auth:ApiKeys:1"] = "z",
+        }).Build();
+
+        var config = new ConfigurationBuilder().AddSeedAliases(n => env.GetValueOrDefault(n), above).Build();
+
+        Assert.Null(config["Boomerang:Jobs:Concurrency"]);
+        Assert.False(config.GetSection("Boomerang:Auth:ApiKeys").Exists());
+    }
+
+    [Fact]
+    public void A_seed_list_and_the_same_list_in_appsettings_are_refused_rather_than_mixed()
+    {
+        var env = new Dictionary<string, string> { ["API_KEYS"] = "new" };
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Boomerang:Auth:ApiKeys:0"] = "old1", ["Boomerang:Auth:ApiKeys:1"] = "old2" })
+            .AddSeedAliases(n => env.GetValueOrDefault(n)).Build();
+
+        var e = Assert.Throws<BoomerangConfigurationException>(() => SectionBinder.Get<AuthOptions>(config, "Boomerang:Auth"));
+        Assert.Contains("Boomerang:Auth:ApiKeys", e.Message);
+    }
+
+    [Theory]
+    [InlineData("DEDUP2D_CALLBACK_ALLOW_HTTP", "maybe", "Boomerang:Callbacks:AllowHttp")]
+    [InlineData("DEDUP2D_ASYNC_TTL_SECONDS", "a week", "Boomerang:Retention:FinishedJobsDays")]
+    public void A_seed_value_that_cannot_be_read_is_refused_even_when_a_source_above_sets_the_key(string name, string value, string key)
+    {
+        var env = new Dictionary<string, string> { [name] = value };
+        var above = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = "1" }).Build();
+
+        var e = Assert.Throws<BoomerangConfigurationException>(() => new ConfigurationBuilder().AddSeedAliases(n => env.GetValueOrDefault(n), above));
+        Assert.StartsWith(name, e.Message);
     }
 
     [Fact]

@@ -12,17 +12,21 @@ internal static class RedisSeedAliases
     public const string ConfigurationKey = "Boomerang:Storage:Redis:Configuration";
 
     public static IConfigurationBuilder AddRedisSeedAliases(this IConfigurationBuilder builder, Func<string, string?> env,
-        IConfiguration? commandLine = null)
+        IConfiguration? above = null)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        bool Free(string key) => !Hosting.SeedAliases.SetAbove(key, env, commandLine);
+        bool Free(string key) => !Hosting.SeedAliases.SetAbove(key, env, above);
 
-        if (env("DEDUP2D_ASYNC_BACKEND") is { } backend && !string.IsNullOrWhiteSpace(backend) && Free(ProviderKey))
+        // Each value is read before a higher source may win, so a bad one is named either way.
+        if (env("DEDUP2D_ASYNC_BACKEND") is { } backend && !string.IsNullOrWhiteSpace(backend))
         {
             switch (backend.Trim().ToLowerInvariant())
             {
                 case "redis":
-                    values[ProviderKey] = "redis";
+                    if (Free(ProviderKey))
+                    {
+                        values[ProviderKey] = "redis";
+                    }
                     break;
                 case "inprocess":
                     // The seed's in-memory default: Boomerang's default store (SQLite, or PostgreSQL when configured).
@@ -32,10 +36,10 @@ internal static class RedisSeedAliases
             }
         }
         var url = new[] { "DEDUP2D_REDIS_URL", "REDIS_URL" }.Select(n => (Name: n, Value: env(n))).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v.Value));
-        if (url.Value is not null && Free(ConfigurationKey))
+        if (url.Value is not null
+            && (RedisUrl.Parse(url.Value) ?? throw new BoomerangConfigurationException(
+                $"{url.Name}: not a redis:// or rediss:// URL (redis://[:password@]host:port/db)")) is var parsed && Free(ConfigurationKey))
         {
-            var parsed = RedisUrl.Parse(url.Value)
-                ?? throw new BoomerangConfigurationException($"{url.Name}: not a redis:// or rediss:// URL (redis://[:password@]host:port/db)");
             values[ConfigurationKey] = parsed.Configuration;
             if (parsed.Password is not null && Free("Boomerang:Storage:Redis:Password"))
             {
