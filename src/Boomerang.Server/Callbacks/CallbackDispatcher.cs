@@ -286,18 +286,20 @@ internal sealed partial class CallbackDispatcher(
                 _ => CallbackStatus.Failed,
             };
             double? next = decision.RetryIn is { } wait ? started + wait.TotalSeconds : null;
-            metrics.CallbackAttempt(delivery, status, sent.Error, started, sent.DurationMs);
             recorded = _attempts!.AddAsync(new DeliveryAttempt(delivery, started, sent.DurationMs, sent.HttpStatus,
                 sent.Error, sent.ResponseBody, status, next));
+            metrics.CallbackAttempt(delivery, status, sent.Error, started, sent.DurationMs);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Shutting down mid-send: the lease expires and another dispatcher sends it.
         }
-        catch (Exception e) when (!stopping.IsCancellationRequested)
+        catch (Exception e)
         {
-            // Not a receiver's answer (the sender turns those into results) but a fault here: said, not left in a task
-            // nobody awaits. Nothing was recorded, so the lease expires and the delivery is sent again.
+            // Not a receiver's answer (the sender turns those into results) but a fault here: said, not left to fault
+            // the wait for in-flight sends at shutdown, and not counted against the host. Unless the attempt was
+            // already queued for recording, the lease expires and the delivery is sent again.
+            hostFailed = false;
             LogDeliveryFailed(log, delivery.JobId, e);
         }
         finally

@@ -6,7 +6,7 @@ namespace Boomerang.Server.Metrics;
 /// The seed's Dedup2D metric names (reference §10), in Boomerang's meter, for the Dedup2D routes to call. Every name is
 /// present in <c>/metrics</c> from the start (at 0), as the seed's metrics-contract test expects. The seed's queue gauges
 /// (<c>dedup2d_jobs_queued</c>, <c>dedup2d_jobs_active</c>, <c>dedup2d_job_queue_depth</c>) read the store, in
-/// <see cref="StoreGauges"/>.
+/// <see cref="StoreGauges"/>, and appear with its first count, within a second of the start.
 /// </summary>
 internal sealed class Dedup2DMetrics
 {
@@ -74,8 +74,6 @@ internal sealed class Dedup2DMetrics
 
     /// <summary><paramref name="format"/>: file_ref_only, file_ref_and_b64, b64_only or unknown.</summary>
     public void PayloadFormat(string format) => _payloadFormat.Add(1, new KeyValuePair<string, object?>("format", format));
-
-    public void LegacyB64Fallback() => _legacyB64.Add(1);
 
     internal void CallbackAttempt(string outcome, double seconds)
     {

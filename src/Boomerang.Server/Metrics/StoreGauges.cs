@@ -23,7 +23,7 @@ internal sealed partial class StoreGauges : BackgroundService
 
     public StoreGauges(IJobStore store, HostGates gates, BoomerangMetrics metrics, TimeProvider time, ILogger<StoreGauges> log)
     {
-        // A store without counts (none today) leaves the two store gauges out rather than showing a made-up 0.
+        // A store without counts (none today) leaves the store gauges out rather than showing a made-up 0.
         _counts = store as IJobCounts;
         _time = time;
         _log = log;

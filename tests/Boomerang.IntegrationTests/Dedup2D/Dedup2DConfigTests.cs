@@ -79,6 +79,22 @@ public sealed class Dedup2DConfigTests
     }
 
     [Fact]
+    public async Task A_body_that_is_not_json_gets_the_seeds_422_not_a_415()
+    {
+        await using var vision = await FakeVision.StartAsync();
+        await using var server = await StartWithAdminAsync(vision);
+        using var admin = Admin(server);
+
+        var (status, body, _) = await admin.SendAsync(HttpMethod.Put, "/config",
+            new StringContent("""{"preset":"version"}""", System.Text.Encoding.UTF8, "text/plain"));
+
+        Assert.Equal(422, status);
+        Assert.Equal("model_attributes_type", body!["detail"]![0]!["type"]!.GetValue<string>());
+        var doc = JsonNode.Parse(await server.Client.GetStringAsync("/openapi/v1.json"))!;
+        Assert.NotNull(doc["paths"]!["/api/v1/dedup/2d/config"]!["put"]!["requestBody"]!["content"]!["application/json"]!["schema"]);
+    }
+
+    [Fact]
     public async Task Put_replaces_the_config_wholesale()
     {
         await using var vision = await FakeVision.StartAsync();

@@ -17,7 +17,7 @@ internal static class ConfigEndpoints
     public static void MapDedup2DConfig(this RouteGroupBuilder group)
     {
         group.MapGet("/config", GetAsync).Errors(401);
-        group.MapPut("/config", PutAsync).Accepts<Dedup2DTenantConfig>("application/json").RequireAdminToken().Errors(400, 401, 403, 422);
+        group.MapPut("/config", PutAsync).JsonBody<Dedup2DTenantConfig>().RequireAdminToken().Errors(400, 401, 403, 422);
         group.MapDelete("/config", DeleteAsync).RequireAdminToken().Errors(401, 403);
     }
 
@@ -37,6 +37,11 @@ internal static class ConfigEndpoints
     private static async Task<Results<JsonHttpResult<Dedup2DTenantConfigResponse>, JsonHttpResult<Dedup2DError>>> PutAsync(
         HttpContext http, Dedup2DStore store, CancellationToken ct)
     {
+        // FastAPI read a body of another content type as no object at all.
+        if (http.Request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            return NotAnObject();
+        }
         byte[] bytes;
         using (var buffer = new MemoryStream())
         {
@@ -59,7 +64,7 @@ internal static class ConfigEndpoints
         }
         if (body is not JsonObject input)
         {
-            return Replies.Invalid("body", "", "model_attributes_type", "Input should be a valid dictionary or object to extract fields from");
+            return NotAnObject();
         }
         var config = new JsonObject();
         foreach (var field in new[] { "preset", "mode", "precision_profile", "version_gate" })
@@ -149,4 +154,7 @@ internal static class ConfigEndpoints
         }
         return n;
     }
+
+    private static JsonHttpResult<Dedup2DError> NotAnObject() =>
+        Replies.Invalid("body", "", "model_attributes_type", "Input should be a valid dictionary or object to extract fields from");
 }

@@ -34,4 +34,21 @@ internal static class MultipartDoc
             };
             return Task.CompletedTask;
         });
+
+    /// <summary>
+    /// Describes a JSON body of type <typeparamref name="T"/> the same way, without <c>Accepts</c>: the handler answers
+    /// another content type with the seed's 422, as FastAPI did.
+    /// </summary>
+    public static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder route) =>
+        route.AddOpenApiOperationTransformer(async (operation, context, ct) =>
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct) },
+                },
+            };
+        });
 }
