@@ -37,7 +37,7 @@ public sealed class ContentHubEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_task_completes_through_its_signed_callback_in_under_two_seconds()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         await using var hub = await StartContentHubAsync(port, callbackBase: $"http://127.0.0.1:{port}", pollAfterSeconds: 60);
 
         var created = await hub.Client.PostJsonAsync("/api/v1/content/tasks", new { topic = "webhooks" });
@@ -60,8 +60,8 @@ public sealed class ContentHubEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task With_callbacks_blocked_the_task_still_completes_through_polling()
     {
-        var port = FreePort();
-        var unreachable = FreePort();
+        var port = FreePorts.Next();
+        var unreachable = FreePorts.Next();
         await using var hub = await StartContentHubAsync(port, callbackBase: $"http://127.0.0.1:{unreachable}", pollAfterSeconds: 1);
 
         var created = await hub.Client.PostJsonAsync("/api/v1/content/tasks", new { topic = "resilience" });
@@ -78,7 +78,7 @@ public sealed class ContentHubEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_blank_topic_is_refused_with_400()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         await using var hub = await StartContentHubAsync(port, callbackBase: $"http://127.0.0.1:{port}", pollAfterSeconds: 60);
 
         var created = await hub.Client.PostJsonAsync("/api/v1/content/tasks", new { topic = " " });
@@ -91,7 +91,7 @@ public sealed class ContentHubEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Tasks_can_be_listed_and_an_unknown_task_is_a_404()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         await using var hub = await StartContentHubAsync(port, callbackBase: $"http://127.0.0.1:{port}", pollAfterSeconds: 60);
         await hub.Client.PostJsonAsync("/api/v1/content/tasks", new { topic = "one" });
         await hub.Client.PostJsonAsync("/api/v1/content/tasks", new { topic = "two" });
@@ -124,12 +124,6 @@ public sealed class ContentHubEndToEndTests : IAsyncLifetime
         return new Hub(app, folder, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record Hub(WebApplication App, TempFolder Folder, HttpClient Client) : IAsyncDisposable
     {

@@ -41,7 +41,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         {
             await RunAsync("chown", "-R", "postgres:postgres", dir);
         }
-        var port = FreePort();
+        var port = FreePorts.Next();
         var cluster = new PostgresCluster(bin, dir, port);
         await cluster.AsServerAsync("initdb", "-D", cluster.Data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
         await File.AppendAllTextAsync(Path.Combine(cluster.Data, "postgresql.conf"), $"""
@@ -89,12 +89,5 @@ public sealed class PostgresCluster : IAsyncDisposable
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}{await stdout}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

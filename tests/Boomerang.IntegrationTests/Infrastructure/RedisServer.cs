@@ -27,7 +27,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>A new server; <paramref name="appendOnly"/> false with no save points is a Redis that keeps nothing.</summary>
     public static async Task<RedisServer> StartNewAsync(string appendFsync = "always", bool appendOnly = true)
     {
-        var server = new RedisServer(Directory.CreateTempSubdirectory("boomerang-redistest-").FullName, FreePort());
+        var server = new RedisServer(Directory.CreateTempSubdirectory("boomerang-redistest-").FullName, FreePorts.Next());
         File.WriteAllText(Path.Combine(server._dir, "redis.conf"), $"""
             bind 127.0.0.1
             port {server.Port}
@@ -84,13 +84,6 @@ public sealed class RedisServer : IAsyncDisposable
     private static string FindBinary() =>
         new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("redis-server not found: install the redis-server package or set BOOMERANG_TEST_REDIS");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>

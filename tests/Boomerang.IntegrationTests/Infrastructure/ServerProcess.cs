@@ -41,7 +41,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public static ServerProcess Start(string workingDirectory, IDictionary<string, string>? settings = null,
         IDictionary<string, string>? environment = null, string? logLevel = "Warning", IEnumerable<string>? args = null)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var server = Path.Combine(AppContext.BaseDirectory, "Boomerang.Server.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -93,6 +93,12 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 throw new InvalidOperationException($"server exited with {_process.ExitCode}: {Stderr}");
             }
+            // Our own process's word that it holds the port: another server that took the port first would answer the
+            // probe too, while this one fails to bind.
+            if (!Stdout.Contains($"Now listening on: {BaseAddress.GetLeftPart(UriPartial.Authority)}{Environment.NewLine}", StringComparison.Ordinal))
+            {
+                return false;
+            }
             try
             {
                 return (await probe.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
@@ -142,11 +148,4 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>The port this process was told to listen on.</summary>
     public int Port => BaseAddress.Port;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
