@@ -22,9 +22,11 @@ public static class JsonTextRule
     /// <returns>Null when every text is valid; otherwise what is wrong and where, e.g.
     /// <c>field 'input.name' is not valid Unicode: it contains a lone surrogate escape (\ud800)</c>.</returns>
     /// <exception cref="JsonException">The bytes are not syntactically valid JSON.</exception>
+    /// <exception cref="JsonTooDeepException">They nest deeper than <see cref="MaxDepth"/>.</exception>
     public static string? FindViolation(ReadOnlySpan<byte> utf8Json)
     {
-        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
+        // One level more for the reader, so that too deep is said as such rather than as invalid JSON.
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth + 1 });
         var path = new JsonPathTracker();
         while (reader.Read())
         {
@@ -45,6 +47,10 @@ public static class JsonTextRule
                     }
                     break;
                 case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    if (reader.CurrentDepth >= MaxDepth)
+                    {
+                        throw new JsonTooDeepException($"JSON nested deeper than {MaxDepth} levels (at {path.Describe()})");
+                    }
                     path.Value();
                     path.Enter(reader.TokenType == JsonTokenType.StartArray);
                     break;
@@ -201,3 +207,6 @@ public static class JsonTextRule
         }
     }
 }
+
+/// <summary>Valid JSON that nests deeper than <see cref="JsonTextRule.MaxDepth"/> levels; the message says where.</summary>
+public sealed class JsonTooDeepException(string message) : JsonException(message);

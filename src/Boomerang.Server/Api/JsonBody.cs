@@ -43,6 +43,10 @@ internal static class JsonBody
         {
             violation = JsonTextRule.FindViolation(utf8Json);
         }
+        catch (JsonTooDeepException e)
+        {
+            return (null, Invalid($"invalid request body: {e.Message}"));
+        }
         catch (JsonException e)
         {
             return (null, Invalid($"invalid JSON in request body (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})"));

@@ -120,6 +120,18 @@ public sealed class TextInputTests : IAsyncLifetime
         Assert.Null(job.RenderError);
     }
 
+    [Fact]
+    public async Task A_body_nested_deeper_than_allowed_is_refused_as_such_not_as_invalid_json()
+    {
+        var deep = new string('[', 64) + new string(']', 64);
+        var response = await Client.PostAsync("/api/v1/jobs", Body($$"""{"kind":"echo","input":{{deep}}}""", ""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (await response.ReadJsonAsync()).GetProperty("detail").GetProperty("message").GetString()!;
+        Assert.Contains("nested deeper than 64 levels", message);
+        Assert.DoesNotContain("invalid JSON", message);
+    }
+
     [Theory]
     [InlineData("", "\\ud800")]
     [InlineData("ff fe", "BAD")]
