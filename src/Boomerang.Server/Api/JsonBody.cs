@@ -17,7 +17,7 @@ internal static class JsonBody
 
     public static async Task<(T? Value, ApiError? Error)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class
     {
-        if (request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+        if (IsNotJson(request))
         {
             return (null, ApiErrors.NotJson);
         }
@@ -34,6 +34,10 @@ internal static class JsonBody
         }
         return Parse<T>(body);
     }
+
+    /// <summary>True when the request names a content type that is not JSON (none at all is read as JSON).</summary>
+    public static bool IsNotJson(HttpRequest request) =>
+        request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Applies the same rules to a body already in hand.</summary>
     public static (T? Value, ApiError? Error) Parse<T>(ReadOnlySpan<byte> utf8Json) where T : class

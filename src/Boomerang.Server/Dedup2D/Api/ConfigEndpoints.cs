@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Boomerang.Server.Api;
 using Boomerang.Server.Auth;
 using Boomerang.Server.Dedup2D.Precision;
 using Boomerang.Server.Dedup2D.Search;
@@ -17,7 +18,7 @@ internal static class ConfigEndpoints
     public static void MapDedup2DConfig(this RouteGroupBuilder group)
     {
         group.MapGet("/config", GetAsync).Errors(401);
-        group.MapPut("/config", PutAsync).JsonBody<Dedup2DTenantConfig>().RequireAdminToken().Errors(400, 401, 403, 422);
+        group.MapPut("/config", PutAsync).JsonBodyOf<Dedup2DTenantConfig>().RequireAdminToken().Errors(400, 401, 403, 422);
         group.MapDelete("/config", DeleteAsync).RequireAdminToken().Errors(401, 403);
     }
 
@@ -38,7 +39,7 @@ internal static class ConfigEndpoints
         HttpContext http, Dedup2DStore store, CancellationToken ct)
     {
         // FastAPI read a body of another content type as no object at all.
-        if (http.Request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+        if (JsonBody.IsNotJson(http.Request))
         {
             return NotAnObject();
         }

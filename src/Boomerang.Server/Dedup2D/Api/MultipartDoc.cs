@@ -39,7 +39,7 @@ internal static class MultipartDoc
     /// Describes a JSON body of type <typeparamref name="T"/> the same way, without <c>Accepts</c>: the handler answers
     /// another content type with the seed's 422, as FastAPI did.
     /// </summary>
-    public static RouteHandlerBuilder JsonBody<T>(this RouteHandlerBuilder route) =>
+    public static RouteHandlerBuilder JsonBodyOf<T>(this RouteHandlerBuilder route) =>
         route.AddOpenApiOperationTransformer(async (operation, context, ct) =>
         {
             operation.RequestBody = new OpenApiRequestBody

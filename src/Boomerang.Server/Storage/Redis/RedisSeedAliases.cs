@@ -36,9 +36,9 @@ internal static class RedisSeedAliases
             }
         }
         var url = new[] { "DEDUP2D_REDIS_URL", "REDIS_URL" }.Select(n => (Name: n, Value: env(n))).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v.Value));
-        if (url.Value is not null
-            && (RedisUrl.Parse(url.Value) ?? throw new BoomerangConfigurationException(
-                $"{url.Name}: not a redis:// or rediss:// URL (redis://[:password@]host:port/db)")) is var parsed && Free(ConfigurationKey))
+        var parsed = url.Value is null ? null : RedisUrl.Parse(url.Value)
+            ?? throw new BoomerangConfigurationException($"{url.Name}: not a redis:// or rediss:// URL (redis://[:password@]host:port/db)");
+        if (parsed is not null && Free(ConfigurationKey))
         {
             values[ConfigurationKey] = parsed.Configuration;
             if (parsed.Password is not null && Free("Boomerang:Storage:Redis:Password"))
