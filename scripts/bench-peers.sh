@@ -24,6 +24,9 @@
 #   BOOMERANG_SQLITE_TUNED, BOOMERANG_POSTGRES_TUNED   Boomerang.Bench --set options for "tuned"
 #   PEERS_ONLY                    a regex over the run tags (e.g. 'graphile|hangfire') to run only some systems
 #   RUN_TIMEOUT                   seconds before one run is stopped and reported as failed (default 1800)
+#   WARMUP                        W > 0: Boomerang and graphile-worker first run W jobs (callbacks included) on the same
+#                                 process and start the clock after them: a running service's steady state instead of
+#                                 a fresh process's (default 0; Hangfire runs fresh either way)
 #   BENCH_LOG                     where every run's full output goes (default bench-peers.log)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +40,10 @@ boomerang_sqlite_tuned=${BOOMERANG_SQLITE_TUNED:---set Boomerang:Jobs:Concurrenc
 boomerang_postgres_tuned=${BOOMERANG_POSTGRES_TUNED:---set Boomerang:Jobs:Concurrency=256 --set Boomerang:Callbacks:Concurrency=256 --set Boomerang:Callbacks:PerHostConcurrency=256}
 only=${PEERS_ONLY:-.}
 run_timeout=${RUN_TIMEOUT:-1800}
+warmup=${WARMUP:-0}
+[[ "$warmup" =~ ^[0-9]+$ ]] || { echo "WARMUP must be a number of jobs" >&2; exit 2; }
+warm=()
+((warmup > 0)) && warm=(--warmup "$warmup")
 log=${BENCH_LOG:-bench-peers.log}
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -161,7 +168,7 @@ result_of() { awk -v name="$1" '$1 == "RESULT" && $2 == name { print $3 }' "$wor
 boomerang() {
     local tag=$1 round=$2 store=$3 callbacks=$4
     shift 4
-    local args=(jobs --count "$count" --callbacks "$callbacks" "$@")
+    local args=(jobs --count "$count" --callbacks "$callbacks" "${warm[@]}" "$@")
     if [[ $store == postgres ]]; then
         fresh_database
         args+=(--postgres "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$current_db")
@@ -182,14 +189,15 @@ boomerang() {
     return 0
 }
 
-# A peer timed from its FIRST_SUBMIT_MS to the receiver's last arrival: tag, round, jobs, callbacks (0|1), command...
+# A peer timed from its FIRST_SUBMIT_MS to the receiver's last arrival: tag, round, jobs, callbacks (0|1), warm-up
+# jobs run before FIRST_SUBMIT_MS (0 for none), command...
 peer_run() {
-    local tag=$1 round=$2 jobs=$3 callbacks=$4
-    shift 4
+    local tag=$1 round=$2 jobs=$3 callbacks=$4 warmed=$5
+    shift 5
     local command=("$@")
     echo "== $tag (round $round)" >>"$log"
     if [[ $callbacks == 1 ]]; then
-        start_receiver "$jobs"
+        start_receiver "$((jobs + warmed))"
         command+=(--callback-url "$receiver_url")
     fi
     local ok=1
@@ -200,10 +208,10 @@ peer_run() {
         cat "$work/receiver.out" >>"$log"
         read -r arrived _ last <<<"$received"
         first_submit=$(awk '/^FIRST_SUBMIT_MS /{ print $2 }' "$work/run.out")
-        if [[ $ok == 1 && -n "$first_submit" && "${arrived:-0}" -ge "$jobs" ]]; then
+        if [[ $ok == 1 && -n "$first_submit" && "${arrived:-0}" -ge "$((jobs + warmed))" ]]; then
             record "$tag" "$round" "$(awk -v n="$jobs" -v a="$first_submit" -v b="$last" 'BEGIN { print n / ((b - a) / 1000) }')"
         elif [[ $ok == 1 ]]; then
-            echo "bench-peers: $tag: ${arrived:-0} of $jobs callbacks arrived" >&2
+            echo "bench-peers: $tag: ${arrived:-0} of $((jobs + warmed)) callbacks arrived" >&2
         fi
     elif [[ $ok == 1 ]]; then
         record "$tag" "$round" "$(result_of jobs_per_s)"
@@ -216,7 +224,7 @@ graphile() {
     shift 3
     fresh_database
     export PEER_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/$current_db"
-    peer_run "$tag" "$round" "$count" "$callbacks" "$node22" bench/peer/graphile.mjs jobs --count "$count" "$@"
+    peer_run "$tag" "$round" "$count" "$callbacks" "$warmup" "$node22" bench/peer/graphile.mjs jobs --count "$count" "${warm[@]}" "$@"
     drop_database
 }
 
@@ -225,13 +233,13 @@ hangfire() {
     shift 3
     if [[ $store == postgres ]]; then
         fresh_database
-        peer_run "$tag" "$round" "$hangfire_count" 1 "${peer[@]}" jobs --storage postgres --count "$hangfire_count" \
+        peer_run "$tag" "$round" "$hangfire_count" 1 0 "${peer[@]}" jobs --storage postgres --count "$hangfire_count" \
             --timeout-s "$run_timeout" --connection "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$current_db" "$@"
         drop_database
     else
         local file
         file=$work/hangfire-$(date +%s%N).db
-        peer_run "$tag" "$round" "$hangfire_count" 1 "${peer[@]}" jobs --storage sqlite --count "$hangfire_count" \
+        peer_run "$tag" "$round" "$hangfire_count" 1 0 "${peer[@]}" jobs --storage sqlite --count "$hangfire_count" \
             --timeout-s "$run_timeout" --file "$file" "$@"
         rm -f "$file" "$file"-*
     fi
@@ -262,7 +270,7 @@ one_round() {
 }
 
 started=$SECONDS
-echo "bench-peers: $runs runs, $count jobs a run (Hangfire $hangfire_count), PostgreSQL $pg_version, $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench-peers: $runs runs, $count jobs a run (Hangfire $hangfire_count)$( ((warmup > 0)) && echo ", each after $warmup warm-up jobs on the same process (not Hangfire)"), PostgreSQL $pg_version, $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$runs"); do
     echo "== round $round of $runs (load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$log"
     one_round "$round"

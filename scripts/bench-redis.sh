@@ -10,6 +10,8 @@
 #   bullmq-c$tuned      BullMQ at concurrency $BULLMQ_TUNED_CONCURRENCY (default 64)
 #   boomerang/latency@500 (and @100): pickup latency at an offered 500 (100) jobs/s, one job per request, defaults
 # The Redis is flushed between runs; INFO commandstats of the last Boomerang defaults run goes to the log.
+# WARMUP=W (default 0): every throughput run first runs W jobs to their callbacks on the same server or worker and
+# starts the clock after them: the steady state of a running service instead of a fresh process.
 # Usage: bash scripts/bench-redis.sh [rounds] [jobs per run]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +19,10 @@ rounds=${1:-3}
 count=${2:-20000}
 tuned=${BULLMQ_TUNED_CONCURRENCY:-64}
 callbacks=${BOOMERANG_TUNED_CALLBACKS:-256}
+warmup=${WARMUP:-0}
+[[ "$warmup" =~ ^[0-9]+$ ]] || { echo "WARMUP must be a number of jobs" >&2; exit 2; }
+warm=()
+((warmup > 0)) && warm=(--warmup "$warmup")
 source scripts/redis-server.sh
 source scripts/bench-medians.sh
 results=$(mktemp)
@@ -53,19 +59,19 @@ record() {
     echo "redis: $(redis-server --version | awk '{print $3}'), appendonly yes, appendfsync $(redis-cli -p "$REDIS_SERVER_PORT" config get appendfsync | tail -1)"
     echo "bullmq: $(node -p 'require("./bench/peer/node_modules/bullmq/package.json").version'), node $(node --version)"
     echo "boomerang: $(git rev-parse --short HEAD 2>/dev/null || echo '?'); tuned = ${tuning[*]}"
-    echo "$rounds rounds, $count jobs per throughput run"
+    echo "$rounds rounds, $count jobs per throughput run$( ((warmup > 0)) && echo ", each after $warmup warm-up jobs on the same process")"
 } | tee -a "$log"
 
 for round in $(seq 1 "$rounds"); do
     echo "== round $round of $rounds" | tee -a "$log"
-    record boomerang-defaults "${bench[@]}" jobs --count "$count" --callbacks 1 "${redis[@]}"
+    record boomerang-defaults "${bench[@]}" jobs --count "$count" --callbacks 1 "${redis[@]}" "${warm[@]}"
     redis-cli -p "$REDIS_SERVER_PORT" info commandstats >>"$log"
     # Every command Redis ran (those inside scripts included, and the harness's listing polls) per job.
-    redis-cli -p "$REDIS_SERVER_PORT" info commandstats | awk -F'[:=,]' -v n="$count" \
+    redis-cli -p "$REDIS_SERVER_PORT" info commandstats | awk -F'[:=,]' -v n="$((count + warmup))" \
         '/^cmdstat_/ { calls += $3 } END { printf "redis commands per job (boomerang-defaults): %.1f\n", calls / n }' | tee -a "$log"
-    record boomerang-tuned "${bench[@]}" jobs --count "$count" --callbacks 1 "${redis[@]}" "${tuning[@]}"
-    record bullmq-default node bench/peer/bullmq.mjs jobs --count "$count"
-    record "bullmq-c$tuned" node bench/peer/bullmq.mjs jobs --count "$count" --concurrency "$tuned"
+    record boomerang-tuned "${bench[@]}" jobs --count "$count" --callbacks 1 "${redis[@]}" "${tuning[@]}" "${warm[@]}"
+    record bullmq-default node bench/peer/bullmq.mjs jobs --count "$count" "${warm[@]}"
+    record "bullmq-c$tuned" node bench/peer/bullmq.mjs jobs --count "$count" --concurrency "$tuned" "${warm[@]}"
     record boomerang/latency@500 "${bench[@]}" latency --rate 500 --seconds 10 "${redis[@]}"
     record boomerang/latency@100 "${bench[@]}" latency --rate 100 --seconds 10 "${redis[@]}"
 done

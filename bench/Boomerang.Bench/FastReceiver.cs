@@ -57,5 +57,16 @@ internal sealed class FastReceiver : IAsyncDisposable
         return Results.Ok();
     }
 
+    /// <summary>Forgets what arrived so far (a warm-up's callbacks).</summary>
+    public void Reset()
+    {
+        lock (this)
+        {
+            _latencyMs.Clear();
+            First = null;
+            Last = null;
+        }
+    }
+
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

@@ -9,8 +9,9 @@ using Boomerang.Jobs;
 // Every mode runs the server AT ITS DEFAULTS: the harness sets only what a loopback callback receiver needs (allow
 // http and 127.0.0.0/8, one signing secret). Anything else only through --set Key=Value; every setting is printed.
 //
-// bench jobs     [--count N] [--callbacks 1] [--batch B] [--submitters S]   end to end; with --callbacks 1 every job
-//                has a callback and "with callbacks" = N / (last callback arrival - first submit)
+// bench jobs     [--count N] [--callbacks 1] [--batch B] [--submitters S] [--warmup W]   end to end; with --callbacks 1
+//                every job has a callback and "with callbacks" = N / (last callback arrival - first submit); --warmup
+//                runs W jobs on the same server first and starts the clock after them
 // bench backlog  [--count 100000]                     N jobs with callbacks queued at once: throughput and callback
 //                latency per tenth of the run, and the server's resident memory (now and peak)
 // bench callbacks [--rate R] [--seconds T]            callback latency at an offered load
@@ -135,6 +136,24 @@ try
         {
             var count = options.Int("count", 50_000);
             await using var redisCpu = redisConfiguration is null ? null : await RedisCpu.ConnectAsync(redisConfiguration);
+            // --warmup W: W jobs of the same kind first, on the same server, finished and called back before the clock
+            // starts, so the figures are the server's steady state rather than a fresh process's JIT and pools.
+            var warmup = options.Int("warmup", 0);
+            if (warmup > 0)
+            {
+                await SubmitAsync(warmup, options.Int("batch", 1000), options.Int("submitters", 4), callbackUrl);
+                if (receiver is not null)
+                {
+                    await WaitForCallbacksAsync(receiver, warmup);
+                    if (receiver.Count < warmup)
+                    {
+                        throw new InvalidOperationException($"warm-up: {receiver.Count} of {warmup} callbacks arrived");
+                    }
+                }
+                await WaitDrainedAsync();
+                receiver?.Reset();
+                Report("warm-up", $"{warmup} jobs run before the clock started");
+            }
             var started = DateTimeOffset.UtcNow;
             var cpuAtStart = await CpuAsync(redisCpu);
             var clock = Stopwatch.StartNew();
@@ -148,7 +167,8 @@ try
             }
             await WaitDrainedAsync();
             var cpuAtEnd = await CpuAsync(redisCpu);
-            var jobs = await ReadAllAsync();
+            var startedAt = started.ToUnixTimeMilliseconds() / 1000.0;
+            var jobs = (await ReadAllAsync()).Where(j => j.CreatedAt >= startedAt).ToList();
             var span = jobs.Max(j => j.FinishedAt!.Value) - jobs.Min(j => j.CreatedAt);
             Report("submitted", $"{count} jobs in {submitted.TotalSeconds:F2} s ({count / submitted.TotalSeconds:F0} jobs/s)");
             Report("completed", $"{jobs.Count(j => j.Status == JobStatus.Completed)} of {count}");

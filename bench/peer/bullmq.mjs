@@ -2,7 +2,8 @@
 // batches of 1,000 (4 submitters, Queue.addBulk), each job's processor returns its input and POSTs one HTTP callback
 // ({job_id, finished_at}) to a loopback receiver; timed from the first submit to the last callback received.
 // Layout as Boomerang's bench: this process submits and receives; the worker runs in a child process.
-// Usage: REDIS_HOST=127.0.0.1 REDIS_PORT=6379 node bullmq.mjs jobs [--count N] [--concurrency C]
+// Usage: REDIS_HOST=127.0.0.1 REDIS_PORT=6379 node bullmq.mjs jobs [--count N] [--concurrency C] [--warmup W]
+//   --warmup W: W jobs run to their callbacks first, on the same worker, before the clock starts.
 //   --concurrency omitted = BullMQ's default (Worker option `concurrency` left unset, i.e. 1).
 import { fork } from "node:child_process";
 import http from "node:http";
@@ -60,7 +61,8 @@ if (mode === "worker") {
     const latencies = new Map();
     let last = 0;
     let done;
-    const allIn = new Promise((resolve) => { done = resolve; });
+    let target = count;
+    let allIn = new Promise((resolve) => { done = resolve; });
     const receiver = http.createServer((request, response) => {
         const chunks = [];
         request.on("data", (c) => chunks.push(c));
@@ -70,7 +72,7 @@ if (mode === "worker") {
             latencies.set(body.job_id, now - body.finished_at * 1000);
             last = now;
             response.writeHead(200).end();
-            if (latencies.size >= count) done();
+            if (latencies.size >= target) done();
         });
     });
     receiver.keepAliveTimeout = 60_000;
@@ -104,20 +106,34 @@ if (mode === "worker") {
         });
         socket.on("error", reject);
     });
+    let next = 0;
+    const submitAll = async (n) => {
+        let left = n;
+        await Promise.all(Array.from({ length: submitters }, async () => {
+            while (left > 0) {
+                const take = Math.min(batch, left);
+                left -= take;
+                const first = next;
+                next += take;
+                await queue.addBulk(Array.from({ length: take }, (_, i) => ({ name: "echo", data: first + i })));
+            }
+        }));
+    };
+    // --warmup W: W jobs first, called back before the clock starts (a warm worker, not a fresh one).
+    const warmup = Number(opts.warmup ?? 0);
+    if (warmup > 0) {
+        target = warmup;
+        await submitAll(warmup);
+        await allIn;
+        latencies.clear();
+        target = count;
+        allIn = new Promise((resolve) => { done = resolve; });
+        console.log(`  warm-up              ${warmup} jobs run before the clock started`);
+    }
     const cpuAtStart = { main: mainCpu(), worker: await workerCpu(), redis: await redisCpu() };
 
     const started = Date.now();
-    let left = count;
-    let next = 0;
-    await Promise.all(Array.from({ length: submitters }, async () => {
-        while (left > 0) {
-            const take = Math.min(batch, left);
-            left -= take;
-            const first = next;
-            next += take;
-            await queue.addBulk(Array.from({ length: take }, (_, i) => ({ name: "echo", data: first + i })));
-        }
-    }));
+    await submitAll(count);
     const submitted = (Date.now() - started) / 1000;
     const timeout = setTimeout(() => done(), 5 * 60_000);
     await allIn;

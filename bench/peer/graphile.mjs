@@ -8,6 +8,7 @@
 //                         (default 64), a pool of min(C, 64) and a 1 s poll
 //   --local-queue S       batch fetching: the pool locks S jobs at a time (graphile's localQueue.size; off by default)
 //   --complete-batch-ms D batch job completions for D ms (completeJobBatchDelay; off by default)
+//   --warmup W            W jobs first, run to the end before the clock starts (a warm runner, not a fresh one)
 //   --callback-url URL    the task POSTs {job_id, result, finished_at} to URL with Node's fetch (undici) and fails
 //                         unless the answer is 2xx, so each job costs one HTTP callback like Boomerang's
 // Prints FIRST_SUBMIT_MS <unix ms> (for scripts/bench-peers.sh, which times to the receiver's last arrival).
@@ -92,27 +93,42 @@ console.log(
     `${workerPreset.completeJobBatchDelay !== undefined ? `, completeJobBatchDelay ${workerPreset.completeJobBatchDelay} ms` : ""}` +
     `${callbackUrl ? ", one callback per job" : ", no callbacks"}`,
 );
-const done = new Promise((resolve) => (allDone = resolve));
 
 try {
   if (mode === "jobs") {
     const count = opt("count", 50000);
+    // Four submitters add n jobs in calls of 1,000; resolves once every job has run.
+    const submitAll = async (n) => {
+      let left = n;
+      const submitter = async () => {
+        for (;;) {
+          const take = Math.min(1000, left);
+          if (take <= 0) return;
+          left -= take;
+          await pool.query(
+            `select count(*) from ${schema}.add_jobs(array(select row('noop', json_build_object('i', g), null, null, null, null, null, null)::${schema}.job_spec from generate_series(1, $1) g))`,
+            [take],
+          );
+        }
+      };
+      await Promise.all([submitter(), submitter(), submitter(), submitter()]);
+    };
+    // --warmup W: W jobs first, run to the end (callbacks included) before the clock starts.
+    const warmup = opt("warmup", 0);
+    if (warmup > 0) {
+      expected = warmup;
+      const warm = new Promise((resolve) => (allDone = resolve));
+      await submitAll(warmup);
+      await warm;
+      finished = 0;
+      pickups.length = 0;
+      console.log(`  warm-up              ${warmup} jobs run before the clock started`);
+    }
+    const done = new Promise((resolve) => (allDone = resolve));
     expected = count;
-    let left = count;
     const started = Date.now();
     console.log(`FIRST_SUBMIT_MS ${started}`);
-    const submitter = async () => {
-      for (;;) {
-        const take = Math.min(1000, left);
-        if (take <= 0) return;
-        left -= take;
-        await pool.query(
-          `select count(*) from ${schema}.add_jobs(array(select row('noop', json_build_object('i', g), null, null, null, null, null, null)::${schema}.job_spec from generate_series(1, $1) g))`,
-          [take],
-        );
-      }
-    };
-    await Promise.all([submitter(), submitter(), submitter(), submitter()]);
+    await submitAll(count);
     const submitted = (Date.now() - started) / 1000;
     await done;
     const span = (lastFinish - started) / 1000;
@@ -138,6 +154,7 @@ try {
       const next = started + (n * 1000) / rate - Date.now();
       if (next > 0) await new Promise((r) => setTimeout(r, next));
     }
+    const done = new Promise((resolve) => (allDone = resolve));
     expected = n;
     if (finished < n) await done;
     await utils.release();
