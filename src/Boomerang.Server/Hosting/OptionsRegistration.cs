@@ -31,6 +31,7 @@ internal static class OptionsRegistration
             .Validate(o => NamedTenants.RepeatedKey(o) is null, "an API key appears twice in Boomerang:Auth:ApiKeys / Boomerang:Auth:Tenants:<name>:Keys; each key acts for one tenant")
             .Validate(o => o.RateLimit.RequestsPerSecond is >= 0 and <= 1_000_000, "Boomerang:Auth:RateLimit:RequestsPerSecond must be 0 (off) .. 1000000")
             .Validate(o => o.RateLimit.Burst is >= 0 and <= 10_000_000, "Boomerang:Auth:RateLimit:Burst must be 0 (twice the rate) .. 10000000")
+            .Validate(o => string.IsNullOrWhiteSpace(o.AdminToken) || o.AdminToken.Trim().Length >= AdminToken.MinLength, AdminToken.TooShortMessage)
             .ValidateOnStart();
         services.AddBoomerangSection<ApiOptions>(ApiOptions.Section)
             .Validate(o => o.MaxBodyBytes >= 1024, "Boomerang:Api:MaxBodyBytes must be at least 1024")

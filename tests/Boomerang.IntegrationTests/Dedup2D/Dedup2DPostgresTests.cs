@@ -13,10 +13,10 @@ public sealed class Dedup2DPostgresTests
         await using var schema = new TestSchema();
         await using var vision = await FakeVision.StartAsync();
         var settings = (await schema.SettingsAsync()).Select(kv => (kv.Key, kv.Value)).ToList();
-        settings.Add(("Boomerang:Auth:AdminToken", "pg-admin-token"));
+        settings.Add(("Boomerang:Auth:AdminToken", "pg-admin-token-0123456789"));
         await using var server = await StartAsync(vision, [.. settings]);
         using var admin = server.CreateClient(TestServer.KeyA);
-        admin.DefaultRequestHeaders.Add("X-Admin-Token", "pg-admin-token");
+        admin.DefaultRequestHeaders.Add("X-Admin-Token", "pg-admin-token-0123456789");
 
         var hash = await server.Client.IndexAsync([4, 5, 6], "same.dxf", Geometry);
         var (put, _, _) = await admin.SendAsync(HttpMethod.Put, "/config", JsonContent.Create(new { preset = "version" }));

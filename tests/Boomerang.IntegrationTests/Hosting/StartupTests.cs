@@ -43,6 +43,8 @@ public sealed class StartupTests
     [InlineData("Boomerang:Callbacks:Allowlist", "hooks.example.com,*.", "Boomerang:Callbacks:Allowlist")]
     [InlineData("Boomerang:Jobs:Commands:convert:TimeoutSeconds", "soon", "Boomerang:Jobs:Commands:convert:TimeoutSeconds")]
     [InlineData("Boomerang:Storage:Postgres:ConnectionString", "Host=db;Pasword=hunter2", "Boomerang:Storage:Postgres:ConnectionString")]
+    [InlineData("Boomerang:Auth:AdminToken", "test", "Boomerang:Auth:AdminToken (ADMIN_TOKEN) must be at least 16 characters")]
+    [InlineData("Boomerang:Auth:AdminToken", " 0123456789abcde ", "Boomerang:Auth:AdminToken (ADMIN_TOKEN) must be at least 16 characters")]
     [InlineData("Boomerang:Jobs:KindTimeoutSeconds:ecko", "5", "Boomerang:Jobs:KindTimeoutSeconds:ecko: there is no job kind 'ecko' (known kinds: convert, ")]
     public async Task A_bad_value_stops_the_process_before_a_key_is_generated_and_printed(string key, string value, string named)
     {
@@ -65,6 +67,7 @@ public sealed class StartupTests
     [InlineData("DEDUP2D_ASYNC_TTL_SECONDS", "a week", "DEDUP2D_ASYNC_TTL_SECONDS")]
     [InlineData("DEDUP2D_CALLBACK_ALLOWLIST", "*.", "Boomerang:Callbacks:Allowlist")]
     [InlineData("DEDUP2D_FILE_STORAGE", "s3", "DEDUP2D_FILE_STORAGE: 's3' is not supported")]
+    [InlineData("ADMIN_TOKEN", "demo-admin", "Boomerang:Auth:AdminToken (ADMIN_TOKEN) must be at least 16 characters")]
     public async Task A_bad_seed_environment_value_stops_the_process_naming_it(string name, string value, string named)
     {
         using var folder = new TempFolder();
