@@ -35,6 +35,8 @@ public sealed class PostgresCluster : IAsyncDisposable
         var bin = FindBin() ?? throw new InvalidOperationException(
             "PostgreSQL binaries not found under /usr/lib/postgresql: install the postgresql package or set BOOMERANG_TEST_POSTGRES");
         var dir = Directory.CreateTempSubdirectory("boomerang-pgtest-").FullName;
+        ServerWatchdog.Start(dir, (Environment.UserName == "root" ? "runuser -u postgres -- " : "")
+            + $"'{Path.Combine(bin, "pg_ctl")}' -D '{Path.Combine(dir, "data")}' -m immediate -w stop");
         File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
         Directory.CreateDirectory(Path.Combine(dir, "sock"));
         if (Environment.UserName == "root")

@@ -23,11 +23,13 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
     public string Configuration => $"127.0.0.1:{Port}";
+    private string PidFile => Path.Combine(_dir, "redis.pid");
 
     /// <summary>A new server; <paramref name="appendOnly"/> false with no save points is a Redis that keeps nothing.</summary>
     public static async Task<RedisServer> StartNewAsync(string appendFsync = "always", bool appendOnly = true)
     {
         var server = new RedisServer(Directory.CreateTempSubdirectory("boomerang-redistest-").FullName, FreePorts.Next());
+        ServerWatchdog.Start(server._dir, $"kill -9 $(cat '{server.PidFile}')");
         File.WriteAllText(Path.Combine(server._dir, "redis.conf"), $"""
             bind 127.0.0.1
             port {server.Port}
@@ -36,6 +38,7 @@ public sealed class RedisServer : IAsyncDisposable
             appendfsync {appendFsync}
             save ""
             daemonize no
+            pidfile {server.PidFile}
             logfile {Path.Combine(server._dir, "redis.log")}
             """);
         await server.StartAsync();
@@ -71,6 +74,8 @@ public sealed class RedisServer : IAsyncDisposable
     {
         _process?.Kill();
         _process?.WaitForExit();
+        // A kill -9 leaves the pid file behind; the watchdog must not kill whatever process gets that PID next.
+        File.Delete(PidFile);
     }
 
     public async ValueTask DisposeAsync()
