@@ -73,7 +73,9 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             start.Environment[name] = value;
         }
-        return new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}"));
+        var process = Process.Start(start)!;
+        ServerWatchdog.KillWithThisProcess(process.Id);
+        return new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
     }
 
     public static async Task<ServerProcess> StartReadyAsync(string workingDirectory, IDictionary<string, string>? settings = null,

@@ -15,13 +15,21 @@ public static class ServerWatchdog
     /// the server's DisposeAsync does. It runs in a session of its own, outside this process's tree, so Ctrl-C and a
     /// kill of the test host's process tree do not reach it.
     /// </summary>
-    public static void Start(string dir, string stop)
+    public static void Start(string dir, string stop) => Run($"""
+        while kill -0 {Environment.ProcessId} && [ -d '{dir}' ]; do sleep 1; done
+        if [ -d '{dir}' ]; then {stop}; rm -rf '{dir}'; fi
+        """);
+
+    /// <summary>The same for a Boomerang server process this process started: killed once this process is gone; the
+    /// watch ends when the server does (its command line is checked first, so a reused PID is left alone).</summary>
+    public static void KillWithThisProcess(int pid) => Run($"""
+        while kill -0 {Environment.ProcessId} && kill -0 {pid}; do sleep 1; done
+        if kill -0 {pid} && grep -q Boomerang.Server /proc/{pid}/cmdline; then kill -9 {pid}; fi
+        """);
+
+    private static void Run(string watch)
     {
-        var script = $"""
-            exec </dev/null >/dev/null 2>&1
-            while kill -0 {Environment.ProcessId} && [ -d '{dir}' ]; do sleep 1; done
-            if [ -d '{dir}' ]; then {stop}; rm -rf '{dir}'; fi
-            """;
+        var script = "exec </dev/null >/dev/null 2>&1\n" + watch;
         var start = new ProcessStartInfo("setsid", ["--fork", "bash", "-c", script])
         {
             UseShellExecute = false,
