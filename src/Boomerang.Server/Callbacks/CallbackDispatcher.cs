@@ -274,7 +274,7 @@ internal sealed partial class CallbackDispatcher(
         try
         {
             var started = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
-            var sent = await sender.SendAsync(delivery, stopping).ConfigureAwait(false);
+            var sent = await SendOnceAsync(delivery, stopping).ConfigureAwait(false);
             httpStatus = sent.HttpStatus;
             var decision = RetryPolicy.Decide(sent, attempts, _options, Random.Shared.NextDouble());
             hostFailed = decision.HostFailed;
@@ -296,9 +296,10 @@ internal sealed partial class CallbackDispatcher(
         }
         catch (Exception e)
         {
-            // Not a receiver's answer (the sender turns those into results) but a fault here: said, not left to fault
-            // the wait for in-flight sends at shutdown, and not counted against the host. Unless the attempt was
-            // already queued for recording, the lease expires and the delivery is sent again.
+            // A fault after the send (one in it is an attempt: SendOnceAsync): said, not left to fault the wait for
+            // in-flight sends at shutdown, and not counted against the host. Only the metric follows the attempt's
+            // queuing for recording, so it is never recorded twice; were it not queued, the lease would expire and the
+            // delivery be sent again.
             hostFailed = false;
             LogDeliveryFailed(log, delivery.JobId, e);
         }
@@ -337,6 +338,26 @@ internal sealed partial class CallbackDispatcher(
         }
     }
 
+    /// <summary>Sends once. A fault on Boomerang's side (the sender turns every answer, timeout and transport error into
+    /// a result; this is a stored row it cannot sign or build a request from, or a bug) is an attempt like a network error,
+    /// so the retry policy ends one that repeats; left to the lease, it was sent again without end or attempt count. A
+    /// shutdown is not: the lease expires and another dispatcher sends it.</summary>
+    private async Task<SendResult> SendOnceAsync(DueDelivery delivery, CancellationToken stopping)
+    {
+        var clock = time.GetTimestamp();
+        try
+        {
+            return await sender.SendAsync(delivery, stopping).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!(e is OperationCanceledException && stopping.IsCancellationRequested))
+        {
+            LogSendFaulted(log, delivery.JobId, e);
+            // Its type and message, as the sender gives a transport error's; the row's URL, payload and secrets are not added.
+            return new SendResult(SendKind.Faulted, null, $"internal error in Boomerang: {e.GetType().Name}: {e.Message}", null,
+                null, time.GetElapsedTime(clock).TotalMilliseconds);
+        }
+    }
+
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Callback for job {JobId} ({Event}) attempt {Attempt}: HTTP {HttpStatus}, now {Status} ({Why})")]
     private static partial void LogAttempt(ILogger logger, string jobId, string @event, int attempt, int? httpStatus, string status, VerdictReason? why);
 
@@ -348,4 +369,7 @@ internal sealed partial class CallbackDispatcher(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Callback for job {JobId} could not be recorded; its lease will expire and it is sent again")]
     private static partial void LogDeliveryFailed(ILogger logger, string jobId, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Callback for job {JobId} faulted in Boomerang while sending; recorded as a failed attempt")]
+    private static partial void LogSendFaulted(ILogger logger, string jobId, Exception exception);
 }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Boomerang.Server.Callbacks;
 
-/// <summary>How one attempt ended, as far as the sender can tell.</summary>
+/// <summary>How one attempt ended, as far as the sender can tell; <see cref="Faulted"/> is the dispatcher's.</summary>
 internal enum SendKind
 {
     /// <summary>The receiver answered with an HTTP status.</summary>
@@ -21,6 +21,9 @@ internal enum SendKind
     Unreachable,
     /// <summary>The callback URL policy refused the URL or the address it resolved to; nothing was sent.</summary>
     Refused,
+    /// <summary>The sender threw: a fault on Boomerang's side (say, a stored delivery row it cannot sign or build a
+    /// request from), not the receiver's doing.</summary>
+    Faulted,
 }
 
 /// <summary>One attempt: its typed outcome, and the text the attempt log shows.</summary>

@@ -18,16 +18,16 @@ internal enum VerdictReason
     /// <summary>The callback URL policy refused the destination: the stored URL judged again, or the address it resolved
     /// to at connect time. The same policy refuses it at submit, so waiting does not help.</summary>
     RefusedByPolicy,
+    /// <summary>Boomerang faulted while sending (<see cref="SendKind.Faulted"/>): retried like a network error, so
+    /// <c>MaxAttempts</c> ends one that repeats.</summary>
+    Faulted,
     /// <summary>Worth retrying, but this was the last attempt allowed.</summary>
     OutOfAttempts,
 }
 
-/// <summary>A delivery's verdict after an attempt; <see cref="RetryIn"/> is set for <see cref="Verdict.RetryLater"/> only.</summary>
-internal sealed record DeliveryDecision(Verdict Verdict, VerdictReason Why, TimeSpan? RetryIn = null)
-{
-    /// <summary>Whether the attempt counts against the host's circuit: anything but an answer that ends the delivery.</summary>
-    public bool HostFailed => Why is not (VerdictReason.Accepted or VerdictReason.FinalStatus);
-}
+/// <summary>A delivery's verdict after an attempt; <see cref="RetryIn"/> is set for <see cref="Verdict.RetryLater"/> only.
+/// <see cref="HostFailed"/>: whether the attempt counts against the host's circuit.</summary>
+internal sealed record DeliveryDecision(Verdict Verdict, VerdictReason Why, bool HostFailed, TimeSpan? RetryIn = null);
 
 /// <summary>Which outcomes are retried and when the next attempt is due.</summary>
 internal static class RetryPolicy
@@ -44,14 +44,17 @@ internal static class RetryPolicy
             SendKind.Answered => VerdictReason.RetryableStatus,
             SendKind.TimedOut => VerdictReason.TimedOut,
             SendKind.Refused => VerdictReason.RefusedByPolicy,
+            SendKind.Faulted => VerdictReason.Faulted,
             _ => VerdictReason.Unreachable,
         };
+        // Anything but an answer that ends the delivery counts against the host; a fault of Boomerang's own does not.
+        var hostFailed = why is not (VerdictReason.Accepted or VerdictReason.FinalStatus or VerdictReason.Faulted);
         return why switch
         {
-            VerdictReason.Accepted => new(Verdict.Delivered, why),
-            VerdictReason.FinalStatus or VerdictReason.RefusedByPolicy => new(Verdict.GiveUp, why),
-            _ when attemptsMade >= options.MaxAttempts => new(Verdict.GiveUp, VerdictReason.OutOfAttempts),
-            _ => new(Verdict.RetryLater, why, NextDelay(options, attemptsMade, sent.RetryAfter, jitter01)),
+            VerdictReason.Accepted => new(Verdict.Delivered, why, hostFailed),
+            VerdictReason.FinalStatus or VerdictReason.RefusedByPolicy => new(Verdict.GiveUp, why, hostFailed),
+            _ when attemptsMade >= options.MaxAttempts => new(Verdict.GiveUp, VerdictReason.OutOfAttempts, hostFailed),
+            _ => new(Verdict.RetryLater, why, hostFailed, NextDelay(options, attemptsMade, sent.RetryAfter, jitter01)),
         };
     }
 

@@ -87,6 +87,8 @@ public sealed class RetryPolicyVerdictTests
         { "no connection on the last attempt", "Unreachable", null, 5, "GiveUp", "OutOfAttempts", true },
         { "refused by the URL policy, first attempt", "Refused", null, 1, "GiveUp", "RefusedByPolicy", true },
         { "refused by the URL policy, last attempt", "Refused", null, 5, "GiveUp", "RefusedByPolicy", true },
+        { "a fault on Boomerang's side", "Faulted", null, 1, "RetryLater", "Faulted", false },
+        { "a fault on Boomerang's side on the last attempt", "Faulted", null, 5, "GiveUp", "OutOfAttempts", false },
     };
 
     [Theory]
