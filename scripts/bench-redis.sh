@@ -12,6 +12,8 @@
 # The Redis is flushed between runs; INFO commandstats of the last Boomerang defaults run goes to the log.
 # WARMUP=W (default 0): every throughput run first runs W jobs to their callbacks on the same server or worker and
 # starts the clock after them: the steady state of a running service instead of a fresh process.
+# BOOMERANG_SERVER_BUILD: production (default, the production publish) or build (the plain Release build); see
+# scripts/bench-server.sh.
 # Usage: bash scripts/bench-redis.sh [rounds] [jobs per run]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,7 @@ warm=()
 ((warmup > 0)) && warm=(--warmup "$warmup")
 source scripts/redis-server.sh
 source scripts/bench-medians.sh
+source scripts/bench-server.sh
 results=$(mktemp)
 run=$(mktemp)
 log=${BENCH_LOG:-bench-redis.log}
@@ -35,7 +38,7 @@ redis_server_start
 export REDIS_HOST=127.0.0.1 REDIS_PORT=$REDIS_SERVER_PORT
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build -c Release -v q -nologo bench/Boomerang.Bench >/dev/null
-dotnet build -c Release -v q -nologo src/Boomerang.Server >/dev/null
+bench_server_prepare "$run"
 (cd bench/peer && [[ -d node_modules/bullmq ]] || npm ci --no-audit --no-fund --silent)
 bench=(dotnet bench/Boomerang.Bench/bin/Release/net10.0/Boomerang.Bench.dll)
 tuning=(--set "Boomerang:Callbacks:Concurrency=$callbacks" --set "Boomerang:Callbacks:PerHostConcurrency=$callbacks"
@@ -58,7 +61,7 @@ record() {
     echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "redis: $(redis-server --version | awk '{print $3}'), appendonly yes, appendfsync $(redis-cli -p "$REDIS_SERVER_PORT" config get appendfsync | tail -1)"
     echo "bullmq: $(node -p 'require("./bench/peer/node_modules/bullmq/package.json").version'), node $(node --version)"
-    echo "boomerang: $(git rev-parse --short HEAD 2>/dev/null || echo '?'); tuned = ${tuning[*]}"
+    echo "boomerang: $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $bench_server_desc; tuned = ${tuning[*]}"
     echo "$rounds rounds, $count jobs per throughput run$( ((warmup > 0)) && echo ", each after $warmup warm-up jobs on the same process")"
 } | tee -a "$log"
 
