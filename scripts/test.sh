@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite. Installs and starts what the tests need, then runs every test project.
+# The whole test suite. Installs and starts what the tests need, then runs every test project and the production
+# build's smoke test (scripts/production-smoke.sh).
 # Usage: bash scripts/test.sh [extra dotnet test arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,8 @@ fi
 dotnet build Boomerang.sln -c Release -v q -nologo
 status=0
 dotnet test Boomerang.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
+# The production build (docs/deployment.md), published and run once; it reports like a test project.
+bash scripts/production-smoke.sh 2>&1 | tee -a "$log" || status=1
 
 # One plain summary line over all test projects, e.g. "612 passed, 0 failed, 0 skipped".
 awk '/^(Passed|Failed)!/ {
