@@ -6,8 +6,8 @@ namespace Boomerang.Server.Hosting;
 
 /// <summary>
 /// Last line of defence: Kestrel's client errors (oversized or malformed requests) keep their 4xx status with a
-/// JSON body, as does routing's bare 415 to a JSON route sent another content type; anything unexpected is logged and
-/// answered with a generic 500 that leaks nothing.
+/// JSON body, as do routing's bare answers (415 to a JSON route sent another content type, 404 for no route, 405 for
+/// none with that method); anything unexpected is logged and answered with a generic 500 that leaks nothing.
 /// </summary>
 internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> log)
 {
@@ -16,10 +16,22 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         try
         {
             await next(http);
-            if (http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && !http.Response.HasStarted)
+            if (http.Response.HasStarted)
+            {
+                return;
+            }
+            if (http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType)
             {
                 // Routing refuses a body that is not JSON before the handler (and JsonBody) sees it, and says nothing.
                 await ApiErrors.NotJson.ToResult(http).ExecuteAsync(http);
+            }
+            else if (RoutingSaidNothing(http))
+            {
+                // No route for the path, or none for the method: FastAPI's bodies, which the seed's clients know.
+                await http.Response.WriteAsJsonAsync(new
+                {
+                    detail = http.Response.StatusCode == StatusCodes.Status404NotFound ? "Not Found" : "Method Not Allowed",
+                });
             }
         }
         catch (BadHttpRequestException e) when (!http.Response.HasStarted)
@@ -57,6 +69,14 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
             await http.Response.WriteAsJsonAsync(new { detail = "Internal Server Error" });
         }
     }
+
+    /// <summary>A 404 no endpoint answered, or routing's own 405 (an endpoint of its own that only sets the status).</summary>
+    private static bool RoutingSaidNothing(HttpContext http) => http.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => http.GetEndpoint() is null,
+        StatusCodes.Status405MethodNotAllowed => http.GetEndpoint()?.DisplayName == "405 HTTP Method Not Supported",
+        _ => false,
+    };
 
     [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "{Method} {Path}: store unavailable ({Reason})")]
     private static partial void LogStoreUnavailable(ILogger logger, string method, string path, string reason);

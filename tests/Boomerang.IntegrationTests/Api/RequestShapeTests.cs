@@ -36,6 +36,29 @@ public sealed class RequestShapeTests : IAsyncLifetime
         Assert.DoesNotContain("System.", text);
     }
 
+    [Theory]
+    [InlineData("GET", "/api/v1/jobz", 404, "Not Found")]
+    [InlineData("GET", "/api/v1/dedup/2d/nothing-here", 404, "Not Found")]
+    [InlineData("PATCH", "/api/v1/jobs", 405, "Method Not Allowed")]
+    [InlineData("DELETE", "/api/v1/jobs/batch", 405, "Method Not Allowed")]
+    public async Task A_path_or_method_with_no_route_answers_in_json(string method, string path, int status, string detail)
+    {
+        var response = await Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(detail, (await response.ReadJsonAsync()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_job_that_does_not_exist_keeps_its_own_404()
+    {
+        var response = await Client.GetAsync("/api/v1/jobs/00000000-0000-0000-0000-000000000000");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("JOB_NOT_FOUND", (await response.ReadJsonAsync()).GetProperty("detail").GetProperty("error").GetString());
+    }
+
     [Fact]
     public async Task An_unknown_field_in_a_batch_item_names_the_item()
     {
