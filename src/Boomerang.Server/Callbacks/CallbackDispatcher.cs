@@ -265,7 +265,8 @@ internal sealed partial class CallbackDispatcher(
 
     private async Task DeliverAsync(DueDelivery delivery, CancellationToken stopping)
     {
-        var hostFailed = true;
+        // Until an attempt says otherwise (a send cut short by shutdown, a fault here), nothing is known of the host.
+        var host = HostOutcome.Neutral;
         Task<bool>? recorded = null;
         var attempts = delivery.Attempts + 1;
         string? status = null;
@@ -277,7 +278,7 @@ internal sealed partial class CallbackDispatcher(
             var sent = await SendOnceAsync(delivery, stopping).ConfigureAwait(false);
             httpStatus = sent.HttpStatus;
             var decision = RetryPolicy.Decide(sent, attempts, _options, Random.Shared.NextDouble());
-            hostFailed = decision.HostFailed;
+            host = decision.Host;
             why = decision.Why;
             status = decision.Verdict switch
             {
@@ -297,17 +298,16 @@ internal sealed partial class CallbackDispatcher(
         catch (Exception e)
         {
             // A fault after the send (one in it is an attempt: SendOnceAsync): said, not left to fault the wait for
-            // in-flight sends at shutdown, and not counted against the host. Only the metric follows the attempt's
+            // in-flight sends at shutdown; the host keeps what its answer said. Only the metric follows the attempt's
             // queuing for recording, so it is never recorded twice; were it not queued, the lease would expire and the
             // delivery be sent again.
-            hostFailed = false;
             LogDeliveryFailed(log, delivery.JobId, e);
         }
         finally
         {
             // The slot is free once the receiver answered (the delivery stays leased until its record commits): the
             // host's next waiting delivery takes it at once, and the loop hears of it for the others.
-            gates.Exit(delivery.Host, hostFailed);
+            gates.Exit(delivery.Host, host);
             _inFlight.TryRemove(delivery.Seq, out _);
             Interlocked.Decrement(ref _sending);
             handOff.Done();
@@ -318,7 +318,7 @@ internal sealed partial class CallbackDispatcher(
             // The loop starts other hosts' waiting deliveries (this dispatcher slot may be what they waited for), claims
             // more for this host once fewer than its slots wait, and hands a failing host's back.
             var waitingHere = _waiting.CountFor(delivery.Host);
-            if (hostFailed || _waiting.Count > waitingHere || (handOff.Behind && waitingHere < _options.PerHostConcurrency))
+            if (host == HostOutcome.Failed || _waiting.Count > waitingHere || (handOff.Behind && waitingHere < _options.PerHostConcurrency))
             {
                 signals.Deliveries.Nudge();
             }
@@ -352,8 +352,8 @@ internal sealed partial class CallbackDispatcher(
         catch (Exception e) when (!(e is OperationCanceledException && stopping.IsCancellationRequested))
         {
             LogSendFaulted(log, delivery.JobId, e);
-            // Its type and message, as the sender gives a transport error's; the row's URL, payload and secrets are not added.
-            return new SendResult(SendKind.Faulted, null, $"internal error in Boomerang: {e.GetType().Name}: {e.Message}", null,
+            // Its type only: the job's owner reads this error, and the message (in the log above) may carry internals.
+            return new SendResult(SendKind.Faulted, null, $"internal error in Boomerang: {e.GetType().Name}", null,
                 null, time.GetElapsedTime(clock).TotalMilliseconds);
         }
     }

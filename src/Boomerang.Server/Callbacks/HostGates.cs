@@ -87,8 +87,9 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
         }
     }
 
-    /// <summary>Ends a request; <paramref name="hostFailed"/> is true for timeouts, connect errors, 5xx and 429.</summary>
-    public void Exit(string host, bool hostFailed)
+    /// <summary>Ends a request: an answer opens the host up, a failure (timeouts, connect errors, 5xx, 429) closes it
+    /// down, and a neutral end (a fault on this side) only frees the slot.</summary>
+    public void Exit(string host, HostOutcome outcome)
     {
         var now = time.GetUtcNow();
         lock (_gates)
@@ -96,14 +97,14 @@ internal sealed class HostGates(IOptions<CallbacksOptions> options, TimeProvider
             var gate = _gates[host];
             gate.InFlight--;
             gate.LastSeen = now;
-            if (!hostFailed)
+            if (outcome == HostOutcome.Answered)
             {
                 gate.Failures = 0;
                 gate.OpenUntil = null;
                 gate.Limit = Math.Min(gate.Limit + 1, _options.PerHostConcurrency);
                 gate.Answered(now);
             }
-            else
+            else if (outcome == HostOutcome.Failed)
             {
                 gate.Limit = Math.Max(gate.Limit / 2, 1);
                 if (++gate.Failures >= _options.CircuitFailureThreshold)

@@ -25,9 +25,20 @@ internal enum VerdictReason
     OutOfAttempts,
 }
 
+/// <summary>What an attempt says of the receiving host, for its circuit and its concurrency (<see cref="HostGates"/>).</summary>
+internal enum HostOutcome
+{
+    /// <summary>It answered with a status that ends the delivery (2xx, or one not worth retrying).</summary>
+    Answered,
+    /// <summary>It timed out, could not be reached, answered 408/425/429/5xx, or the policy refused where it resolved.</summary>
+    Failed,
+    /// <summary>Nothing: the attempt faulted on Boomerang's side before the host could answer.</summary>
+    Neutral,
+}
+
 /// <summary>A delivery's verdict after an attempt; <see cref="RetryIn"/> is set for <see cref="Verdict.RetryLater"/> only.
-/// <see cref="HostFailed"/>: whether the attempt counts against the host's circuit.</summary>
-internal sealed record DeliveryDecision(Verdict Verdict, VerdictReason Why, bool HostFailed, TimeSpan? RetryIn = null);
+/// <see cref="Host"/>: what the attempt says of the host.</summary>
+internal sealed record DeliveryDecision(Verdict Verdict, VerdictReason Why, HostOutcome Host, TimeSpan? RetryIn = null);
 
 /// <summary>Which outcomes are retried and when the next attempt is due.</summary>
 internal static class RetryPolicy
@@ -47,14 +58,19 @@ internal static class RetryPolicy
             SendKind.Faulted => VerdictReason.Faulted,
             _ => VerdictReason.Unreachable,
         };
-        // Anything but an answer that ends the delivery counts against the host; a fault of Boomerang's own does not.
-        var hostFailed = why is not (VerdictReason.Accepted or VerdictReason.FinalStatus or VerdictReason.Faulted);
+        // Anything but an answer that ends the delivery counts against the host; a fault of Boomerang's own says nothing of it.
+        var host = why switch
+        {
+            VerdictReason.Accepted or VerdictReason.FinalStatus => HostOutcome.Answered,
+            VerdictReason.Faulted => HostOutcome.Neutral,
+            _ => HostOutcome.Failed,
+        };
         return why switch
         {
-            VerdictReason.Accepted => new(Verdict.Delivered, why, hostFailed),
-            VerdictReason.FinalStatus or VerdictReason.RefusedByPolicy => new(Verdict.GiveUp, why, hostFailed),
-            _ when attemptsMade >= options.MaxAttempts => new(Verdict.GiveUp, VerdictReason.OutOfAttempts, hostFailed),
-            _ => new(Verdict.RetryLater, why, hostFailed, NextDelay(options, attemptsMade, sent.RetryAfter, jitter01)),
+            VerdictReason.Accepted => new(Verdict.Delivered, why, host),
+            VerdictReason.FinalStatus or VerdictReason.RefusedByPolicy => new(Verdict.GiveUp, why, host),
+            _ when attemptsMade >= options.MaxAttempts => new(Verdict.GiveUp, VerdictReason.OutOfAttempts, host),
+            _ => new(Verdict.RetryLater, why, host, NextDelay(options, attemptsMade, sent.RetryAfter, jitter01)),
         };
     }
 

@@ -30,7 +30,7 @@ public sealed class HostGatesTests
         Assert.True(_gates.TryEnter("b"));
         Assert.Empty(_gates.Failing());
 
-        _gates.Exit("a", hostFailed: false);
+        _gates.Exit("a", HostOutcome.Answered);
         Assert.True(_gates.TryEnter("a"));
     }
 
@@ -51,7 +51,7 @@ public sealed class HostGatesTests
         {
             for (var i = 0; i < times; i++)
             {
-                gates.Exit("a", failed);
+                gates.Exit("a", failed ? HostOutcome.Failed : HostOutcome.Answered);
             }
         }
 
@@ -88,10 +88,10 @@ public sealed class HostGatesTests
         }
         for (var i = 0; i < HostGates.SlowStart - 1; i++)
         {
-            gates.Exit("a", hostFailed: true);
+            gates.Exit("a", HostOutcome.Failed);
         }
         // 8 halved seven times is 1; the last request succeeds and the host has nothing in flight.
-        gates.Exit("a", hostFailed: false);
+        gates.Exit("a", HostOutcome.Answered);
 
         var next = 0;
         while (gates.TryEnter("a"))
@@ -112,7 +112,7 @@ public sealed class HostGatesTests
         for (var i = 0; i < 3; i++)
         {
             gates.TryEnter("gone.example");
-            gates.Exit("gone.example", hostFailed: true);
+            gates.Exit("gone.example", HostOutcome.Failed);
         }
         Assert.Equal(["gone.example"], gates.Snapshot().Select(g => g.Host));
 
@@ -132,7 +132,7 @@ public sealed class HostGatesTests
         for (var i = 0; i < 3; i++)
         {
             Assert.True(_gates.TryEnter("a"));
-            _gates.Exit("a", hostFailed: true);
+            _gates.Exit("a", HostOutcome.Failed);
         }
         Assert.True(_gates.IsOpen("a"));
         Assert.False(_gates.TryEnter("a"));
@@ -140,7 +140,7 @@ public sealed class HostGatesTests
         _clock.Now += TimeSpan.FromSeconds(31);
         Assert.True(_gates.TryEnter("a"));
         Assert.False(_gates.TryEnter("a"));
-        _gates.Exit("a", hostFailed: false);
+        _gates.Exit("a", HostOutcome.Answered);
 
         Assert.False(_gates.IsOpen("a"));
         Assert.True(_gates.TryEnter("a"));
@@ -153,14 +153,33 @@ public sealed class HostGatesTests
         for (var i = 0; i < 3; i++)
         {
             _gates.TryEnter("a");
-            _gates.Exit("a", hostFailed: true);
+            _gates.Exit("a", HostOutcome.Failed);
         }
         _clock.Now += TimeSpan.FromSeconds(31);
         _gates.TryEnter("a");
-        _gates.Exit("a", hostFailed: true);
+        _gates.Exit("a", HostOutcome.Failed);
 
         Assert.True(_gates.IsOpen("a"));
         Assert.Equal(["a"], _gates.Failing());
+    }
+
+    [Fact]
+    public void A_neutral_end_frees_the_slot_but_neither_closes_the_circuit_nor_resets_the_failures()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _gates.TryEnter("a");
+            _gates.Exit("a", HostOutcome.Failed);
+        }
+        _clock.Now += TimeSpan.FromSeconds(31);
+        Assert.True(_gates.TryEnter("a"));
+        _gates.Exit("a", HostOutcome.Neutral);
+
+        // Still on probation: the probe said nothing, so the next request is a probe too, and one failure opens it again.
+        Assert.True(_gates.TryEnter("a"));
+        Assert.False(_gates.TryEnter("a"));
+        _gates.Exit("a", HostOutcome.Failed);
+        Assert.True(_gates.IsOpen("a"));
     }
 
     [Fact]
@@ -169,7 +188,7 @@ public sealed class HostGatesTests
         foreach (var failed in new[] { true, true, false, true, true })
         {
             _gates.TryEnter("a");
-            _gates.Exit("a", failed);
+            _gates.Exit("a", failed ? HostOutcome.Failed : HostOutcome.Answered);
         }
         Assert.False(_gates.IsOpen("a"));
     }
@@ -179,7 +198,7 @@ public sealed class HostGatesTests
     {
         Assert.Null(_gates.AnswersPerSecond("a"));
         Assert.True(_gates.TryEnter("a"));
-        _gates.Exit("a", hostFailed: false);
+        _gates.Exit("a", HostOutcome.Answered);
         // Too early to tell: seen for less than a second.
         Assert.Null(_gates.AnswersPerSecond("a"));
 
@@ -187,7 +206,7 @@ public sealed class HostGatesTests
         {
             _clock.Now += TimeSpan.FromMilliseconds(100);
             Assert.True(_gates.TryEnter("a"));
-            _gates.Exit("a", hostFailed: false);
+            _gates.Exit("a", HostOutcome.Answered);
         }
         Assert.Equal(10, _gates.AnswersPerSecond("a"));
 
@@ -199,12 +218,12 @@ public sealed class HostGatesTests
         Assert.Equal(0, _gates.AnswersPerSecond("a"));
 
         // It answers with a failure: 0 until a success, which counts in a window of its own two seconds later.
-        _gates.Exit("a", hostFailed: true);
+        _gates.Exit("a", HostOutcome.Failed);
         Assert.Equal(0, _gates.AnswersPerSecond("a"));
         _clock.Now += TimeSpan.FromSeconds(2);
         Assert.Equal(0, _gates.AnswersPerSecond("a"));
         Assert.True(_gates.TryEnter("a"));
-        _gates.Exit("a", hostFailed: false);
+        _gates.Exit("a", HostOutcome.Answered);
         Assert.Equal(1, _gates.AnswersPerSecond("a"));
     }
 }

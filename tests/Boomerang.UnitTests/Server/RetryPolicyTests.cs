@@ -68,38 +68,38 @@ public sealed class RetryPolicyVerdictTests
     private static SendResult Sent(SendKind kind, int? status = null, string? error = null, TimeSpan? retryAfter = null) =>
         new(kind, status, error, null, retryAfter, 12);
 
-    public static TheoryData<string, string, int?, int, string, string, bool> Rows => new()
+    public static TheoryData<string, string, int?, int, string, string, string> Rows => new()
     {
-        // name, how the attempt ended, HTTP status, attempts made, verdict, why, counts against the host
-        { "2xx on the first attempt", "Answered", 200, 1, "Delivered", "Accepted", false },
-        { "2xx on the last attempt", "Answered", 204, 5, "Delivered", "Accepted", false },
-        { "a redirect is not followed", "Answered", 301, 1, "GiveUp", "FinalStatus", false },
-        { "400", "Answered", 400, 1, "GiveUp", "FinalStatus", false },
-        { "410 Gone: not wanted", "Answered", 410, 1, "GiveUp", "FinalStatus", false },
-        { "408", "Answered", 408, 1, "RetryLater", "RetryableStatus", true },
-        { "425", "Answered", 425, 2, "RetryLater", "RetryableStatus", true },
-        { "429", "Answered", 429, 3, "RetryLater", "RetryableStatus", true },
-        { "500", "Answered", 500, 4, "RetryLater", "RetryableStatus", true },
-        { "503 on the last attempt", "Answered", 503, 5, "GiveUp", "OutOfAttempts", true },
-        { "timeout", "TimedOut", null, 1, "RetryLater", "TimedOut", true },
-        { "timeout on the last attempt", "TimedOut", null, 5, "GiveUp", "OutOfAttempts", true },
-        { "no connection", "Unreachable", null, 1, "RetryLater", "Unreachable", true },
-        { "no connection on the last attempt", "Unreachable", null, 5, "GiveUp", "OutOfAttempts", true },
-        { "refused by the URL policy, first attempt", "Refused", null, 1, "GiveUp", "RefusedByPolicy", true },
-        { "refused by the URL policy, last attempt", "Refused", null, 5, "GiveUp", "RefusedByPolicy", true },
-        { "a fault on Boomerang's side", "Faulted", null, 1, "RetryLater", "Faulted", false },
-        { "a fault on Boomerang's side on the last attempt", "Faulted", null, 5, "GiveUp", "OutOfAttempts", false },
+        // name, how the attempt ended, HTTP status, attempts made, verdict, why, what it says of the host
+        { "2xx on the first attempt", "Answered", 200, 1, "Delivered", "Accepted", "Answered" },
+        { "2xx on the last attempt", "Answered", 204, 5, "Delivered", "Accepted", "Answered" },
+        { "a redirect is not followed", "Answered", 301, 1, "GiveUp", "FinalStatus", "Answered" },
+        { "400", "Answered", 400, 1, "GiveUp", "FinalStatus", "Answered" },
+        { "410 Gone: not wanted", "Answered", 410, 1, "GiveUp", "FinalStatus", "Answered" },
+        { "408", "Answered", 408, 1, "RetryLater", "RetryableStatus", "Failed" },
+        { "425", "Answered", 425, 2, "RetryLater", "RetryableStatus", "Failed" },
+        { "429", "Answered", 429, 3, "RetryLater", "RetryableStatus", "Failed" },
+        { "500", "Answered", 500, 4, "RetryLater", "RetryableStatus", "Failed" },
+        { "503 on the last attempt", "Answered", 503, 5, "GiveUp", "OutOfAttempts", "Failed" },
+        { "timeout", "TimedOut", null, 1, "RetryLater", "TimedOut", "Failed" },
+        { "timeout on the last attempt", "TimedOut", null, 5, "GiveUp", "OutOfAttempts", "Failed" },
+        { "no connection", "Unreachable", null, 1, "RetryLater", "Unreachable", "Failed" },
+        { "no connection on the last attempt", "Unreachable", null, 5, "GiveUp", "OutOfAttempts", "Failed" },
+        { "refused by the URL policy, first attempt", "Refused", null, 1, "GiveUp", "RefusedByPolicy", "Failed" },
+        { "refused by the URL policy, last attempt", "Refused", null, 5, "GiveUp", "RefusedByPolicy", "Failed" },
+        { "a fault on Boomerang's side", "Faulted", null, 1, "RetryLater", "Faulted", "Neutral" },
+        { "a fault on Boomerang's side on the last attempt", "Faulted", null, 5, "GiveUp", "OutOfAttempts", "Neutral" },
     };
 
     [Theory]
     [MemberData(nameof(Rows))]
     public void Every_way_an_attempt_ends_has_one_verdict(string name, string ended, int? status, int attempts, string expected,
-        string because, bool hostFailed)
+        string because, string host)
     {
         var decision = RetryPolicy.Decide(Sent(Enum.Parse<SendKind>(ended), status), attempts, Options, jitter01: 0.5);
         var (verdict, why) = (Enum.Parse<Verdict>(expected), Enum.Parse<VerdictReason>(because));
 
-        Assert.True((verdict, why, hostFailed) == (decision.Verdict, decision.Why, decision.HostFailed), name);
+        Assert.True((verdict, why, Enum.Parse<HostOutcome>(host)) == (decision.Verdict, decision.Why, decision.Host), name);
         Assert.Equal(verdict == Verdict.RetryLater, decision.RetryIn is not null);
     }
 
