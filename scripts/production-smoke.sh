@@ -28,6 +28,9 @@ fail() {
     exit 1
 }
 
+trap 'fail "unexpected error at line $LINENO"' ERR
+command -v curl >/dev/null || fail "curl is needed"
+
 dotnet publish src/Boomerang.Server -p:PublishProfile=production -o "$work/app" -v q -nologo >"$work/publish.log" 2>&1 \
     || { tail -n 30 "$work/publish.log" >&2; fail "dotnet publish -p:PublishProfile=production failed"; }
 ls "$work"/app/*.r2r.dll >/dev/null 2>&1 || fail "the publish has no composite ReadyToRun image"
@@ -42,16 +45,16 @@ mkdir "$work/run"
     --Boomerang:Auth:ApiKeys:0=production-smoke-key) >"$work/server.log" 2>&1 &
 pid=$!
 deadline=$((SECONDS + 60))
-until curl -sf "$base/readyz" >/dev/null; do
+until curl -sf --max-time 5 "$base/readyz" >/dev/null; do
     kill -0 "$pid" 2>/dev/null || fail "the published server exited at start"
     ((SECONDS < deadline)) || fail "the published server was not ready within 60 s"
     sleep 0.2
 done
-submitted=$(curl -sf -X POST "$base/api/v1/jobs" -H 'X-API-Key: production-smoke-key' -H 'Content-Type: application/json' \
+submitted=$(curl -sf --max-time 10 -X POST "$base/api/v1/jobs" -H 'X-API-Key: production-smoke-key' -H 'Content-Type: application/json' \
     -d '{"kind":"echo","input":{"n":42}}') || fail "submitting an echo job failed"
 job=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["job_id"])' "$submitted")
 deadline=$((SECONDS + 30))
-until [[ $(curl -sf "$base/api/v1/jobs/$job" -H 'X-API-Key: production-smoke-key' \
+until [[ $(curl -sf --max-time 5 "$base/api/v1/jobs/$job" -H 'X-API-Key: production-smoke-key' \
         | python3 -c 'import json, sys; j = json.load(sys.stdin); print(j["status"], json.dumps(j["result"]))') == 'completed {"n": 42}' ]]; do
     ((SECONDS < deadline)) || fail "the echo job did not complete with its input as its result within 30 s"
     sleep 0.2

@@ -47,8 +47,11 @@ fi
 dotnet build Boomerang.sln -c Release -v q -nologo
 status=0
 dotnet test Boomerang.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log" || status=$?
-# The production build (docs/deployment.md), published and run once; it reports like a test project.
-bash scripts/production-smoke.sh 2>&1 | tee -a "$log" || status=1
+# The production build (docs/deployment.md), published and run once; it reports like a test project. Skipped when
+# arguments narrow the run (bash scripts/test.sh --filter …): a focused run does not need a 2-3 minute publish.
+if [[ $# -eq 0 ]]; then
+    bash scripts/production-smoke.sh 2>&1 | tee -a "$log" || status=1
+fi
 
 # One plain summary line over all test projects, e.g. "612 passed, 0 failed, 0 skipped".
 awk '/^(Passed|Failed)!/ {

@@ -124,7 +124,13 @@ if (mode === "worker") {
     if (warmup > 0) {
         target = warmup;
         await submitAll(warmup);
+        const warmTimeout = setTimeout(() => done(), 5 * 60_000);
         await allIn;
+        clearTimeout(warmTimeout);
+        if (latencies.size < warmup) {
+            console.error(`warm-up: ${latencies.size} of ${warmup} callbacks within 5 minutes`);
+            process.exit(1);
+        }
         latencies.clear();
         target = count;
         allIn = new Promise((resolve) => { done = resolve; });
