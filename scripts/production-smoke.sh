@@ -15,16 +15,14 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-result() { # passed|failed, what
-    local p=0 f=0
-    [[ $1 == passed ]] && p=1 || f=1
-    printf '%s!  - Failed: %5d, Passed: %5d, Skipped:     0, Total:     1 - production build (%s)\n' \
-        "$([[ $1 == passed ]] && echo Passed || echo Failed)" "$f" "$p" "$2"
+result() { # Passed|Failed, what
+    local passed=$([[ $1 == Passed ]] && echo 1 || echo 0)
+    printf '%s!  - Failed: %5d, Passed: %5d, Skipped:     0, Total:     1 - production build (%s)\n' "$1" $((1 - passed)) "$passed" "$2"
 }
 fail() {
     echo "production build: $1" >&2
     [[ -f $work/server.log ]] && tail -n 20 "$work/server.log" >&2
-    result failed "$1"
+    result Failed "$1"
     exit 1
 }
 
@@ -59,4 +57,4 @@ until [[ $(curl -sf --max-time 5 "$base/api/v1/jobs/$job" -H 'X-API-Key: product
     ((SECONDS < deadline)) || fail "the echo job did not complete with its input as its result within 30 s"
     sleep 0.2
 done
-result passed "published, started in a clean environment, ran an echo job"
+result Passed "published, started in a clean environment, ran an echo job"

@@ -19,9 +19,9 @@ internal sealed class AdminToken
     /// defaults, and the seed's own placeholders ("test") must not carry over. The seed refused an insecure token too,
     /// with a 500 on each admin request.</summary>
     public const int MinLength = 16;
-    public const string TooShortMessage =
-        "Boomerang:Auth:AdminToken (ADMIN_TOKEN) must be at least 16 characters: a short token can be guessed. Use a long "
-        + "random secret, e.g. `openssl rand -hex 32`, or leave it empty to keep admin features off";
+    public static readonly string TooShortMessage =
+        $"Boomerang:Auth:AdminToken (ADMIN_TOKEN) must be at least {MinLength} characters: a short token can be guessed. "
+        + "Use a long random secret, e.g. `openssl rand -hex 32`, or leave it empty to keep admin features off";
     public const string NotConfiguredMessage =
         "Admin features are off: no admin token is configured. Set Boomerang:Auth:AdminToken (or the ADMIN_TOKEN "
         + "environment variable) to a long random secret, e.g. `openssl rand -hex 32`, and restart.";

@@ -70,13 +70,11 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         }
     }
 
-    /// <summary>A 404 no endpoint answered, or routing's own 405 (an endpoint of its own that only sets the status).</summary>
-    private static bool RoutingSaidNothing(HttpContext http) => http.Response.StatusCode switch
-    {
-        StatusCodes.Status404NotFound => http.GetEndpoint() is null,
-        StatusCodes.Status405MethodNotAllowed => http.GetEndpoint()?.DisplayName == "405 HTTP Method Not Supported",
-        _ => false,
-    };
+    /// <summary>A 404 or 405 that no endpoint of the app answered: routing found none, or only its own 405 endpoint
+    /// (a plain <see cref="Endpoint"/>; every route of the app is a <see cref="RouteEndpoint"/>).</summary>
+    private static bool RoutingSaidNothing(HttpContext http) =>
+        http.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed
+        && http.GetEndpoint() is not RouteEndpoint;
 
     [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "{Method} {Path}: store unavailable ({Reason})")]
     private static partial void LogStoreUnavailable(ILogger logger, string method, string path, string reason);
