@@ -145,7 +145,7 @@ def run(redis, sha, jobs, batch):
                 record = json.dumps({"webhook_id": "msg_" + job.replace("-", ""), "event": "job.completed", "attempt": 1, "started_at": now,
                                      "duration_ms": 0.8, "http_status": 200, "error": None, "response_body": None},
                                     separators=(",", ":"))
-                args += [seq, job, record, "success", 200, "", "", repr(now)]
+                args += [seq, job, record, "1", "success", 200, "", "", repr(now)]
             check(redis("EVALSHA", sha["RecordAttempts"], 0, *args) == [1] * len(chunk), "an attempt was not recorded")
 
     cpu_start = cpu()

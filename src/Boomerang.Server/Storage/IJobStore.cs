@@ -35,7 +35,7 @@ internal interface IJobStore
     Task<IReadOnlyList<DueDelivery>> ClaimDeliveriesAsync(string owner, int max, TimeSpan lease,
         IReadOnlyCollection<string> excludedHosts, CancellationToken ct);
     /// <summary>Records each attempt and moves its delivery to the new status, all in one transaction: in the attempt log,
-    /// or, on the SQL stores, on the delivery row for a first attempt that lands (<see cref="JobLifecycle.KeptOnDelivery"/>).
+    /// or on the delivery itself for a first attempt that lands (<see cref="JobLifecycle.KeptOnDelivery"/>).
     /// False at an index whose lease this owner had lost (the attempt is logged; the delivery is left to its new owner).</summary>
     Task<IReadOnlyList<bool>> RecordAttemptsAsync(string owner, IReadOnlyList<DeliveryAttempt> attempts, CancellationToken ct);
     /// <summary>Hands claimed deliveries back untried, in one statement (one script on Redis); one this owner no longer

@@ -93,6 +93,28 @@ public sealed class RedisIndexTests : RedisStoreTest
         Assert.Equal(4, (await Store.FinishedSinceAsync(null, 0, default)).Jobs);
     }
 
+
+    [Fact]
+    public async Task A_first_attempt_that_lands_stays_on_its_delivery_and_every_other_attempt_goes_to_the_jobs_list()
+    {
+        var jobs = new[] { Job(url: Hook), Job(url: Hook) };
+        await Store.SubmitAsync(jobs, 10, default);
+        var claimed = await Store.ClaimAsync("w", 10, Lease, default);
+        await Store.FinishAsync("w", claimed.Select(c => new JobOutcome(c.Id, c.Attempt, JobStatus.Completed, "1", null)).ToList(), default);
+        var due = await Store.ClaimDeliveriesAsync("d", 10, Lease, [], default);
+        var (landed, refused) = (due.Single(d => d.JobId == jobs[0].Id), due.Single(d => d.JobId == jobs[1].Id));
+        await Store.RecordAttemptsAsync("d", [new DeliveryAttempt(landed, Now, 1, 200, null, "ok", CallbackStatus.Success, null),
+            new DeliveryAttempt(refused, Now, 1, 503, "HTTP 503", null, CallbackStatus.Pending, Now + 60)], default);
+        var db = Stores.Redis.GetDatabase();
+
+        // No list key for the job whose callback landed at once: the one write that finished its delivery holds it.
+        Assert.False(await db.KeyExistsAsync($"{Prefix}:attempts:{jobs[0].Id}"));
+        Assert.Contains("\"http_status\":200", (string?)await db.HashGetAsync($"{Prefix}:delivery:{landed.Seq}", "attempt"), StringComparison.Ordinal);
+        Assert.Equal(1, await db.ListLengthAsync($"{Prefix}:attempts:{jobs[1].Id}"));
+        Assert.True((await db.HashGetAsync($"{Prefix}:delivery:{refused.Seq}", "attempt")).IsNull);
+        Assert.Equal([200], (await Store.ListAttemptsAsync(jobs[0].Id, default)).Select(a => a.HttpStatus));
+        Assert.Equal([503], (await Store.ListAttemptsAsync(jobs[1].Id, default)).Select(a => a.HttpStatus));
+    }
     /// <summary>Every key under the prefix with its type and content, sorted, as text.</summary>
     private async Task<Dictionary<string, string>> SnapshotAsync()
     {

@@ -29,13 +29,14 @@ internal sealed partial class RedisJobStore
                 return [];
             }
             var now = Now;
-            var args = new List<RedisValue>(4 + attempts.Count * 8) { keys.Prefix, owner, Num(now), attempts.Count };
+            var args = new List<RedisValue>(4 + attempts.Count * 9) { keys.Prefix, owner, Num(now), attempts.Count };
             foreach (var a in attempts)
             {
                 var landing = JobLifecycle.Land(a, now);
                 var record = new AttemptEntry(a.Delivery.WebhookId, a.Delivery.Event, a.Delivery.Attempts + 1, a.StartedAt, a.DurationMs,
                     a.HttpStatus, a.Error, a.ResponseBody);
-                args.AddRange([a.Delivery.Seq, a.Delivery.JobId, JsonSerializer.Serialize(record, AttemptJson.Default.AttemptEntry), landing.Status,
+                args.AddRange([a.Delivery.Seq, a.Delivery.JobId, JsonSerializer.Serialize(record, AttemptJson.Default.AttemptEntry),
+                    JobLifecycle.KeptOnDelivery(a) ? "1" : "0", landing.Status,
                     a.HttpStatus is { } h ? h : "", a.Error ?? "", Opt(landing.NextAttemptAt), Opt(landing.FinishedAt)]);
             }
             var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.RecordAttempts, null, [.. args]).ConfigureAwait(false))!;
@@ -45,27 +46,31 @@ internal sealed partial class RedisJobStore
     public Task ReleaseDeliveriesAsync(string owner, IReadOnlyCollection<long> seqs, CancellationToken ct) =>
         RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.ReleaseDeliveries, null, [keys.Prefix, owner, .. seqs.Select(s => (RedisValue)s)]));
 
+    /// <summary>The job's attempts list and the attempts its deliveries kept (<see cref="JobLifecycle.KeptOnDelivery"/>), in
+    /// the order they started; a kept attempt is its delivery's last, so it follows a logged one that started at the same time.</summary>
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<DeliveryAttemptRecord>>(async db =>
         {
-            var entries = await db.ListRangeAsync(keys.Attempts(jobId)).ConfigureAwait(false);
-            var records = new List<DeliveryAttemptRecord>(entries.Length);
-            foreach (var entry in entries)
+            var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.ListAttempts, null, [keys.Prefix, jobId]).ConfigureAwait(false))!;
+            var logged = ((RedisResult[])r[0]!).Select(e => (Entry: (string?)e, Kept: 0));
+            var kept = ((RedisResult[])r[1]!).Select(e => (Entry: (string?)e, Kept: 1));
+            var records = new List<(DeliveryAttemptRecord Record, int Kept)>();
+            foreach (var (entry, k) in logged.Concat(kept))
             {
                 // An entry that does not parse (written by hand) is left out rather than failing the read.
                 try
                 {
-                    if (JsonSerializer.Deserialize((string)entry!, AttemptJson.Default.AttemptEntry) is { } e)
+                    if (entry is not null && JsonSerializer.Deserialize(entry, AttemptJson.Default.AttemptEntry) is { } e)
                     {
-                        records.Add(new DeliveryAttemptRecord(e.WebhookId, e.Event, e.Attempt, e.StartedAt, e.DurationMs,
-                            e.HttpStatus, e.Error, e.ResponseBody));
+                        records.Add((new DeliveryAttemptRecord(e.WebhookId, e.Event, e.Attempt, e.StartedAt, e.DurationMs,
+                            e.HttpStatus, e.Error, e.ResponseBody), k));
                     }
                 }
                 catch (JsonException)
                 {
                 }
             }
-            return records;
+            return records.OrderBy(x => x.Record.StartedAt).ThenBy(x => x.Kept).Select(x => x.Record).ToList();
         }, ct);
 
     public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
@@ -82,7 +87,7 @@ internal sealed partial class RedisJobStore
     });
 }
 
-/// <summary>One line of <c>{prefix}:attempts:{job id}</c>.</summary>
+/// <summary>One line of <c>{prefix}:attempts:{job id}</c>, or the attempt a delivery kept (its hash's <c>attempt</c> field).</summary>
 internal sealed record AttemptEntry(
     [property: JsonPropertyName("webhook_id")] string WebhookId,
     [property: JsonPropertyName("event")] string Event,

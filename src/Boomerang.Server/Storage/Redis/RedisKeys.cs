@@ -7,7 +7,8 @@ namespace Boomerang.Server.Storage.Redis;
 /// <c>{p}:active</c> (set of unfinished job ids, the capacity count), <c>{p}:tenant:{t}:jobs</c> (sorted set, scored by
 /// submit sequence). Boomerang's own: <c>{p}:pending</c> and <c>{p}:running</c> (sorted by seq and by lease expiry),
 /// <c>{p}:idem</c>, <c>{p}:seq</c>, <c>{p}:delivery:{seq}</c>, <c>{p}:due</c>, <c>{p}:dleased</c>, <c>{p}:dseq</c>,
-/// <c>{p}:attempts:{job id}</c>, <c>{p}:schema</c>, and the pub/sub channel <c>{p}:events</c>. The dashboard's, the
+/// <c>{p}:attempts:{job id}</c> (a job's logged attempts; a delivery that lands on its first attempt keeps it in its hash's
+/// <c>attempt</c> field instead), <c>{p}:schema</c>, and the pub/sub channel <c>{p}:events</c>. The dashboard's, the
 /// gauges' and retention's indexes, kept by the same scripts: <c>{p}:jobs</c> (every job by seq), <c>{p}:tenant:{t}:s:{status}</c>
 /// (a tenant's jobs in one status, by seq), <c>{p}:counts</c> (jobs per status), <c>{p}:finished</c> and <c>{p}:tenant:{t}:finished</c> (finished jobs
 /// by finished_at), <c>{p}:deliveries</c> and <c>{p}:tenant:{t}:deliveries</c> (by seq), <c>{p}:delivered</c> and

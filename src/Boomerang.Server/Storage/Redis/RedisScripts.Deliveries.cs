@@ -63,24 +63,32 @@ internal static partial class RedisScripts
         """;
 
     /// <summary>
-    /// ARGV: prefix, owner, now, count, then per attempt: seq, job id, the attempt record (JSON), and where the delivery
-    /// lands (JobLifecycle.Land): status, http status or '', error or '', next attempt or '', finished at or ''. Every
-    /// attempt is logged; the delivery moves only while this owner holds its lease. Per attempt: 1 or 0.
+    /// ARGV: prefix, owner, now, count, then per attempt: seq, job id, the attempt record (JSON), whether the delivery
+    /// keeps it (1/0: JobLifecycle.KeptOnDelivery), and where the delivery lands (JobLifecycle.Land): status, http status
+    /// or '', error or '', next attempt or '', finished at or ''. Every attempt is logged: in the job's attempts list, or,
+    /// for a kept one whose lease this owner still holds, in the delivery's 'attempt' field. The delivery moves only
+    /// while this owner holds its lease. Per attempt: 1 or 0.
     /// </summary>
     public const string RecordAttempts = Prelude + """
         local owner, now, n = ARGV[2], ARGV[3], tonumber(ARGV[4])
         local out = {}
         for i = 0, n - 1 do
-          local b = 5 + i * 8
-          local seq, job_id, record, status, http, err, nxt, fin = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7]
-          redis.call('RPUSH', p .. ':attempts:' .. job_id, record)
+          local b = 5 + i * 9
+          local seq, job_id, record, kept, status, http, err, nxt, fin = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
           local d = p .. ':delivery:' .. seq
           local f = redis.call('HMGET', d, 'lease_owner', 'attempts', 'terminal', 'job_id', 'tenant_id')
-          if f[1] == owner then
+          local held = f[1] == owner
+          if not (held and kept == '1') then redis.call('RPUSH', p .. ':attempts:' .. job_id, record) end
+          if held then
             if status == 'pending' and nxt == '' then nxt = now end
             local attempts = (tonumber(f[2]) or 0) + 1
-            redis.call('HSET', d, 'attempts', attempts, 'status', status, 'http_status', http, 'last_error', err, 'next_attempt_at', nxt,
-              'finished_at', fin, 'lease_owner', '', 'lease_expires_at', '')
+            local set = { 'attempts', attempts, 'status', status, 'http_status', http, 'last_error', err, 'next_attempt_at', nxt,
+              'finished_at', fin, 'lease_owner', '', 'lease_expires_at', '' }
+            if kept == '1' then
+              set[#set + 1] = 'attempt'
+              set[#set + 1] = record
+            end
+            redis.call('HSET', d, unpack(set))
             later('ZREM', p .. ':dleased', seq)
             if status == 'pending' then later('ZADD', p .. ':due', nxt, seq) end
             -- The terminal delivery's state mirrored onto its job, where the seed kept callback_* fields.
@@ -101,6 +109,22 @@ internal static partial class RedisScripts
         return out
         """;
 
+    /// <summary>ARGV: prefix, job id. Returns the job's attempts list and the attempts its deliveries kept, in the
+    /// order the job lists them; read in one step, so a redelivery moving a kept attempt to the list is seen before or
+    /// after, never halfway.</summary>
+    public const string ListAttempts = """
+        local p, id = ARGV[1], ARGV[2]
+        local kept = {}
+        local listed = redis.call('HGET', p .. ':job:' .. id, 'deliveries')
+        if listed then
+          for seq in string.gmatch(listed, '%S+') do
+            local a = redis.call('HGET', p .. ':delivery:' .. seq, 'attempt')
+            if a and a ~= '' then kept[#kept + 1] = a end
+          end
+        end
+        return { redis.call('LRANGE', p .. ':attempts:' .. id, 0, -1), kept }
+        """;
+
     /// <summary>ARGV: prefix, owner, seq... Hands claimed deliveries back untried; one another owner holds is left alone.</summary>
     public const string ReleaseDeliveries = Prelude + """
         local owner = ARGV[2]
@@ -117,12 +141,15 @@ internal static partial class RedisScripts
         return 0
         """;
 
-    /// <summary>ARGV: prefix, now, delivery seq. The delivery starts over: pending now, no attempts, no lease.</summary>
+    /// <summary>ARGV: prefix, now, delivery seq. The delivery starts over: pending now, no attempts, no lease; the attempt
+    /// it kept, if any, moves to its job's attempts list first.</summary>
     public const string Redeliver = Prelude + Mirror + """
         local now, seq = ARGV[2], ARGV[3]
         local d = p .. ':delivery:' .. seq
+        local kept = redis.call('HMGET', d, 'attempt', 'job_id')
+        if kept[1] and kept[1] ~= '' then redis.call('RPUSH', p .. ':attempts:' .. kept[2], kept[1]) end
         redis.call('HSET', d, 'status', 'pending', 'attempts', 0, 'http_status', '', 'last_error', '', 'next_attempt_at', now,
-          'finished_at', '', 'lease_owner', '', 'lease_expires_at', '')
+          'finished_at', '', 'lease_owner', '', 'lease_expires_at', '', 'attempt', '')
         redis.call('ZREM', p .. ':dleased', seq)
         redis.call('ZADD', p .. ':due', now, seq)
         mirror(d)
