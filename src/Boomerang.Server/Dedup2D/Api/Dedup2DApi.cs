@@ -20,11 +20,14 @@ internal static class Dedup2DApi
 {
     public const string Prefix = "/api/v1/dedup/2d";
 
+    /// <summary>Where a Dedup2D job is followed (the seed's <c>poll_url</c>).</summary>
+    public static string PollUrl(string jobId) => $"{Prefix}/jobs/{jobId}";
+
     public static RouteGroupBuilder MapDedup2DApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Prefix).AddEndpointFilter<ApiKeyFilter>().WithTags("Dedup2D");
         group.MapGet("/health", HealthAsync).Errors(401, 502, 503);
-        group.MapPost("/index/rebuild", RebuildAsync).Errors(400, 401, 429, 503);
+        group.MapPost("/index/rebuild", RebuildAsync).Errors(400, 401, 409, 429, 503);
         group.MapGet("/presets", () => Replies.Ok(new Dedup2DPresetsResponse(Presets.ToJson()))).Errors(401);
         group.MapPost("/precision/compare", CompareAsync).DisableAntiforgery()
             .MultipartBody(["left_geom_json", "right_geom_json"], ["left_geom_json", "right_geom_json"])

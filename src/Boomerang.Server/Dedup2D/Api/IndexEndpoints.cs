@@ -96,22 +96,35 @@ internal static class IndexEndpoints
     }
 
     /// <summary><c>POST index/rebuild</c> on the built-in engine: a <c>dedup2d.index.rebuild</c> job. While one is pending or
-    /// running for the tenant, a second request joins it (same job id, <c>joined: true</c>) instead of starting another.</summary>
+    /// running for the tenant, a second request joins it (same job id, <c>joined: true</c>) instead of starting another,
+    /// unless it asks for callbacks to a URL the running one does not call: that is refused (409) rather than dropped.</summary>
     public static async Task<Results<JsonHttpResult<JsonObject>, JsonHttpResult<Dedup2DError>>> RebuildJobAsync(
         HttpContext http, JobSubmission submission, IJobStore jobs, CancellationToken ct)
     {
         var q = new QueryReader(http.Request.Query);
         var callbackUrl = q.String("callback_url");
         var tenant = ApiKeyFilter.TenantOf(http);
-        if (await FindActiveAsync(jobs, tenant, IndexRebuildHandler.Kind, ct) is { } running)
-        {
-            return Replies.Ok(JobAnswer(running.Id, running.Status, "a rebuild is already " + (running.Status == JobStatus.Pending ? "pending" : "running")
-                + " for this tenant; joined it", joined: true));
-        }
+        // Checked first, so a bad callback_url is refused whether or not a rebuild is running.
         var (job, invalid) = await submission.PrepareAsync(new SubmitJobRequest(IndexRebuildHandler.Kind, CallbackUrl: callbackUrl), tenant, ct);
         if (invalid is not null)
         {
             return Replies.Error(invalid.Status, JsonSerializer.SerializeToNode(invalid.Detail, BoomerangJson.Options));
+        }
+        if (await FindActiveAsync(jobs, tenant, IndexRebuildHandler.Kind, ct) is { } running)
+        {
+            var state = running.Status == JobStatus.Pending ? "pending" : "running";
+            if (callbackUrl is not null && !string.Equals(callbackUrl, running.CallbackUrl, StringComparison.Ordinal))
+            {
+                return Replies.Error(409, new JsonObject
+                {
+                    ["error"] = "REBUILD_IN_PROGRESS",
+                    ["message"] = $"a rebuild is already {state} for this tenant and calls back "
+                        + (running.CallbackUrl is null ? "no URL" : "another URL") + "; poll it, or ask again once it has finished",
+                    ["job_id"] = running.Id,
+                    ["poll_url"] = Dedup2DApi.PollUrl(running.Id),
+                });
+            }
+            return Replies.Ok(JobAnswer(running.Id, running.Status, $"a rebuild is already {state} for this tenant; joined it", joined: true));
         }
         var outcome = (await submission.SubmitAsync([job! with { InputJson = "{}" }], ct))[0];
         if (outcome.Result == SubmitResult.QueueFull)
@@ -208,7 +221,7 @@ internal static class IndexEndpoints
         ["message"] = message,
         ["job_id"] = jobId,
         ["status"] = status,
-        ["poll_url"] = $"{Dedup2DApi.Prefix}/jobs/{jobId}",
+        ["poll_url"] = Dedup2DApi.PollUrl(jobId),
         ["joined"] = joined,
     };
 

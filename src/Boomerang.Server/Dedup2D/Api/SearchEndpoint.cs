@@ -131,6 +131,6 @@ internal static class SearchEndpoint
         {
             metrics.JobSubmitted();
         }
-        return Replies.Ok(new Dedup2DSearchAsyncResponse(outcome.JobId!, JobStatus.Pending, $"{Dedup2DApi.Prefix}/jobs/{outcome.JobId}", reason));
+        return Replies.Ok(new Dedup2DSearchAsyncResponse(outcome.JobId!, JobStatus.Pending, Dedup2DApi.PollUrl(outcome.JobId!), reason));
     }
 }

@@ -156,6 +156,9 @@ public sealed class IndexOperationsTests
         var (_, first, _) = await server.Client.SendAsync(HttpMethod.Post, "/index/rebuild");
         var (status, second, _) = await server.Client.SendAsync(HttpMethod.Post, "/index/rebuild");
         var (_, otherTenant, _) = await server.CreateClient(TestServer.KeyB).SendAsync(HttpMethod.Post, "/index/rebuild");
+        // Joining would drop this callback (the pending rebuild calls no URL), and a bad URL is refused either way.
+        var (elsewhere, refused, _) = await server.Client.SendAsync(HttpMethod.Post, "/index/rebuild?callback_url=https://example.com/hook");
+        var (bad, badBody, _) = await server.Client.SendAsync(HttpMethod.Post, "/index/rebuild?callback_url=ftp://example.com/hook");
 
         Assert.Equal(200, status);
         Assert.False((bool)first!["joined"]!);
@@ -163,6 +166,12 @@ public sealed class IndexOperationsTests
         Assert.Equal((string?)first["job_id"], (string?)second["job_id"]);
         Assert.False((bool)otherTenant!["joined"]!);
         Assert.NotEqual((string?)first["job_id"], (string?)otherTenant["job_id"]);
+        Assert.Equal(409, elsewhere);
+        Assert.Equal("REBUILD_IN_PROGRESS", (string?)refused!["detail"]!["error"]);
+        Assert.Equal((string?)first["job_id"], (string?)refused["detail"]!["job_id"]);
+        Assert.Equal((string?)first["poll_url"], (string?)refused["detail"]!["poll_url"]);
+        Assert.Equal(400, bad);
+        Assert.Equal("CALLBACK_URL_INVALID", (string?)badBody!["detail"]!["error"]);
     }
 
     [Fact]
