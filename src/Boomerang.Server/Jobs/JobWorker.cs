@@ -44,7 +44,8 @@ internal sealed partial class JobWorker(
             try
             {
                 var free = Limit - Volatile.Read(ref _runs);
-                var claimed = free > 0 ? await store.ClaimAsync(_owner, free, _options.Lease, stopping).ConfigureAwait(false) : [];
+                var wanted = Math.Min(free, ClaimBatch);
+                var claimed = wanted > 0 ? await store.ClaimAsync(_owner, wanted, _options.Lease, stopping).ConfigureAwait(false) : [];
                 foreach (var job in claimed)
                 {
                     Start(job);
@@ -52,7 +53,7 @@ internal sealed partial class JobWorker(
                 backoff.Reset();
                 // Full (free can be below zero: the limit drops to BehindConcurrency while more run), or the store had fewer
                 // than asked: wait for a finish or a submit. Only a full claim goes straight round again.
-                if (free <= 0 || claimed.Count < free)
+                if (free <= 0 || claimed.Count < wanted)
                 {
                     await signals.Jobs.WaitAsync(TimeSpan.FromSeconds(_options.PollIntervalSeconds), time, stopping).ConfigureAwait(false);
                 }
@@ -113,6 +114,12 @@ internal sealed partial class JobWorker(
     private int Limit => handOff.Behind ? Math.Min(_options.Concurrency, BehindConcurrency) : _options.Concurrency;
 
     private const int BehindConcurrency = 16;
+
+    /// <summary>The most jobs one claim takes; with more slots free the loop claims again at once. Jobs claimed together
+    /// finish together and free their slots together, so one large claim makes claims and finishes take turns in waves;
+    /// smaller ones keep both under way. Measured on all three stores (docs/benchmarks.md, eighth pass): 64 against
+    /// claiming every free slot (256 at the defaults) was faster on Redis and PostgreSQL and level on SQLite.</summary>
+    private const int ClaimBatch = 64;
 
     private TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(Math.Clamp(_options.LeaseSeconds / 3, 0.2, 10));
     private TimeSpan RescueInterval => TimeSpan.FromSeconds(Math.Clamp(_options.LeaseSeconds / 2, 0.5, 15));
