@@ -4,7 +4,7 @@ per job on the store's Lua scripts, phase by phase, so a change to a script can 
 whole end-to-end run on a busy machine.
 
 For N echo jobs with a callback each, in the batch sizes the server used in a 20,000-job run: Submit (1,000 a call),
-Claim (75), Finish with the delivery handed to a dispatcher (25), RecordAttempts with a 200 answer (25). The scripts
+Claim (64, the most one claim takes), Finish with the delivery handed to a dispatcher (25), RecordAttempts with a 200 answer (25). The scripts
 are read from src/Boomerang.Server/Storage/Redis/RedisScripts.*.cs, so the ones measured are the ones in the tree, with
 the argument layout RedisJobStore uses. Every run checks what it did: each job claimed and finished once, each
 delivery leased to the dispatcher and recorded delivered, the per-status counts.
@@ -181,7 +181,7 @@ def main():
         raise SystemExit(f"redis-scripts: the Redis on port {options.port} holds keys and would be flushed; use a throw-away "
                          "one (scripts/redis-server.sh) or pass --force")
     sha = {name: redis("SCRIPT", "LOAD", body) for name, body in read_scripts(options.scripts).items()}
-    batch = {"submit": 1000, "claim": 75, "finish": 25, "attempts": 25}
+    batch = {"submit": 1000, "claim": 64, "finish": 25, "attempts": 25}
     version = redis.info("server", r"redis_version:([\d.]+)")[1]
     print(f"redis {version}, appendonly {redis('CONFIG', 'GET', 'appendonly')[1]}, "
           f"appendfsync {redis('CONFIG', 'GET', 'appendfsync')[1]}; {options.jobs} jobs a round; batches {batch}")

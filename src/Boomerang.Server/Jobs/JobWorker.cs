@@ -115,10 +115,10 @@ internal sealed partial class JobWorker(
 
     private const int BehindConcurrency = 16;
 
-    /// <summary>The most jobs one claim takes; with more slots free the loop claims again at once. Jobs claimed together
-    /// finish together and free their slots together, so one large claim makes claims and finishes take turns in waves;
-    /// smaller ones keep both under way. Measured on all three stores (docs/benchmarks.md, eighth pass): 64 against
-    /// claiming every free slot (256 at the defaults) was faster on Redis and PostgreSQL and level on SQLite.</summary>
+    /// <summary>The most jobs one claim takes; with more slots free the loop claims again at once. Measured against
+    /// claiming every free slot (256 at the defaults), docs/benchmarks.md, eighth pass: faster on Redis (15 of 19
+    /// interleaved pairs), not told apart on PostgreSQL and SQLite. The likely reason, not measured: jobs claimed
+    /// together finish together and free their slots together, so one large claim makes claims and finishes take turns.</summary>
     private const int ClaimBatch = 64;
 
     private TimeSpan HeartbeatInterval => TimeSpan.FromSeconds(Math.Clamp(_options.LeaseSeconds / 3, 0.2, 10));

@@ -29,6 +29,28 @@ public sealed class WorkerTests
     }
 
     [Fact]
+    public async Task Free_slots_are_filled_by_claim_after_claim_without_waiting_for_a_poll()
+    {
+        // One claim takes at most 64 jobs; the worker claims again at once while slots are free. With a poll interval
+        // far beyond the deadline, a worker that waited after a full claim would leave jobs pending past it.
+        await using var server = await TestServer.StartAsync(new Dictionary<string, string>
+        {
+            ["Boomerang:Jobs:Concurrency"] = "200",
+            ["Boomerang:Jobs:PollIntervalSeconds"] = "60",
+        });
+        var jobs = Enumerable.Range(0, 150).Select(_ => new { kind = "sleep", input = new { ms = 60_000 } }).ToArray();
+        var batch = await server.Client.PostJsonAsync("/api/v1/jobs/batch", new { jobs });
+        Assert.True(batch.IsSuccessStatusCode, await batch.Content.ReadAsStringAsync());
+
+        var running = await Eventually.GetAsync(
+            async () => (await (await server.Client.GetAsync("/api/v1/jobs?status=in_progress&limit=200")).ReadJsonAsync())
+                .GetProperty("jobs").GetArrayLength(),
+            n => n == 150, "all 150 jobs running", TimeSpan.FromSeconds(15));
+
+        Assert.Equal(150, running);
+    }
+
+    [Fact]
     public async Task Cancel_of_a_running_job_fires_its_token_and_ends_it_canceled_within_a_second()
     {
         await using var server = await TestServer.StartAsync();

@@ -93,7 +93,6 @@ public sealed class RedisIndexTests : RedisStoreTest
         Assert.Equal(4, (await Store.FinishedSinceAsync(null, 0, default)).Jobs);
     }
 
-
     [Fact]
     public async Task A_first_attempt_that_lands_stays_on_its_delivery_and_every_other_attempt_goes_to_the_jobs_list()
     {
@@ -115,6 +114,7 @@ public sealed class RedisIndexTests : RedisStoreTest
         Assert.Equal([200], (await Store.ListAttemptsAsync(jobs[0].Id, default)).Select(a => a.HttpStatus));
         Assert.Equal([503], (await Store.ListAttemptsAsync(jobs[1].Id, default)).Select(a => a.HttpStatus));
     }
+
     /// <summary>Every key under the prefix with its type and content, sorted, as text.</summary>
     private async Task<Dictionary<string, string>> SnapshotAsync()
     {

@@ -175,6 +175,27 @@ public abstract partial class JobStoreConformance
     }
 
     [Fact]
+    public async Task Attempts_that_started_together_are_listed_by_delivery_and_a_kept_one_after_the_logged_ones()
+    {
+        var job = Job(url: Hook, progress: true);
+        await _store.SubmitAsync([job], 10, default);
+        await _store.ClaimAsync("w", 1, Lease, default);
+        await _store.SetProgressAsync("w", new LeasedJob(job.Id, 1), 30, default);
+        var progress = Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
+        await _store.FinishAsync("w", [new JobOutcome(job.Id, 1, JobStatus.Completed, "1", null)], default);
+        var terminal = Assert.Single(await _store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
+        var at = Now;
+
+        // Recorded terminal first, in one batch: the order that counts is the deliveries', not the batch's.
+        await _store.RecordAttemptsAsync("d", [
+            new DeliveryAttempt(terminal, at, 1, 503, "HTTP 503", "busy", CallbackStatus.Pending, at + 60),
+            new DeliveryAttempt(progress, at, 1, 200, null, "ok", CallbackStatus.Success, null)], default);
+
+        Assert.Equal([(progress.WebhookId, 200), (terminal.WebhookId, 503)],
+            (await _store.ListAttemptsAsync(job.Id, default)).Select(a => (a.WebhookId, a.HttpStatus ?? 0)));
+    }
+
+    [Fact]
     public async Task A_first_attempt_that_lands_is_listed_with_every_field_and_stays_listed_through_a_redelivery()
     {
         var job = Assert.Single(await CompletedWithCallbacksAsync(1));

@@ -113,7 +113,8 @@ internal static class IndexEndpoints
         if (await FindActiveAsync(jobs, tenant, IndexRebuildHandler.Kind, ct) is { } running)
         {
             var state = running.Status == JobStatus.Pending ? "pending" : "running";
-            if (callbackUrl is not null && !string.Equals(callbackUrl, running.CallbackUrl, StringComparison.Ordinal))
+            // Compared as stored: PrepareAsync normalised the URL as the running job's was (scheme case, fragment, host).
+            if (job!.CallbackUrl is { } wanted && !string.Equals(wanted, running.CallbackUrl, StringComparison.Ordinal))
             {
                 return Replies.Error(409, new JsonObject
                 {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using StackExchange.Redis;
@@ -47,15 +48,26 @@ internal sealed partial class RedisJobStore
         RunAsync(db => db.ScriptEvaluateAsync(RedisScripts.ReleaseDeliveries, null, [keys.Prefix, owner, .. seqs.Select(s => (RedisValue)s)]));
 
     /// <summary>The job's attempts list and the attempts its deliveries kept (<see cref="JobLifecycle.KeptOnDelivery"/>), in
-    /// the order they started; a kept attempt is its delivery's last, so it follows a logged one that started at the same time.</summary>
+    /// the order the SQL stores give (<see cref="AttemptLogSql.List"/>): by start, then delivery, then a kept attempt after
+    /// the logged ones, then as logged. A logged attempt's delivery is the one with its webhook id.</summary>
     public Task<IReadOnlyList<DeliveryAttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<DeliveryAttemptRecord>>(async db =>
         {
             var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.ListAttempts, null, [keys.Prefix, jobId]).ConfigureAwait(false))!;
-            var logged = ((RedisResult[])r[0]!).Select(e => (Entry: (string?)e, Kept: 0));
-            var kept = ((RedisResult[])r[1]!).Select(e => (Entry: (string?)e, Kept: 1));
-            var records = new List<(DeliveryAttemptRecord Record, int Kept)>();
-            foreach (var (entry, k) in logged.Concat(kept))
+            var deliveries = (RedisResult[])r[1]!;
+            var seqOf = new Dictionary<string, long>(StringComparer.Ordinal);
+            var entries = ((RedisResult[])r[0]!).Select((e, i) => (Entry: (string?)e, Seq: (long?)null, Kept: 0, Index: i)).ToList();
+            for (var i = 0; i + 2 < deliveries.Length; i += 3)
+            {
+                var seq = long.Parse((string)deliveries[i]!, CultureInfo.InvariantCulture);
+                seqOf.TryAdd((string)deliveries[i + 1]!, seq);
+                if ((string?)deliveries[i + 2] is { Length: > 0 } kept)
+                {
+                    entries.Add((kept, seq, 1, 0));
+                }
+            }
+            var records = new List<(DeliveryAttemptRecord Record, long Seq, int Kept, int Index)>();
+            foreach (var (entry, seq, kept, index) in entries)
             {
                 // An entry that does not parse (written by hand) is left out rather than failing the read.
                 try
@@ -63,14 +75,15 @@ internal sealed partial class RedisJobStore
                     if (entry is not null && JsonSerializer.Deserialize(entry, AttemptJson.Default.AttemptEntry) is { } e)
                     {
                         records.Add((new DeliveryAttemptRecord(e.WebhookId, e.Event, e.Attempt, e.StartedAt, e.DurationMs,
-                            e.HttpStatus, e.Error, e.ResponseBody), k));
+                            e.HttpStatus, e.Error, e.ResponseBody), seq ?? seqOf.GetValueOrDefault(e.WebhookId, long.MaxValue), kept, index));
                     }
                 }
                 catch (JsonException)
                 {
                 }
             }
-            return records.OrderBy(x => x.Record.StartedAt).ThenBy(x => x.Kept).Select(x => x.Record).ToList();
+            return records.OrderBy(x => x.Record.StartedAt).ThenBy(x => x.Seq).ThenBy(x => x.Kept).ThenBy(x => x.Index)
+                .Select(x => x.Record).ToList();
         }, ct);
 
     public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) => RunAsync(async db =>

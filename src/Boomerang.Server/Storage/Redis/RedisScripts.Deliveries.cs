@@ -109,20 +109,22 @@ internal static partial class RedisScripts
         return out
         """;
 
-    /// <summary>ARGV: prefix, job id. Returns the job's attempts list and the attempts its deliveries kept, in the
-    /// order the job lists them; read in one step, so a redelivery moving a kept attempt to the list is seen before or
-    /// after, never halfway.</summary>
+    /// <summary>ARGV: prefix, job id. Returns the job's attempts list, then per delivery the job lists (its older hashes
+    /// name one in 'delivery' only) its seq, webhook id and kept attempt ('' for none); read in one step, so a redelivery
+    /// moving a kept attempt to the list is seen before or after, never halfway.</summary>
     public const string ListAttempts = """
         local p, id = ARGV[1], ARGV[2]
-        local kept = {}
-        local listed = redis.call('HGET', p .. ':job:' .. id, 'deliveries')
-        if listed then
-          for seq in string.gmatch(listed, '%S+') do
-            local a = redis.call('HGET', p .. ':delivery:' .. seq, 'attempt')
-            if a and a ~= '' then kept[#kept + 1] = a end
-          end
+        local deliveries = {}
+        local f = redis.call('HMGET', p .. ':job:' .. id, 'deliveries', 'delivery')
+        local listed = f[1]
+        if not listed or listed == '' then listed = f[2] or '' end
+        for seq in string.gmatch(listed, '%S+') do
+          local d = redis.call('HMGET', p .. ':delivery:' .. seq, 'webhook_id', 'attempt')
+          deliveries[#deliveries + 1] = seq
+          deliveries[#deliveries + 1] = d[1] or ''
+          deliveries[#deliveries + 1] = d[2] or ''
         end
-        return { redis.call('LRANGE', p .. ':attempts:' .. id, 0, -1), kept }
+        return { redis.call('LRANGE', p .. ':attempts:' .. id, 0, -1), deliveries }
         """;
 
     /// <summary>ARGV: prefix, owner, seq... Hands claimed deliveries back untried; one another owner holds is left alone.</summary>
@@ -149,7 +151,8 @@ internal static partial class RedisScripts
         local kept = redis.call('HMGET', d, 'attempt', 'job_id')
         if kept[1] and kept[1] ~= '' then redis.call('RPUSH', p .. ':attempts:' .. kept[2], kept[1]) end
         redis.call('HSET', d, 'status', 'pending', 'attempts', 0, 'http_status', '', 'last_error', '', 'next_attempt_at', now,
-          'finished_at', '', 'lease_owner', '', 'lease_expires_at', '', 'attempt', '')
+          'finished_at', '', 'lease_owner', '', 'lease_expires_at', '')
+        redis.call('HDEL', d, 'attempt')
         redis.call('ZREM', p .. ':dleased', seq)
         redis.call('ZADD', p .. ':due', now, seq)
         mirror(d)

@@ -150,15 +150,19 @@ public sealed class IndexOperationsTests
     [Fact]
     public async Task A_second_rebuild_while_one_is_pending_joins_it_instead_of_starting_another()
     {
+        const string ThirdKey = "test-key-tenant-c";
         using var folder = new TempFolder();
         // An API-only node: the rebuild job stays pending, so the second request surely meets it.
-        await using var server = await StartAsync(folder, ("Boomerang:Roles:0", "api"));
+        await using var server = await StartAsync(folder, ("Boomerang:Roles:0", "api"), ("Boomerang:Auth:ApiKeys:2", ThirdKey));
         var (_, first, _) = await server.Client.SendAsync(HttpMethod.Post, "/index/rebuild");
         var (status, second, _) = await server.Client.SendAsync(HttpMethod.Post, "/index/rebuild");
         var (_, otherTenant, _) = await server.CreateClient(TestServer.KeyB).SendAsync(HttpMethod.Post, "/index/rebuild");
         // Joining would drop this callback (the pending rebuild calls no URL), and a bad URL is refused either way.
         var (elsewhere, refused, _) = await server.Client.SendAsync(HttpMethod.Post, "/index/rebuild?callback_url=https://example.com/hook");
         var (bad, badBody, _) = await server.Client.SendAsync(HttpMethod.Post, "/index/rebuild?callback_url=ftp://example.com/hook");
+        // A third tenant's rebuild calls back: asking for the same URL, spelled differently, joins it.
+        var (_, calling, _) = await server.CreateClient(ThirdKey).SendAsync(HttpMethod.Post, "/index/rebuild?callback_url=https://example.com/hook");
+        var (_, same, _) = await server.CreateClient(ThirdKey).SendAsync(HttpMethod.Post, "/index/rebuild?callback_url=HTTPS://example.com/hook%23x");
 
         Assert.Equal(200, status);
         Assert.False((bool)first!["joined"]!);
@@ -172,6 +176,8 @@ public sealed class IndexOperationsTests
         Assert.Equal((string?)first["poll_url"], (string?)refused["detail"]!["poll_url"]);
         Assert.Equal(400, bad);
         Assert.Equal("CALLBACK_URL_INVALID", (string?)badBody!["detail"]!["error"]);
+        Assert.True((bool)same!["joined"]!, same.ToJsonString());
+        Assert.Equal((string?)calling!["job_id"], (string?)same["job_id"]);
     }
 
     [Fact]
