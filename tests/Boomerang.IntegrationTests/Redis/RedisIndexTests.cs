@@ -115,6 +115,21 @@ public sealed class RedisIndexTests : RedisStoreTest
         Assert.Equal([503], (await Store.ListAttemptsAsync(jobs[1].Id, default)).Select(a => a.HttpStatus));
     }
 
+    [Fact]
+    public async Task A_kept_attempt_is_listed_for_a_job_written_before_jobs_listed_their_deliveries()
+    {
+        var job = Job(url: Hook);
+        await Store.SubmitAsync([job], 10, default);
+        var claimed = Assert.Single(await Store.ClaimAsync("w", 10, Lease, default));
+        await Store.FinishAsync("w", [new JobOutcome(job.Id, claimed.Attempt, JobStatus.Completed, "1", null)], default);
+        var due = Assert.Single(await Store.ClaimDeliveriesAsync("d", 10, Lease, [], default));
+        await Store.RecordAttemptsAsync("d", [new DeliveryAttempt(due, Now, 1, 200, null, "ok", CallbackStatus.Success, null)], default);
+        // Older job hashes named their terminal delivery in 'delivery' only.
+        await Stores.Redis.GetDatabase().HashDeleteAsync($"{Prefix}:job:{job.Id}", "deliveries");
+
+        Assert.Equal([(due.WebhookId, 200)], (await Store.ListAttemptsAsync(job.Id, default)).Select(a => (a.WebhookId, a.HttpStatus ?? 0)));
+    }
+
     /// <summary>Every key under the prefix with its type and content, sorted, as text.</summary>
     private async Task<Dictionary<string, string>> SnapshotAsync()
     {
