@@ -150,12 +150,7 @@ public sealed class HostGatesTests
     [Fact]
     public void A_failed_probe_opens_the_circuit_again()
     {
-        for (var i = 0; i < 3; i++)
-        {
-            _gates.TryEnter("a");
-            _gates.Exit("a", HostOutcome.Failed);
-        }
-        _clock.Now += TimeSpan.FromSeconds(31);
+        OpenTheCircuitAndWaitItOut("a");
         _gates.TryEnter("a");
         _gates.Exit("a", HostOutcome.Failed);
 
@@ -166,12 +161,7 @@ public sealed class HostGatesTests
     [Fact]
     public void A_neutral_end_frees_the_slot_but_neither_closes_the_circuit_nor_resets_the_failures()
     {
-        for (var i = 0; i < 3; i++)
-        {
-            _gates.TryEnter("a");
-            _gates.Exit("a", HostOutcome.Failed);
-        }
-        _clock.Now += TimeSpan.FromSeconds(31);
+        OpenTheCircuitAndWaitItOut("a");
         Assert.True(_gates.TryEnter("a"));
         _gates.Exit("a", HostOutcome.Neutral);
 
@@ -225,5 +215,16 @@ public sealed class HostGatesTests
         Assert.True(_gates.TryEnter("a"));
         _gates.Exit("a", HostOutcome.Answered);
         Assert.Equal(1, _gates.AnswersPerSecond("a"));
+    }
+
+    /// <summary>Three failures in a row (the threshold) open the host's circuit; then its open period passes.</summary>
+    private void OpenTheCircuitAndWaitItOut(string host)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _gates.TryEnter(host);
+            _gates.Exit(host, HostOutcome.Failed);
+        }
+        _clock.Now += TimeSpan.FromSeconds(31);
     }
 }

@@ -54,42 +54,49 @@ internal sealed partial class RedisJobStore
         ReadAsync<IReadOnlyList<DeliveryAttemptRecord>>(async db =>
         {
             var r = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.ListAttempts, null, [keys.Prefix, jobId]).ConfigureAwait(false))!;
-            var deliveries = (RedisResult[])r[1]!;
+            var (logged, deliveries) = ((RedisResult[])r[0]!, (RedisResult[])r[1]!);
             var seqOf = new Dictionary<string, long>(StringComparer.Ordinal);
-            var entries = ((RedisResult[])r[0]!).Select((e, i) => (Entry: (string?)e, Seq: (long?)null, Kept: 0, Index: i)).ToList();
+            var records = new List<(DeliveryAttemptRecord Record, long Seq, int Kept, int Index)>();
             for (var i = 0; i + 2 < deliveries.Length; i += 3)
             {
                 var seq = long.Parse((string)deliveries[i]!, CultureInfo.InvariantCulture);
                 seqOf.TryAdd((string)deliveries[i + 1]!, seq);
-                if ((string?)deliveries[i + 2] is { Length: > 0 } kept)
+                if (ReadAttempt(deliveries[i + 2]) is { } kept)
                 {
-                    entries.Add((kept, seq, 1, 0));
+                    records.Add((kept, seq, 1, 0));
                 }
             }
-            var records = new List<(DeliveryAttemptRecord Record, long Seq, int Kept, int Index)>();
-            foreach (var (entry, seq, kept, index) in entries)
+            for (var i = 0; i < logged.Length; i++)
             {
-                // An entry that does not parse (written by hand) is left out rather than failing the read.
-                try
+                if (ReadAttempt(logged[i]) is { } attempt)
                 {
-                    if (entry is not null && JsonSerializer.Deserialize(entry, AttemptJson.Default.AttemptEntry) is { } e)
-                    {
-                        records.Add((new DeliveryAttemptRecord(e.WebhookId, e.Event, e.Attempt, e.StartedAt, e.DurationMs,
-                            e.HttpStatus, e.Error, e.ResponseBody), seq ?? seqOf.GetValueOrDefault(e.WebhookId, long.MaxValue), kept, index));
-                    }
-                }
-                catch (JsonException)
-                {
+                    records.Add((attempt, seqOf.GetValueOrDefault(attempt.WebhookId, long.MaxValue), 0, i));
                 }
             }
             return records.OrderBy(x => x.Record.StartedAt).ThenBy(x => x.Seq).ThenBy(x => x.Kept).ThenBy(x => x.Index)
                 .Select(x => x.Record).ToList();
         }, ct);
 
+    /// <summary>One stored attempt entry; none for an empty one, or one that does not parse (written by hand), which is
+    /// left out rather than failing the read.</summary>
+    private static DeliveryAttemptRecord? ReadAttempt(RedisResult entry)
+    {
+        try
+        {
+            return (string?)entry is { Length: > 0 } text && JsonSerializer.Deserialize(text, AttemptJson.Default.AttemptEntry) is { } e
+                ? new DeliveryAttemptRecord(e.WebhookId, e.Event, e.Attempt, e.StartedAt, e.DurationMs, e.HttpStatus, e.Error, e.ResponseBody)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     public Task<RedeliverOutcome> RedeliverAsync(string jobId, CancellationToken ct) => RunAsync(async db =>
     {
         var f = await db.HashGetAsync(keys.Job(jobId), ["status", "callback_url", "delivery"]).ConfigureAwait(false);
-        var webhookId = Text(f[2]) is { } seq ? Text(await db.HashGetAsync(keys.Delivery(long.Parse(seq, System.Globalization.CultureInfo.InvariantCulture)),
+        var webhookId = Text(f[2]) is { } seq ? Text(await db.HashGetAsync(keys.Delivery(long.Parse(seq, CultureInfo.InvariantCulture)),
             "webhook_id").ConfigureAwait(false)) : null;
         var decision = JobLifecycle.Redeliver(f[0].IsNull ? null : new RedeliveryTarget((string)f[0]!, Text(f[1]), webhookId));
         if (decision.Result == RedeliverResult.Queued)
