@@ -9,9 +9,10 @@ using Boomerang.Jobs;
 // Every mode runs the server AT ITS DEFAULTS: the harness sets only what a loopback callback receiver needs (allow
 // http and 127.0.0.0/8, one signing secret). Anything else only through --set Key=Value; every setting is printed.
 //
-// bench jobs     [--count N] [--callbacks 1] [--batch B] [--submitters S] [--warmup W]   end to end; with --callbacks 1
-//                every job has a callback and "with callbacks" = N / (last callback arrival - first submit); --warmup
-//                runs W jobs on the same server first and starts the clock after them
+// bench jobs     [--count N] [--callbacks 1] [--batch B] [--submitters S] [--warmup W] [--timeline MS]   end to end; with
+//                --callbacks 1 every job has a callback and "with callbacks" = N / (last callback arrival - first submit);
+//                --warmup runs W jobs on the same server first and starts the clock after them; --timeline prints, per MS
+//                milliseconds of the run, how many jobs were created, started and finished and how many callbacks arrived
 // bench backlog  [--count 100000]                     N jobs with callbacks queued at once: throughput and callback
 //                latency per tenth of the run, and the server's resident memory (now and peak)
 // bench callbacks [--rate R] [--seconds T]            callback latency at an offered load
@@ -20,7 +21,8 @@ using Boomerang.Jobs;
 //                with callbacks; a second (role dispatcher) on the same database drains them, timed by the receiver.
 // Common: --runs N (each run on a fresh server and database; every run and the median printed), --postgres CONNSTR
 // (a fresh schema per run, dropped afterwards), --nodes N (PostgreSQL or Redis: N server processes, all roles, on the
-// same database; submits spread over them), --redis HOST:PORT (a fresh key prefix per run), --set Key=Value.
+// same database; submits spread over them), --redis HOST:PORT (a fresh key prefix per run, as short as the default
+// one), --set Key=Value.
 var mode = args.FirstOrDefault() ?? "jobs";
 var options = Options.Parse(args.Skip(1).ToArray());
 var repo = FindRepoRoot();
@@ -83,7 +85,8 @@ if (options.Values.TryGetValue("redis", out var redisConfiguration))
 {
     settings["Boomerang:Storage:Provider"] = "redis";
     settings["Boomerang:Storage:Redis:Configuration"] = redisConfiguration;
-    settings["Boomerang:Storage:Redis:KeyPrefix"] = $"bench{Environment.ProcessId}x{Guid.NewGuid():N}"[..24];
+    // Fresh, and 8 characters like the default "dedup2d": the prefix is in every key the scripts write to the AOF.
+    settings["Boomerang:Storage:Redis:KeyPrefix"] = $"b{Guid.NewGuid():N}"[..8];
 }
 foreach (var (key, value) in postgres?.Settings ?? new Dictionary<string, string>())
 {
@@ -183,6 +186,10 @@ try
                 Report("with callbacks", $"{count / withCallbacksSpan:F0} jobs/s (first submit to last callback {withCallbacksSpan:F2} s)");
                 Report("finish-to-callback", Stats.Summary(receiver.LatenciesMs));
                 Result("jobs_with_callbacks_per_s", count / withCallbacksSpan);
+            }
+            if (options.Values.ContainsKey("timeline"))
+            {
+                PrintTimeline(jobs, receiver, startedAt, options.Int("timeline", 250) / 1000.0);
             }
             // CPU per job from the first submit to the end above (the last callback, or the last job finished), so the
             // start-ups and the listing are left out: the servers' processes, this one (submitting, receiving) and, on
@@ -413,6 +420,34 @@ void Result(string name, double value)
 }
 
 static void Report(string what, string value) => Console.WriteLine($"  {what,-20} {value}");
+
+// Per step of the run from the first submit: jobs created, started and finished, and callbacks arrived (a job's finish
+// plus its measured finish-to-callback delay). Shows where a run spends its time, e.g. how much gets done while submits
+// are still arriving.
+static void PrintTimeline(IReadOnlyList<JobView> jobs, FastReceiver? receiver, double startedAt, double step)
+{
+    var arrived = receiver is null ? [] : jobs.Where(j => receiver.LatencyByJob.ContainsKey(j.JobId))
+        .Select(j => j.FinishedAt!.Value + receiver.LatencyByJob[j.JobId] / 1000).ToList();
+    int[] Histogram(IEnumerable<double> times, int buckets)
+    {
+        var counts = new int[buckets];
+        foreach (var t in times)
+        {
+            counts[Math.Clamp((int)((t - startedAt) / step), 0, buckets - 1)]++;
+        }
+        return counts;
+    }
+    var last = jobs.Select(j => j.FinishedAt ?? j.CreatedAt).Concat(arrived).DefaultIfEmpty(startedAt).Max();
+    var n = (int)((last - startedAt) / step) + 1;
+    var (created, started, finished, called) = (Histogram(jobs.Select(j => j.CreatedAt), n),
+        Histogram(jobs.Where(j => j.StartedAt is not null).Select(j => j.StartedAt!.Value), n),
+        Histogram(jobs.Where(j => j.FinishedAt is not null).Select(j => j.FinishedAt!.Value), n), Histogram(arrived, n));
+    for (var i = 0; i < n; i++)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  timeline {i * step,6:F2} s  created {created[i],6}  started {started[i],6}  finished {finished[i],6}  callbacks {called[i],6}"));
+    }
+}
 
 
 static string FindRepoRoot()

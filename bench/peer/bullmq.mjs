@@ -2,8 +2,9 @@
 // batches of 1,000 (4 submitters, Queue.addBulk), each job's processor returns its input and POSTs one HTTP callback
 // ({job_id, finished_at}) to a loopback receiver; timed from the first submit to the last callback received.
 // Layout as Boomerang's bench: this process submits and receives; the worker runs in a child process.
-// Usage: REDIS_HOST=127.0.0.1 REDIS_PORT=6379 node bullmq.mjs jobs [--count N] [--concurrency C] [--warmup W]
+// Usage: REDIS_HOST=127.0.0.1 REDIS_PORT=6379 node bullmq.mjs jobs [--count N] [--concurrency C] [--warmup W] [--timeline MS]
 //   --warmup W: W jobs run to their callbacks first, on the same worker, before the clock starts.
+//   --timeline MS: callbacks arrived per MS milliseconds of the run.
 //   --concurrency omitted = BullMQ's default (Worker option `concurrency` left unset, i.e. 1).
 import { fork } from "node:child_process";
 import http from "node:http";
@@ -59,6 +60,7 @@ if (mode === "worker") {
 
     // The receiver: answers 200 at once, notes each job's finish-to-callback delay.
     const latencies = new Map();
+    const arrivals = [];
     let last = 0;
     let done;
     let target = count;
@@ -71,6 +73,7 @@ if (mode === "worker") {
             const body = JSON.parse(Buffer.concat(chunks).toString());
             latencies.set(body.job_id, now - body.finished_at * 1000);
             last = now;
+            arrivals.push(now);
             response.writeHead(200).end();
             if (latencies.size >= target) done();
         });
@@ -147,6 +150,13 @@ if (mode === "worker") {
     // A worker that died (the timeout path) cannot be asked; its figure is then left out.
     const cpuAtEnd = { main: mainCpu(), worker: worker.connected ? await workerCpu() : NaN, redis: await redisCpu() };
     const span = (last - started) / 1000;
+    // --timeline MS: callbacks arrived per MS milliseconds from the first submit (as Boomerang's harness prints them).
+    if (opts.timeline) {
+        const step = Number(opts.timeline);
+        const called = new Array(Math.floor((last - started) / step) + 1).fill(0);
+        for (const at of arrivals) called[Math.min(called.length - 1, Math.max(0, Math.floor((at - started) / step)))]++;
+        called.forEach((n, i) => console.log(`  timeline ${((i * step) / 1000).toFixed(2).padStart(6)} s  callbacks ${String(n).padStart(6)}`));
+    }
     const sorted = [...latencies.values()].sort((a, b) => a - b);
     const pct = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
     console.log(`  submitted            ${count} jobs in ${submitted.toFixed(2)} s (${(count / submitted).toFixed(0)} jobs/s)`);
