@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Shared by the bench-*.sh scripts: bench_medians WIDTH reads "name value" lines on stdin (one per run) and prints,
-# per name, the median and every run, sorted by name.
+# per name, the median and every run in the order the runs came (round order), sorted by name.
 bench_medians() {
-    sort | awk -v width="$1" '
+    sort -s -k1,1 | awk -v width="$1" '
         { key = $1; values[key] = values[key] " " $2; n[key]++ }
         END {
             for (key in values) {

@@ -5,7 +5,8 @@
 # each round sees the same machine load; every run is printed, then the medians.
 #   boomerang-defaults  the server at its defaults (the harness sets only what a loopback receiver needs)
 #   boomerang-tuned     + Callbacks:Concurrency and Callbacks:PerHostConcurrency $BOOMERANG_TUNED_CALLBACKS (default
-#                       256; the bench has one receiver host, which PerHostConcurrency, 64 at the defaults, caps), Jobs:MaxActive 1,000,000
+#                       256; the bench has one receiver host, which PerHostConcurrency, 64 at the defaults, caps),
+#                       Jobs:MaxActive 1,000,000
 #   bullmq-default      BullMQ's default concurrency (1)
 #   bullmq-c$tuned      BullMQ at concurrency $BULLMQ_TUNED_CONCURRENCY (default 64)
 #   boomerang/latency@500 (and @100): pickup latency at an offered 500 (100) jobs/s, one job per request, defaults

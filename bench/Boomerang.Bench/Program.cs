@@ -12,7 +12,8 @@ using Boomerang.Jobs;
 // bench jobs     [--count N] [--callbacks 1] [--batch B] [--submitters S] [--warmup W] [--timeline MS]   end to end; with
 //                --callbacks 1 every job has a callback and "with callbacks" = N / (last callback arrival - first submit);
 //                --warmup runs W jobs on the same server first and starts the clock after them; --timeline prints, per MS
-//                milliseconds of the run, how many jobs were created, started and finished and how many callbacks arrived
+//                milliseconds of the run, how many jobs were created, started and finished (and with --callbacks 1 how
+//                many callbacks arrived)
 // bench backlog  [--count 100000]                     N jobs with callbacks queued at once: throughput and callback
 //                latency per tenth of the run, and the server's resident memory (now and peak)
 // bench callbacks [--rate R] [--seconds T]            callback latency at an offered load
@@ -21,14 +22,16 @@ using Boomerang.Jobs;
 //                with callbacks; a second (role dispatcher) on the same database drains them, timed by the receiver.
 // Common: --runs N (each run on a fresh server and database; every run and the median printed), --postgres CONNSTR
 // (a fresh schema per run, dropped afterwards), --nodes N (PostgreSQL or Redis: N server processes, all roles, on the
-// same database; submits spread over them), --redis HOST:PORT (a fresh key prefix per run, as short as the default
-// one), --set Key=Value.
+// same database; submits spread over them), --redis HOST:PORT (a fresh key prefix per run, "bn" and 6 hex digits),
+// --set Key=Value.
 var mode = args.FirstOrDefault() ?? "jobs";
 var options = Options.Parse(args.Skip(1).ToArray());
 var repo = FindRepoRoot();
 Console.WriteLine($"mode={mode} {string.Join(' ', args.Skip(1).Select(a => a.Contains("Host=", StringComparison.Ordinal) || a.Contains("password=", StringComparison.OrdinalIgnoreCase) ? "<connstr>" : a))}");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 var runs = options.Int("runs", 1);
+// --timeline MS: checked before any run, so a bad step does not throw away a finished one.
+_ = TimelineStep(options);
 var results = new List<Dictionary<string, double>>();
 for (var run = 1; run <= runs; run++)
 {
@@ -85,8 +88,8 @@ if (options.Values.TryGetValue("redis", out var redisConfiguration))
 {
     settings["Boomerang:Storage:Provider"] = "redis";
     settings["Boomerang:Storage:Redis:Configuration"] = redisConfiguration;
-    // Fresh, and 8 characters like the default "dedup2d": the prefix is in every key the scripts write to the AOF.
-    settings["Boomerang:Storage:Redis:KeyPrefix"] = $"b{Guid.NewGuid():N}"[..8];
+    // Fresh, and about as long as the default "dedup2d" (the prefix is in every key the scripts write to the AOF).
+    settings["Boomerang:Storage:Redis:KeyPrefix"] = $"bn{Guid.NewGuid():N}"[..8];
 }
 foreach (var (key, value) in postgres?.Settings ?? new Dictionary<string, string>())
 {
@@ -187,9 +190,9 @@ try
                 Report("finish-to-callback", Stats.Summary(receiver.LatenciesMs));
                 Result("jobs_with_callbacks_per_s", count / withCallbacksSpan);
             }
-            if (options.Values.ContainsKey("timeline"))
+            if (TimelineStep(options) is { } step)
             {
-                PrintTimeline(jobs, receiver, startedAt, options.Int("timeline", 250) / 1000.0);
+                PrintTimeline(jobs, receiver, startedAt, step);
             }
             // CPU per job from the first submit to the end above (the last callback, or the last job finished), so the
             // start-ups and the listing are left out: the servers' processes, this one (submitting, receiving) and, on
@@ -421,6 +424,12 @@ void Result(string name, double value)
 
 static void Report(string what, string value) => Console.WriteLine($"  {what,-20} {value}");
 
+// --timeline MS as seconds; null without it.
+static double? TimelineStep(Options options) => options.Values.TryGetValue("timeline", out var text)
+    ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms >= 1 ? ms / 1000.0
+        : throw new ArgumentException($"--timeline takes a step in whole milliseconds (1 or more), not '{text}'")
+    : null;
+
 // Per step of the run from the first submit: jobs created, started and finished, and callbacks arrived (a job's finish
 // plus its measured finish-to-callback delay). Shows where a run spends its time, e.g. how much gets done while submits
 // are still arriving.
@@ -445,7 +454,8 @@ static void PrintTimeline(IReadOnlyList<JobView> jobs, FastReceiver? receiver, d
     for (var i = 0; i < n; i++)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  timeline {i * step,6:F2} s  created {created[i],6}  started {started[i],6}  finished {finished[i],6}  callbacks {called[i],6}"));
+            $"  timeline {i * step,7:F3} s  created {created[i],6}  started {started[i],6}  finished {finished[i],6}")
+            + (receiver is null ? "" : $"  callbacks {called[i],6}"));
     }
 }
 

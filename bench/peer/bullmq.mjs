@@ -14,6 +14,10 @@ import { Queue, Worker } from "bullmq";
 const [mode = "jobs", ...rest] = process.argv.slice(2);
 const opts = {};
 for (let i = 0; i + 1 < rest.length; i += 2) opts[rest[i].replace(/^--/, "")] = rest[i + 1];
+if (opts.timeline !== undefined && !(Number.isInteger(Number(opts.timeline)) && Number(opts.timeline) >= 1)) {
+    console.error(`--timeline takes a step in whole milliseconds (1 or more), not ${opts.timeline}`);
+    process.exit(2);
+}
 const connection = { host: process.env.REDIS_HOST ?? "127.0.0.1", port: Number(process.env.REDIS_PORT ?? 6379) };
 const queueName = process.env.BULLMQ_QUEUE ?? "bench";
 
@@ -135,6 +139,7 @@ if (mode === "worker") {
             process.exit(1);
         }
         latencies.clear();
+        arrivals.length = 0;
         target = count;
         allIn = new Promise((resolve) => { done = resolve; });
         console.log(`  warm-up              ${warmup} jobs run before the clock started`);
@@ -151,7 +156,7 @@ if (mode === "worker") {
     const cpuAtEnd = { main: mainCpu(), worker: worker.connected ? await workerCpu() : NaN, redis: await redisCpu() };
     const span = (last - started) / 1000;
     // --timeline MS: callbacks arrived per MS milliseconds from the first submit (as Boomerang's harness prints them).
-    if (opts.timeline) {
+    if (opts.timeline !== undefined) {
         const step = Number(opts.timeline);
         const called = new Array(Math.floor((last - started) / step) + 1).fill(0);
         for (const at of arrivals) called[Math.min(called.length - 1, Math.max(0, Math.floor((at - started) / step)))]++;

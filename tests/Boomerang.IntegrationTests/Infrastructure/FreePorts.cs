@@ -1,23 +1,37 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
 namespace Boomerang.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Ports for processes that are told which port to listen on. The system may hand out a port again as soon as its
-/// probe closes; two servers started together could then be given the same one, and the second's readiness probe
-/// would be answered by the first. So a port is handed out at most once in a test run.
+/// Ports for processes that are told which port to listen on. Such a process binds its port a second or so after the
+/// probe here let go of it, and meanwhile the system hands out ports of its ephemeral range to outgoing connections (the
+/// suite makes many); one that got this port held it, and the server exited with "address already in use" (seen in CI).
+/// So ports come from below that range, where the system hands out none by itself. And a port is handed out at most
+/// once in a test run: two servers started together could otherwise be given the same one, and the second's readiness
+/// probe would be answered by the first.
 /// </summary>
 public static class FreePorts
 {
     private static readonly HashSet<int> Given = [];
+    private static readonly (int Low, int High) Range = BelowEphemeral();
 
     public static int Next()
     {
-        while (true)
+        for (var tries = 0; ; tries++)
         {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
+            // Port 0 (any free port, from the ephemeral range) only where there is no room below it.
+            var wanted = Range.High > Range.Low && tries < 1000 ? Random.Shared.Next(Range.Low, Range.High) : 0;
+            using var listener = new TcpListener(IPAddress.Loopback, wanted);
+            try
+            {
+                listener.Start();
+            }
+            catch (SocketException) when (wanted != 0)
+            {
+                continue; // in use: try another
+            }
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             lock (Given)
             {
@@ -26,6 +40,22 @@ public static class FreePorts
                     return port;
                 }
             }
+        }
+    }
+
+    /// <summary>From 20000 up to the start of the system's ephemeral range (at most 32768, the range's usual start), or
+    /// an empty range when that cannot be read or starts lower.</summary>
+    private static (int Low, int High) BelowEphemeral()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range");
+            var first = int.Parse(text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+            return (20000, Math.Min(first, 32768));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (0, 0);
         }
     }
 }
