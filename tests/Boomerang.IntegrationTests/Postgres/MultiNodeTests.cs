@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Boomerang.IntegrationTests.Callbacks;
 using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Jobs;
+using Npgsql;
 
 namespace Boomerang.IntegrationTests.Postgres;
 
@@ -107,6 +108,17 @@ public sealed class MultiNodeTests
             var ids = await SubmitAcrossAsync(nodes, receiver.Url(), new { ms = 40 });
             await Eventually.WaitAsync(() => Task.FromResult(receiver.Received.Count >= 300), "a few hundred callbacks before the kill",
                 TimeSpan.FromSeconds(60));
+            // Killed while it holds running jobs (a lease names its process), so what follows is their rescue (the Redis
+            // twin of this test once killed its node holding none, on a loaded machine).
+            await using (var connection = new NpgsqlConnection(await TestPostgres.ConnectionStringAsync()))
+            {
+                await connection.OpenAsync();
+                await using var held = new NpgsqlCommand(
+                    $"SELECT count(*) FROM \"{schema.Name}\".jobs WHERE status = 'in_progress' AND strpos(lease_owner, @lease) > 0", connection);
+                held.Parameters.AddWithValue("lease", $"/{nodes[2].ProcessId}/");
+                await Eventually.WaitAsync(async () => (long)(await held.ExecuteScalarAsync())! >= 4, "the third node holding running jobs",
+                    TimeSpan.FromSeconds(60));
+            }
             nodes[2].Kill9();
 
             await WaitForEveryCallbackAsync(receiver, ids, TimeSpan.FromSeconds(120));

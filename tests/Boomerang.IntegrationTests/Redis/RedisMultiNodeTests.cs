@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Boomerang.IntegrationTests.Callbacks;
 using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Jobs;
+using StackExchange.Redis;
 
 namespace Boomerang.IntegrationTests.Redis;
 
@@ -10,10 +11,10 @@ public sealed class RedisMultiNodeTests
 {
     private const int JobCount = 2000;
 
-    private static async Task<List<ServerProcess>> StartNodesAsync(TempFolder folder, params (string Key, string Value)[] extra)
+    private static async Task<List<ServerProcess>> StartNodesAsync(TempFolder folder, string prefix, params (string Key, string Value)[] extra)
     {
         var settings = CallbackSettings.Loopback([("Boomerang:Callbacks:TimeoutSeconds", "2"), .. extra]);
-        foreach (var (key, value) in TestRedis.Settings(await TestRedis.ConfigurationAsync(), TestRedis.NewPrefix()))
+        foreach (var (key, value) in TestRedis.Settings(await TestRedis.ConfigurationAsync(), prefix))
         {
             settings[key] = value;
         }
@@ -76,7 +77,7 @@ public sealed class RedisMultiNodeTests
     {
         using var folder = new TempFolder();
         await using var receiver = await CallbackReceiver.StartAsync();
-        var nodes = await StartNodesAsync(folder);
+        var nodes = await StartNodesAsync(folder, TestRedis.NewPrefix());
         try
         {
             var ids = await SubmitAcrossAsync(nodes, receiver.Url(), new { ms = 1 });
@@ -103,12 +104,26 @@ public sealed class RedisMultiNodeTests
         using var folder = new TempFolder();
         await using var receiver = await CallbackReceiver.StartAsync();
         // Few slots per node, so the run lasts long enough for the killed node to be holding jobs when it dies.
-        var nodes = await StartNodesAsync(folder, ("Boomerang:Jobs:LeaseSeconds", "2"), ("Boomerang:Jobs:Concurrency", "8"));
+        var prefix = TestRedis.NewPrefix();
+        var nodes = await StartNodesAsync(folder, prefix, ("Boomerang:Jobs:LeaseSeconds", "2"), ("Boomerang:Jobs:Concurrency", "8"));
         try
         {
             var ids = await SubmitAcrossAsync(nodes, receiver.Url(), new { ms = 40 });
             await Eventually.WaitAsync(() => Task.FromResult(receiver.Received.Count >= 300), "a few hundred callbacks before the kill",
                 TimeSpan.FromSeconds(60));
+            // Killed while it holds running jobs (a lease names its process), so what follows is their rescue. Once a CI
+            // run killed it holding none (on a loaded machine), and nothing was left to rescue.
+            await using (var redis = await ConnectionMultiplexer.ConnectAsync(await TestRedis.ConfigurationAsync()))
+            {
+                var db = redis.GetDatabase();
+                var lease = $"/{nodes[2].ProcessId}/";
+                await Eventually.WaitAsync(async () =>
+                {
+                    var running = await db.SortedSetRangeByRankAsync($"{prefix}:running");
+                    var owners = await Task.WhenAll(running.Select(id => db.HashGetAsync($"{prefix}:job:{id}", "lease_owner")));
+                    return owners.Count(o => ((string?)o)?.Contains(lease, StringComparison.Ordinal) == true) >= 4;
+                }, "the third node holding running jobs", TimeSpan.FromSeconds(60));
+            }
             nodes[2].Kill9();
 
             await WaitForEveryCallbackAsync(receiver, ids, TimeSpan.FromSeconds(120));
