@@ -4,6 +4,8 @@
 # PG_CLUSTER_URL (an Npgsql connection string) and PG_CLUSTER_DIR. pg_cluster_stop removes everything.
 # Installs Debian's postgresql package when its binaries are missing.
 
+source "$(dirname "${BASH_SOURCE[0]}")/free-port.sh"
+
 pg_cluster_bin() {
     local dir
     dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -35,8 +37,7 @@ pg_cluster_start() {
     if [[ $(id -u) -eq 0 ]]; then
         chown -R postgres:postgres "$PG_CLUSTER_DIR"
     fi
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-        || echo $((20000 + RANDOM % 20000)))
+    port=$(free_port)
     pg_cluster_run "$bin/initdb" -D "$PG_CLUSTER_DIR/data" -U postgres -A trust -E UTF8 --no-sync >/dev/null
     cat >>"$PG_CLUSTER_DIR/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'

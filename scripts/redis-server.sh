@@ -4,6 +4,8 @@
 # REDIS_SERVER_CONFIGURATION (a StackExchange.Redis configuration string), REDIS_SERVER_PORT and REDIS_SERVER_DIR.
 # redis_server_stop removes everything. Installs Debian's redis-server package when the binary is missing.
 
+source "$(dirname "${BASH_SOURCE[0]}")/free-port.sh"
+
 redis_server_bin() {
     if ! command -v redis-server >/dev/null 2>&1; then
         echo "redis-server: installing redis-server (apt-get)" >&2
@@ -18,8 +20,7 @@ redis_server_start() {
     local bin port
     bin=$(redis_server_bin)
     REDIS_SERVER_DIR=$(mktemp -d /tmp/boomerang-redis-XXXXXX)
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
-        || echo $((20000 + RANDOM % 20000)))
+    port=$(free_port)
     cat >"$REDIS_SERVER_DIR/redis.conf" <<CONF
 bind 127.0.0.1
 port $port
@@ -32,12 +33,19 @@ pidfile $REDIS_SERVER_DIR/redis.pid
 logfile $REDIS_SERVER_DIR/redis.log
 CONF
     "$bin" "$REDIS_SERVER_DIR/redis.conf"
+    local up=
     for _ in $(seq 1 100); do
         if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then
+            up=1
             break
         fi
         sleep 0.1
     done
+    if [[ -z "$up" ]]; then
+        echo "redis-server: not answering on 127.0.0.1:$port after 10 s; its log:" >&2
+        cat "$REDIS_SERVER_DIR/redis.log" >&2 2>/dev/null || true
+        return 1
+    fi
     REDIS_SERVER_PORT=$port
     REDIS_SERVER_CONFIGURATION="127.0.0.1:$port"
     export REDIS_SERVER_DIR REDIS_SERVER_PORT REDIS_SERVER_CONFIGURATION

@@ -453,9 +453,9 @@ static void PrintTimeline(IReadOnlyList<JobView> jobs, FastReceiver? receiver, d
         Histogram(jobs.Where(j => j.FinishedAt is not null).Select(j => j.FinishedAt!.Value), n), Histogram(arrived, n));
     for (var i = 0; i < n; i++)
     {
+        var callbacks = receiver is null ? "" : string.Create(CultureInfo.InvariantCulture, $"  callbacks {called[i],6}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  timeline {i * step,7:F3} s  created {created[i],6}  started {started[i],6}  finished {finished[i],6}")
-            + (receiver is null ? "" : $"  callbacks {called[i],6}"));
+            $"  timeline {i * step,7:F3} s  created {created[i],6}  started {started[i],6}  finished {finished[i],6}{callbacks}"));
     }
 }
 

@@ -160,7 +160,7 @@ if (mode === "worker") {
         const step = Number(opts.timeline);
         const called = new Array(Math.floor((last - started) / step) + 1).fill(0);
         for (const at of arrivals) called[Math.min(called.length - 1, Math.max(0, Math.floor((at - started) / step)))]++;
-        called.forEach((n, i) => console.log(`  timeline ${((i * step) / 1000).toFixed(2).padStart(6)} s  callbacks ${String(n).padStart(6)}`));
+        called.forEach((n, i) => console.log(`  timeline ${((i * step) / 1000).toFixed(3).padStart(7)} s  callbacks ${String(n).padStart(6)}`));
     }
     const sorted = [...latencies.values()].sort((a, b) => a - b);
     const pct = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;

@@ -50,10 +50,10 @@ public static class FreePorts
         try
         {
             var text = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range");
-            var first = int.Parse(text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
-            return (20000, Math.Min(first, 32768));
+            return int.TryParse(text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(), NumberStyles.None,
+                CultureInfo.InvariantCulture, out var first) ? (20000, Math.Min(first, 32768)) : (0, 0);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return (0, 0);
         }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Boomerang.IntegrationTests.Infrastructure;
 using Boomerang.Jobs;
 using Boomerang.Server.Storage;
@@ -77,12 +75,8 @@ public sealed class PostgresStartupTests
     public async Task A_database_that_never_comes_up_stops_the_process_after_the_startup_wait_with_a_message()
     {
         using var folder = new TempFolder();
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        // Nothing listens there: no server the tests start is given it, and the system gives it to no connection.
+        var port = FreePorts.Next();
         await using var server = ServerProcess.Start(folder.Path, new Dictionary<string, string>
         {
             ["Boomerang:Auth:ApiKeys:0"] = TestServer.KeyA,

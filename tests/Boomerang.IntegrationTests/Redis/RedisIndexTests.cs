@@ -3,7 +3,6 @@ using Boomerang.Jobs;
 using Boomerang.Server.Dashboard;
 using Boomerang.Server.Metrics;
 using Boomerang.Server.Storage;
-using Boomerang.Server.Storage.Redis;
 using StackExchange.Redis;
 
 namespace Boomerang.IntegrationTests.Redis;
