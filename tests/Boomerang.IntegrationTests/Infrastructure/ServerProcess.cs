@@ -148,8 +148,9 @@ public sealed class ServerProcess : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>The server's process id (its leases name it: <c>{machine}/{pid}/{id}</c>).</summary>
-    public int ProcessId => _process.Id;
+    /// <summary>What every lease this server's worker holds contains: its owner is <c>{machine}/{pid}/{id}</c>
+    /// (JobWorker), so a store's lease_owner that contains this is this process's.</summary>
+    public string LeaseOwnerPart => $"/{_process.Id}/";
 
     /// <summary>The port this process was told to listen on.</summary>
     public int Port => BaseAddress.Port;

@@ -115,7 +115,7 @@ public sealed class MultiNodeTests
                 await connection.OpenAsync();
                 await using var held = new NpgsqlCommand(
                     $"SELECT count(*) FROM \"{schema.Name}\".jobs WHERE status = 'in_progress' AND strpos(lease_owner, @lease) > 0", connection);
-                held.Parameters.AddWithValue("lease", $"/{nodes[2].ProcessId}/");
+                held.Parameters.AddWithValue("lease", nodes[2].LeaseOwnerPart);
                 await Eventually.WaitAsync(async () => (long)(await held.ExecuteScalarAsync())! >= 4, "the third node holding running jobs",
                     TimeSpan.FromSeconds(60));
             }

@@ -116,12 +116,11 @@ public sealed class RedisMultiNodeTests
             await using (var redis = await ConnectionMultiplexer.ConnectAsync(await TestRedis.ConfigurationAsync()))
             {
                 var db = redis.GetDatabase();
-                var lease = $"/{nodes[2].ProcessId}/";
                 await Eventually.WaitAsync(async () =>
                 {
                     var running = await db.SortedSetRangeByRankAsync($"{prefix}:running");
                     var owners = await Task.WhenAll(running.Select(id => db.HashGetAsync($"{prefix}:job:{id}", "lease_owner")));
-                    return owners.Count(o => ((string?)o)?.Contains(lease, StringComparison.Ordinal) == true) >= 4;
+                    return owners.Count(o => ((string?)o)?.Contains(nodes[2].LeaseOwnerPart, StringComparison.Ordinal) == true) >= 4;
                 }, "the third node holding running jobs", TimeSpan.FromSeconds(60));
             }
             nodes[2].Kill9();
