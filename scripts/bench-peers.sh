@@ -51,6 +51,7 @@ export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 source scripts/pg-cluster.sh
 source scripts/bench-server.sh
+source scripts/machine-speed.sh
 work=$(mktemp -d /tmp/boomerang-peers-XXXXXX)
 results=$work/results
 : >"$results"
@@ -275,18 +276,19 @@ one_round() {
 
 started=$SECONDS
 echo "bench-peers: Boomerang is $bench_server_desc"
-echo "bench-peers: $runs runs, $count jobs a run (Hangfire $hangfire_count)$( ((warmup > 0)) && echo ", each after $warmup warm-up jobs on the same process (not Hangfire)"), PostgreSQL $pg_version, $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench-peers: $runs runs, $count jobs a run (Hangfire $hangfire_count)$( ((warmup > 0)) && echo ", each after $warmup warm-up jobs on the same process (not Hangfire)"), PostgreSQL $pg_version, $(nproc) cores, load average at start: $(cut -d' ' -f1-3 /proc/loadavg), machine-speed check $(machine_speed) s"
 for round in $(seq 1 "$runs"); do
     echo "== round $round of $runs (load average $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$log"
     one_round "$round"
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+speed_end=$(machine_speed)
 
 # The table: one row per system and setting; with callbacks and without, the median and every run.
 echo
 echo "Medians of $runs runs, $count echo jobs a run (Hangfire: $hangfire_count), jobs/s; first submit to last callback"
 echo "(with callbacks) or to last finish (without). PostgreSQL $pg_version (fsync on), $(nproc) cores, load average $load_end"
-echo "at the end, $(((SECONDS - started) / 60)) min. Tuned settings: Boomerang SQLite: ${boomerang_sqlite_tuned//--set /}; Boomerang"
+echo "and machine-speed check $speed_end s at the end, $(((SECONDS - started) / 60)) min. Tuned settings: Boomerang SQLite: ${boomerang_sqlite_tuned//--set /}; Boomerang"
 echo "PostgreSQL: ${boomerang_postgres_tuned//--set /}; graphile-worker: $graphile_tuned; Hangfire: $hangfire_tuned."
 echo
 echo "| system | store | settings | with callbacks: median | runs | no callbacks: median | runs |"

