@@ -53,14 +53,11 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
     public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => RunAsync(async c =>
     {
         var sql = $"""
-            SELECT {JobColumns} FROM (
-                SELECT * FROM jobs WHERE tenant_id = @t
-                {(status is null ? "" : "AND status = @s")} {(beforeSeq is null ? "" : "AND seq < @before")}
-                ORDER BY seq DESC LIMIT @limit) j
+            SELECT {JobColumns} FROM ({TenantPage(status, "")}) j
             {TerminalDelivery}
             ORDER BY j.seq DESC
             """;
-        await using var command = c.Command(sql, ("t", tenantId), ("s", status), ("before", beforeSeq),
+        await using var command = c.Command(sql, ("t", tenantId), ("before", beforeSeq ?? long.MaxValue),
             ("limit", JobLifecycle.PageFetch(limit)));
         await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var jobs = new List<JobRecord>(JobLifecycle.PageFetch(limit));
@@ -70,6 +67,20 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
         }
         return JobLifecycle.Page(jobs, limit);
     }, ct);
+
+    /// <summary>A page of tenant @t's jobs below seq @before, newest first: the newest @limit of each status (of
+    /// <paramref name="status"/> alone when given), each read in order from jobs_tenant_status, then merged.
+    /// <paramref name="filters"/> are more conditions on <c>jobs</c>. The statuses are written into the text, not
+    /// bound, so a cached generic plan still knows how rare each one is.</summary>
+    private static string TenantPage(string? status, string filters)
+    {
+        var branches = JobStatus.All.Where(s => status is null || s == status).Select(s => $"""
+            (SELECT * FROM jobs WHERE tenant_id = @t AND status = '{s}' AND seq < @before {filters} ORDER BY seq DESC LIMIT @limit)
+            """).ToList();
+        return branches.Count == 0
+            ? "SELECT * FROM jobs WHERE false"
+            : $"SELECT * FROM ({string.Join(" UNION ALL ", branches)}) b ORDER BY seq DESC LIMIT @limit";
+    }
 
     public Task<CancelResult> CancelAsync(string jobId, CancellationToken ct) => InTransactionAsync(async c =>
     {
