@@ -69,9 +69,11 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
     }, ct);
 
     /// <summary>A page of tenant @t's jobs below seq @before, newest first: the newest @limit of each status (of
-    /// <paramref name="status"/> alone when given), each read in order from jobs_tenant_status, then merged.
-    /// <paramref name="filters"/> are more conditions on <c>jobs</c>. The statuses are written into the text, not
-    /// bound, so a cached generic plan still knows how rare each one is.</summary>
+    /// <paramref name="status"/> alone when given), each read in order from jobs_tenant_status, then merged; the caller
+    /// binds @t, @before and @limit. <paramref name="filters"/> are more conditions on <c>jobs</c>: constant text whose
+    /// values are bound parameters, never a value itself. The statuses (only <see cref="JobStatus.All"/>, the only ones
+    /// the store writes) are written into the text, not bound, so a cached generic plan still knows how rare each one
+    /// is.</summary>
     private static string TenantPage(string? status, string filters)
     {
         var branches = JobStatus.All.Where(s => status is null || s == status).Select(s => $"""

@@ -124,14 +124,18 @@ internal static class PostgresMigrations
             ALTER TABLE deliveries ADD COLUMN attempt_started_at double precision,
                 ADD COLUMN attempt_duration_ms double precision, ADD COLUMN attempt_response_body text
             """),
-        // Fewer index entries a job: every job row is written three times and every delivery row twice, each write (an
-        // update that changes status is never HOT) adding an entry to every index. Nothing looks a delivery up by its
-        // webhook id (a fresh time-ordered GUID), the terminal delivery is found through deliveries_job, and a tenant's
-        // listing merges jobs_tenant_status by status (ListAsync), so jobs_tenant was a second copy of the same order.
+        // Fewer indexes to keep: every job row is written three times and a delivery row twice or three times, each
+        // write (an update that changes status is never HOT) adding an entry to every index. Nothing looks a delivery up
+        // by its webhook id (a fresh time-ordered GUID); the terminal delivery is found through deliveries_job, and that
+        // a job gets one is FinishRowsAsync's and CancelAsync's rule (each moves a row it holds locked out of a live
+        // status); a tenant's listing merges jobs_tenant_status by status (TenantPage), so jobs_tenant was a second copy
+        // of the same order. Both tables are locked first, jobs before deliveries as the job path takes them, so an
+        // older node still finishing jobs waits for the step instead of deadlocking with it.
         (8, """
-            ALTER TABLE deliveries DROP CONSTRAINT deliveries_webhook_id_key;
-            DROP INDEX deliveries_terminal;
-            DROP INDEX jobs_tenant;
+            LOCK TABLE jobs, deliveries IN ACCESS EXCLUSIVE MODE;
+            ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_webhook_id_key;
+            DROP INDEX IF EXISTS deliveries_terminal;
+            DROP INDEX IF EXISTS jobs_tenant;
             """),
     ];
 
