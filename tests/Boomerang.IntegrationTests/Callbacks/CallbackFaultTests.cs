@@ -28,8 +28,7 @@ public sealed class CallbackFaultTests
         await using var server = await TestServer.StartAsync(CallbackSettings.Loopback(("Boomerang:Callbacks:MaxAttempts", "3"),
             ("Boomerang:Callbacks:CircuitFailureThreshold", "3"), ("Boomerang:Callbacks:CircuitOpenSeconds", "60")),
             folder: new TempFolderView(folder));
-        var record = await Eventually.GetAsync(() => server.Client.GetJobAsync(jobId), j => j.CallbackStatus is "success" or "failed",
-            "the faulting callback to settle");
+        var record = await server.Client.WaitForCallbackSettledAsync(jobId);
 
         Assert.Equal("failed", record.CallbackStatus);
         Assert.Equal(3, record.CallbackAttempts);
@@ -48,8 +47,7 @@ public sealed class CallbackFaultTests
 
         // The server keeps working, for the same receiver too: not counted against its host.
         var next = await server.Client.SubmitAsync(new { kind = "echo", callback_url = receiver.Url() });
-        var delivered = await Eventually.GetAsync(() => server.Client.GetJobAsync(next.JobId), j => j.CallbackStatus is "success" or "failed",
-            "the next callback to settle");
+        var delivered = await server.Client.WaitForCallbackSettledAsync(next.JobId);
         Assert.Equal("success", delivered.CallbackStatus);
         Assert.Equal(next.JobId, Assert.Single(receiver.Received).Header("x-dedup-job-id"));
     }

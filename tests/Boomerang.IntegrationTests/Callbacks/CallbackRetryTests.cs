@@ -9,10 +9,6 @@ namespace Boomerang.IntegrationTests.Callbacks;
 
 public sealed class CallbackRetryTests
 {
-    private static async Task<JobView> SettledAsync(TestServer server, string jobId) =>
-        await Eventually.GetAsync(() => server.Client.GetJobAsync(jobId), j => j.CallbackStatus is "success" or "failed",
-            "the callback to settle");
-
     [Fact]
     public async Task Server_errors_are_retried_with_the_same_webhook_id_until_the_receiver_takes_it()
     {
@@ -20,7 +16,7 @@ public sealed class CallbackRetryTests
         await using var server = await TestServer.StartAsync(CallbackSettings.Loopback());
 
         var job = await server.Client.SubmitAsync(new { kind = "echo", callback_url = receiver.Url() });
-        var record = await SettledAsync(server, job.JobId);
+        var record = await server.Client.WaitForCallbackSettledAsync(job.JobId);
 
         Assert.Equal("success", record.CallbackStatus);
         Assert.Equal(4, record.CallbackAttempts);
@@ -43,7 +39,7 @@ public sealed class CallbackRetryTests
 
         var url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/hook";
         var job = await server.Client.SubmitAsync(new { kind = "echo", callback_url = url });
-        var record = await SettledAsync(server, job.JobId);
+        var record = await server.Client.WaitForCallbackSettledAsync(job.JobId);
 
         Assert.Equal("success", record.CallbackStatus);
         Assert.Equal(1, record.CallbackAttempts);
@@ -91,7 +87,7 @@ public sealed class CallbackRetryTests
         await using var server = await TestServer.StartAsync(CallbackSettings.Loopback(("Boomerang:Callbacks:MaxAttempts", "3")));
 
         var job = await server.Client.SubmitAsync(new { kind = "echo", callback_url = receiver.Url() });
-        var record = await SettledAsync(server, job.JobId);
+        var record = await server.Client.WaitForCallbackSettledAsync(job.JobId);
 
         Assert.Equal("failed", record.CallbackStatus);
         Assert.Equal(3, record.CallbackAttempts);
@@ -111,7 +107,7 @@ public sealed class CallbackRetryTests
         await using var server = await TestServer.StartAsync(CallbackSettings.Loopback());
 
         var job = await server.Client.SubmitAsync(new { kind = "echo", callback_url = receiver.Url() });
-        var record = await SettledAsync(server, job.JobId);
+        var record = await server.Client.WaitForCallbackSettledAsync(job.JobId);
 
         Assert.Equal("failed", record.CallbackStatus);
         Assert.Equal(1, record.CallbackAttempts);
@@ -126,7 +122,7 @@ public sealed class CallbackRetryTests
         await using var server = await TestServer.StartAsync(CallbackSettings.Loopback());
 
         var job = await server.Client.SubmitAsync(new { kind = "echo", callback_url = receiver.Url() });
-        var record = await SettledAsync(server, job.JobId);
+        var record = await server.Client.WaitForCallbackSettledAsync(job.JobId);
 
         Assert.Equal("failed", record.CallbackStatus);
         Assert.Equal(307, record.CallbackHttpStatus);
@@ -144,7 +140,7 @@ public sealed class CallbackRetryTests
 
         // Backoff alone would retry after ~0.05 s; the receiver asked for 1 s.
         Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(0.95), $"retried after {(calls[1].At - calls[0].At).TotalSeconds:F3}s");
-        Assert.Equal("success", (await SettledAsync(server, job.JobId)).CallbackStatus);
+        Assert.Equal("success", (await server.Client.WaitForCallbackSettledAsync(job.JobId)).CallbackStatus);
     }
 
     [Fact]
@@ -154,7 +150,7 @@ public sealed class CallbackRetryTests
         await using var server = await TestServer.StartAsync(CallbackSettings.Loopback(("Boomerang:Callbacks:TimeoutSeconds", "0.5")));
 
         var job = await server.Client.SubmitAsync(new { kind = "echo", callback_url = receiver.Url() });
-        var record = await SettledAsync(server, job.JobId);
+        var record = await server.Client.WaitForCallbackSettledAsync(job.JobId);
 
         Assert.Equal("success", record.CallbackStatus);
         var log = await server.Client.GetFromJsonAsync<DeliveryListResponse>($"/api/v1/jobs/{job.JobId}/deliveries", BoomerangJson.Options);

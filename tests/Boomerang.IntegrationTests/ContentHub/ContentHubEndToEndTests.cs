@@ -52,10 +52,7 @@ public sealed class ContentHubEndToEndTests : IAsyncLifetime
         Assert.Equal("callback", task.GetProperty("settled_by").GetString());
         Assert.Equal(100, task.GetProperty("progress").GetInt32());
         Assert.Equal("Webhooks: a short guide", task.GetProperty("result").GetProperty("title").GetString());
-        // The hub applies the callback before Boomerang's dispatcher records that it landed (after the 2xx, in a batch).
-        var jobId = task.GetProperty("job_id").GetString()!;
-        var job = await Eventually.GetAsync(() => _server.Client.GetJobAsync(jobId), j => j.CallbackStatus != "pending",
-            "the delivery to be recorded");
+        var job = await _server.Client.WaitForCallbackSettledAsync(task.GetProperty("job_id").GetString()!);
         Assert.Equal("success", job.CallbackStatus);
     }
 

@@ -30,6 +30,12 @@ public static class Api
         Eventually.GetAsync(() => client.GetJobAsync(jobId), j => statuses.Contains(j.Status),
             $"job {jobId} to reach {string.Join("/", statuses)}");
 
+    /// <summary>Until the job's callback has landed or failed for good: the dispatcher records a landing after the 2xx,
+    /// so a receiver (or an app behind it) sees the callback before the job's record says so.</summary>
+    public static Task<JobView> WaitForCallbackSettledAsync(this HttpClient client, string jobId) =>
+        Eventually.GetAsync(() => client.GetJobAsync(jobId), j => j.CallbackStatus is "success" or "failed",
+            $"job {jobId}'s callback to settle");
+
     public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 }

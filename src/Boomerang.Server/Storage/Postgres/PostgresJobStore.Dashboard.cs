@@ -32,7 +32,6 @@ internal sealed partial class PostgresJobStore : IDashboardStore
 
     public Task<JobPage> SearchAsync(DashboardQuery q, CancellationToken ct) => RunAsync(async c =>
     {
-        // The page of jobs first, then their deliveries (as ListAsync does), so the join never drives the plan.
         var filters = $"""
             {(q.Kind is null ? "" : "AND kind = @k")} {(q.Search is null ? "" : "AND (id = @q OR idempotency_key = @q)")}
             """;
@@ -42,13 +41,8 @@ internal sealed partial class PostgresJobStore : IDashboardStore
                 ORDER BY seq DESC LIMIT @limit
                 """
             : TenantPage(q.Status, filters);
-        var sql = $"""
-            SELECT {JobColumns} FROM ({page}) j
-            {TerminalDelivery}
-            ORDER BY j.seq DESC
-            """;
-        await using var command = c.Command(sql, ("t", q.TenantId), ("s", q.Status), ("k", q.Kind), ("q", q.Search),
-            ("before", q.BeforeSeq ?? long.MaxValue), ("limit", q.Limit + 1));
+        await using var command = c.Command(WithDeliveries(page), ("t", q.TenantId), ("s", q.Status), ("k", q.Kind),
+            ("q", q.Search), ("before", q.BeforeSeq ?? long.MaxValue), ("limit", q.Limit + 1));
         await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var jobs = new List<JobRecord>(q.Limit + 1);
         while (await r.ReadAsync(ct).ConfigureAwait(false))

@@ -52,13 +52,8 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
 
     public Task<JobPage> ListAsync(string tenantId, string? status, int limit, long? beforeSeq, CancellationToken ct) => RunAsync(async c =>
     {
-        var sql = $"""
-            SELECT {JobColumns} FROM ({TenantPage(status, "")}) j
-            {TerminalDelivery}
-            ORDER BY j.seq DESC
-            """;
-        await using var command = c.Command(sql, ("t", tenantId), ("before", beforeSeq ?? long.MaxValue),
-            ("limit", JobLifecycle.PageFetch(limit)));
+        await using var command = c.Command(WithDeliveries(TenantPage(status, "")), ("t", tenantId),
+            ("before", beforeSeq ?? long.MaxValue), ("limit", JobLifecycle.PageFetch(limit)));
         await using var r = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var jobs = new List<JobRecord>(JobLifecycle.PageFetch(limit));
         while (await r.ReadAsync(ct).ConfigureAwait(false))
@@ -67,6 +62,14 @@ internal sealed partial class PostgresJobStore(NpgsqlDataSource db, PostgresSche
         }
         return JobLifecycle.Page(jobs, limit);
     }, ct);
+
+    /// <summary>A page of jobs (a statement on <c>jobs</c>), newest first, each with its terminal delivery: the page is
+    /// picked first, so the join never drives the plan.</summary>
+    private static string WithDeliveries(string page) => $"""
+        SELECT {JobColumns} FROM ({page}) j
+        {TerminalDelivery}
+        ORDER BY j.seq DESC
+        """;
 
     /// <summary>A page of tenant @t's jobs below seq @before, newest first: the newest @limit of each status (of
     /// <paramref name="status"/> alone when given), each read in order from jobs_tenant_status, then merged; the caller
