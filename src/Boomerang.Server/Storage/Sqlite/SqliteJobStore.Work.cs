@@ -181,21 +181,23 @@ internal sealed partial class SqliteJobStore
     }
 
     /// <summary>The outbox rows, each by one prepared INSERT (measured faster here than one INSERT reading every field
-    /// from JSON); gives each row's seq by webhook id.</summary>
+    /// from JSON); gives each row's seq by webhook id. The seq is the connection's last inserted rowid, not a
+    /// <c>RETURNING</c> clause: RETURNING buffers its rows through a temporary table each time, which made the insert
+    /// about twice as slow (docs/benchmarks.md, twelfth pass).</summary>
     private static Dictionary<string, long> InsertDeliveries(SqliteStatements c, OutboxRows rows)
     {
         var seqs = new Dictionary<string, long>(rows.Count, StringComparer.Ordinal);
         foreach (var (e, leaseOwner, leaseUntil) in rows.Rows)
         {
-            seqs[e.WebhookId] = (long)c.Command("""
+            c.Run("""
                 INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
                     last_error, next_attempt_at, finished_at, created_at, lease_owner, lease_expires_at)
                 VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now, $lowner, $luntil)
-                RETURNING seq
                 """, ("$wid", e.WebhookId), ("$job", e.JobId), ("$t", e.TenantId), ("$event", e.Event), ("$terminal", e.Terminal ? 1 : 0),
                 ("$url", e.Url), ("$host", e.Host), ("$payload", e.Payload), ("$status", e.Status), ("$reason", e.LastError),
                 ("$next", e.NextAttemptAt), ("$finished", e.FinishedAt), ("$now", e.CreatedAt), ("$lowner", leaseOwner),
-                ("$luntil", leaseUntil)).ExecuteScalar()!;
+                ("$luntil", leaseUntil));
+            seqs[e.WebhookId] = c.LastInsertRowId;
         }
         return seqs;
     }

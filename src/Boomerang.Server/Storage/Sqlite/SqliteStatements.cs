@@ -49,6 +49,10 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
     public int Run(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
         Command(sql, parameters).ExecuteNonQuery();
 
+    /// <summary>The rowid (for these tables, the seq) of the row this connection inserted last: SQLite's own
+    /// counter, read without a statement.</summary>
+    public long LastInsertRowId => SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+
     public void Dispose()
     {
         foreach (var command in _prepared.Values)
