@@ -189,7 +189,7 @@ internal sealed partial class SqliteJobStore
         var seqs = new Dictionary<string, long>(rows.Count, StringComparer.Ordinal);
         foreach (var (e, leaseOwner, leaseUntil) in rows.Rows)
         {
-            c.Run("""
+            var inserted = c.Run("""
                 INSERT INTO deliveries (webhook_id, job_id, tenant_id, event, terminal, url, host, payload, status,
                     last_error, next_attempt_at, finished_at, created_at, lease_owner, lease_expires_at)
                 VALUES ($wid, $job, $t, $event, $terminal, $url, $host, $payload, $status, $reason, $next, $finished, $now, $lowner, $luntil)
@@ -197,7 +197,7 @@ internal sealed partial class SqliteJobStore
                 ("$url", e.Url), ("$host", e.Host), ("$payload", e.Payload), ("$status", e.Status), ("$reason", e.LastError),
                 ("$next", e.NextAttemptAt), ("$finished", e.FinishedAt), ("$now", e.CreatedAt), ("$lowner", leaseOwner),
                 ("$luntil", leaseUntil));
-            seqs[e.WebhookId] = c.LastInsertRowId;
+            seqs[e.WebhookId] = inserted == 1 ? c.LastInsertRowId : throw new InvalidOperationException("The outbox row was not inserted.");
         }
         return seqs;
     }

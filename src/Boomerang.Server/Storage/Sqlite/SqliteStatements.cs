@@ -49,8 +49,9 @@ internal sealed class SqliteStatements(SqliteConnection connection) : IDisposabl
     public int Run(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters) =>
         Command(sql, parameters).ExecuteNonQuery();
 
-    /// <summary>The rowid (for these tables, the seq) of the row this connection inserted last: SQLite's own
-    /// counter, read without a statement.</summary>
+    /// <summary>The rowid (for these tables, the seq) of the last row this connection inserted successfully
+    /// (<c>sqlite3_last_insert_rowid</c>, read without a statement). A failed insert or a rollback does not reset it,
+    /// so read it only right after an INSERT that inserted one row.</summary>
     public long LastInsertRowId => SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
 
     public void Dispose()
