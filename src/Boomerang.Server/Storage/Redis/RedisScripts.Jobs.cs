@@ -64,36 +64,39 @@ internal static partial class RedisScripts
         -- dispatcher) and its seq returned; otherwise returns whether it is pending. Its index entries go through
         -- later() (the caller flushes). The job's fields (its list of deliveries, the mirror) are appended to jobset when
         -- the caller writes the job hash itself (then listed is the job's 'deliveries' as the caller read it);
-        -- without jobset they are written here.
-        local function add_delivery(now, b, lease_owner, lease_until, jobset, listed)
+        -- without jobset they are written here. seq is the entry's, as text, when the caller took a batch of them from
+        -- dseq at once; else one is taken here. Numbers go to redis.call as text (Redis formats a Lua number with
+        -- snprintf on every use), and the delivery hash leaves out fields that are still empty (http_status,
+        -- last_error, finished_at, the lease): readers take a missing field as empty.
+        local function add_delivery(now, b, lease_owner, lease_until, jobset, listed, seq)
           local wid, job_id, tenant, event, terminal, url, host, payload, status, reason, nxt, fin =
             ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
-          local seq = redis.call('INCR', p .. ':dseq')
+          seq = seq or tostring(redis.call('INCR', p .. ':dseq'))
           local own = jobset == nil
           if own then
             jobset = {}
             listed = redis.call('HGET', job(job_id), 'deliveries')
           end
           -- Every delivery of a job is listed on it (space-separated), so retention deletes them with it.
-          if listed and listed ~= '' then listed = listed .. ' ' .. seq else listed = tostring(seq) end
+          if listed and listed ~= '' then listed = listed .. ' ' .. seq else listed = seq end
           jobset[#jobset + 1] = 'deliveries'
           jobset[#jobset + 1] = listed
           later('ZADD', p .. ':deliveries', seq, seq)
           later('ZADD', p .. ':tenant:' .. tenant .. ':deliveries', seq, seq)
           local leased = status == 'pending' and lease_owner and lease_owner ~= '' and nxt ~= '' and tonumber(nxt) <= tonumber(now)
-          local lo, le = '', ''
+          local d = { 'webhook_id', wid, 'job_id', job_id, 'tenant_id', tenant, 'event', event, 'terminal', terminal, 'url', url,
+            'host', host, 'payload', payload, 'status', status, 'attempts', '0', 'next_attempt_at', nxt, 'created_at', now }
           if leased then
-            lo, le = lease_owner, lease_until
+            d[#d + 1], d[#d + 2], d[#d + 3], d[#d + 4] = 'lease_owner', lease_owner, 'lease_expires_at', lease_until
             later('ZADD', p .. ':dleased', lease_until, seq)
           elseif status == 'pending' then
             later('ZADD', p .. ':due', nxt, seq)
           end
-          redis.call('HSET', p .. ':delivery:' .. seq, 'webhook_id', wid, 'job_id', job_id, 'tenant_id', tenant, 'event', event,
-            'terminal', terminal, 'url', url, 'host', host, 'payload', payload, 'status', status, 'attempts', 0,
-            'http_status', '', 'last_error', reason, 'next_attempt_at', nxt, 'finished_at', fin, 'created_at', now,
-            'lease_owner', lo, 'lease_expires_at', le)
+          if reason ~= '' then d[#d + 1], d[#d + 2] = 'last_error', reason end
+          if fin ~= '' then d[#d + 1], d[#d + 2] = 'finished_at', fin end
+          redis.call('HSET', p .. ':delivery:' .. seq, unpack(d))
           if terminal == '1' then
-            for _, v in ipairs({ 'delivery', seq, 'callback_status', status, 'callback_attempts', 0, 'callback_http_status', '',
+            for _, v in ipairs({ 'delivery', seq, 'callback_status', status, 'callback_attempts', '0', 'callback_http_status', '',
               'callback_finished_at', fin, 'callback_last_error', reason, 'callback_next_attempt_at', nxt }) do
               jobset[#jobset + 1] = v
             end
@@ -146,14 +149,17 @@ internal static partial class RedisScripts
         for i = 0, n - 1 do
           local b = 7 + i * 9
           local id, tenant, kind, input, field, key, url, wants, fp = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
-          local seq = first + i + 1
+          local seq = tostring(first + i + 1)
           local cbs = ''
           if url ~= '' then cbs = 'pending' end
-          redis.call('HSET', job(id), 'job_id', id, 'tenant_id', tenant, 'status', 'pending', 'created_at', now,
+          -- The seed's fields as the seed wrote them (empty ones included), then Boomerang's; an idempotency key and
+          -- fingerprint only when the job has them.
+          local h = { 'job_id', id, 'tenant_id', tenant, 'status', 'pending', 'created_at', now,
             'started_at', '', 'finished_at', '', 'error', '', 'cancel_requested', '0', 'callback_url', url,
             'callback_status', cbs, 'callback_attempts', '0', 'callback_http_status', '', 'callback_finished_at', '',
-            'callback_last_error', '', 'seq', seq, 'kind', kind, 'input', input, 'idempotency_key', key,
-            'wants_progress', wants, 'attempt', 0, 'progress', 0, 'idempotency_fingerprint', fp)
+            'callback_last_error', '', 'seq', seq, 'kind', kind, 'input', input, 'wants_progress', wants, 'attempt', '0', 'progress', '0' }
+          if key ~= '' then h[#h + 1], h[#h + 2], h[#h + 3], h[#h + 4] = 'idempotency_key', key, 'idempotency_fingerprint', fp end
+          redis.call('HSET', job(id), unpack(h))
           later('ZADD', p .. ':pending', seq, id)
           later('SADD', p .. ':active', id)
           later('ZADD', p .. ':tenant:' .. tenant .. ':jobs', seq, id)
@@ -181,7 +187,7 @@ internal static partial class RedisScripts
           local k = job(id)
           local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress', 'seq', 'progress', 'attempt')
           if f[1] == 'pending' then
-            local attempt = (tonumber(f[10]) or 0) + 1
+            local attempt = tostring((tonumber(f[10]) or 0) + 1)
             local started = f[2]
             if not started or started == '' then started = now end
             redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', expires, 'attempt', attempt, 'started_at', started)
@@ -241,11 +247,12 @@ internal static partial class RedisScripts
         local dispatcher, lease_until = ARGV[5 + n * 19], ARGV[6 + n * 19]
         local room, handed = tonumber(ARGV[7 + n * 19] or '') or n, 0
         local out, deliveries = {}, false
+        -- First which jobs are still held, so that their deliveries' seqs come from dseq in one step.
+        local rows, entries = {}, 0
         for i = 0, n - 1 do
           local b = 5 + i * 19
-          local id, attempt, status, result, has_result, err, cancel = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6]
-          local k = job(id)
-          local f = redis.call('HMGET', k, 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested', 'tenant_id', 'seq', 'deliveries')
+          local id, attempt, cancel = ARGV[b], ARGV[b + 1], ARGV[b + 6]
+          local f = redis.call('HMGET', job(id), 'status', 'lease_owner', 'attempt', 'lease_expires_at', 'cancel_requested', 'tenant_id', 'seq', 'deliveries')
           local held = f[1] == 'in_progress' and f[3] == attempt
           if owner == '' then
             held = held and (tonumber(f[4]) or 0) < tonumber(now) and (cancel == '' or cancel == f[5])
@@ -253,10 +260,21 @@ internal static partial class RedisScripts
             held = held and f[2] == owner
           end
           if held then
+            rows[i] = f
+            if ARGV[b + 7] ~= '' then entries = entries + 1 end
+          end
+        end
+        local dseq = entries > 0 and redis.call('INCRBY', p .. ':dseq', entries) - entries or 0
+        for i = 0, n - 1 do
+          local b = 5 + i * 19
+          local id, status, result, has_result, err = ARGV[b], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
+          local k = job(id)
+          local f = rows[i]
+          if f then
             local set = { 'status', status, 'finished_at', now, 'error', err, 'lease_owner', '', 'lease_expires_at', '' }
             if status == 'completed' then
               set[#set + 1] = 'progress'
-              set[#set + 1] = 100
+              set[#set + 1] = '100'
             end
             if has_result == '1' then redis.call('SET', p .. ':result:' .. id, result) end
             later('ZREM', p .. ':running', id)
@@ -264,9 +282,12 @@ internal static partial class RedisScripts
             tally(f[6], id, f[7], 'in_progress', status)
             finished(id, f[6], now)
             local added = false
-            if ARGV[b + 7] ~= '' then added = add_delivery(now, b + 7, handed < room and dispatcher or '', lease_until, set, f[8]) end
+            if ARGV[b + 7] ~= '' then
+              dseq = dseq + 1
+              added = add_delivery(now, b + 7, handed < room and dispatcher or '', lease_until, set, f[8], tostring(dseq))
+            end
             redis.call('HSET', k, unpack(set))
-            if type(added) == 'number' then
+            if type(added) == 'string' then
               handed = handed + 1
               out[#out + 1] = { added }
             else
