@@ -239,8 +239,9 @@ internal static partial class RedisScripts
     /// Terminal states and their outbox entries. ARGV: prefix, now, owner ('' for the rescuer, which finishes only
     /// jobs whose lease is still expired), count, then per job: id, attempt, status, result, has result (1/0), error,
     /// expected cancel flag ('' = any), and its outbox entry (12 values; all '' without a callback); last, the dispatcher
-    /// to lease due deliveries to and until when ('' for none), and how many at most (the rest are left unleased). Per job: 0 (dropped), 1, or {seq} when its delivery was
-    /// leased to the dispatcher. Publishes one hint for the batch, and only for deliveries left for any dispatcher.
+    /// to lease due deliveries to and until when ('' for none), and how many at most (the rest are left unleased). Per job: 0 (dropped), 1, or {seq} (as text) when its delivery was
+    /// leased to the dispatcher. Publishes one hint for the batch, and only for deliveries left for any dispatcher. The job ids must be
+    /// distinct (the caller keeps one outcome a job): every job's lease is checked before any is written.
     /// </summary>
     public const string Finish = Prelude + """
         local now, owner, n = ARGV[2], ARGV[3], tonumber(ARGV[4])
