@@ -65,9 +65,10 @@ internal static partial class RedisScripts
         -- later() (the caller flushes). The job's fields (its list of deliveries, the mirror) are appended to jobset when
         -- the caller writes the job hash itself (then listed is the job's 'deliveries' as the caller read it);
         -- without jobset they are written here. seq is the entry's, as text, when the caller took a batch of them from
-        -- dseq at once; else one is taken here. Numbers go to redis.call as text (Redis formats a Lua number with
-        -- snprintf on every use), and the delivery hash leaves out fields that are still empty (http_status,
-        -- last_error, finished_at, the lease): readers take a missing field as empty.
+        -- dseq at once; else one is taken here. Numbers go to redis.call as text (Redis 7.0 formats a Lua number with
+        -- snprintf on every use). The delivery hash is written whole, empty fields included: written with fewer, it
+        -- would pass 16 fields only when its attempt lands, and keep both hash tables of that growth (nothing reads it
+        -- afterwards to finish the move), 128 bytes more a delivery.
         local function add_delivery(now, b, lease_owner, lease_until, jobset, listed, seq)
           local wid, job_id, tenant, event, terminal, url, host, payload, status, reason, nxt, fin =
             ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
@@ -84,17 +85,17 @@ internal static partial class RedisScripts
           later('ZADD', p .. ':deliveries', seq, seq)
           later('ZADD', p .. ':tenant:' .. tenant .. ':deliveries', seq, seq)
           local leased = status == 'pending' and lease_owner and lease_owner ~= '' and nxt ~= '' and tonumber(nxt) <= tonumber(now)
-          local d = { 'webhook_id', wid, 'job_id', job_id, 'tenant_id', tenant, 'event', event, 'terminal', terminal, 'url', url,
-            'host', host, 'payload', payload, 'status', status, 'attempts', '0', 'next_attempt_at', nxt, 'created_at', now }
+          local lo, le = '', ''
           if leased then
-            d[#d + 1], d[#d + 2], d[#d + 3], d[#d + 4] = 'lease_owner', lease_owner, 'lease_expires_at', lease_until
+            lo, le = lease_owner, lease_until
             later('ZADD', p .. ':dleased', lease_until, seq)
           elseif status == 'pending' then
             later('ZADD', p .. ':due', nxt, seq)
           end
-          if reason ~= '' then d[#d + 1], d[#d + 2] = 'last_error', reason end
-          if fin ~= '' then d[#d + 1], d[#d + 2] = 'finished_at', fin end
-          redis.call('HSET', p .. ':delivery:' .. seq, unpack(d))
+          redis.call('HSET', p .. ':delivery:' .. seq, 'webhook_id', wid, 'job_id', job_id, 'tenant_id', tenant, 'event', event,
+            'terminal', terminal, 'url', url, 'host', host, 'payload', payload, 'status', status, 'attempts', '0',
+            'http_status', '', 'last_error', reason, 'next_attempt_at', nxt, 'finished_at', fin, 'created_at', now,
+            'lease_owner', lo, 'lease_expires_at', le)
           if terminal == '1' then
             for _, v in ipairs({ 'delivery', seq, 'callback_status', status, 'callback_attempts', '0', 'callback_http_status', '',
               'callback_finished_at', fin, 'callback_last_error', reason, 'callback_next_attempt_at', nxt }) do
