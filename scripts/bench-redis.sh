@@ -10,7 +10,9 @@
 #   bullmq-default      BullMQ's default concurrency (1)
 #   bullmq-c$tuned      BullMQ at concurrency $BULLMQ_TUNED_CONCURRENCY (default 64)
 #   boomerang/latency@500 (and @100): pickup latency at an offered 500 (100) jobs/s, one job per request, defaults
-# The Redis is flushed between runs; INFO commandstats of the last Boomerang defaults run goes to the log.
+# Before each run the Redis is flushed, its AOF rewritten (so every run starts from an empty AOF: when Redis's own
+# automatic rewrite comes, at 64 MB of growth, depends on that run's writes only, not on the runs before it) and the
+# disk's dirty pages written out (sync). INFO commandstats of the last Boomerang defaults run goes to the log.
 # WARMUP=W (default 0): every throughput run first runs W jobs to their callbacks on the same server or worker and
 # starts the clock after them: the steady state of a running service instead of a fresh process.
 # BOOMERANG_SERVER_BUILD: production (default, the production publish) or build (the plain Release build); see
@@ -53,6 +55,14 @@ record() {
     local tag=$1
     shift
     redis-cli -p "$REDIS_SERVER_PORT" flushall >/dev/null
+    redis-cli -p "$REDIS_SERVER_PORT" bgrewriteaof >/dev/null
+    local deadline=$((SECONDS + 120))
+    until redis-cli -p "$REDIS_SERVER_PORT" info persistence | grep -q '^aof_rewrite_in_progress:0' \
+        && redis-cli -p "$REDIS_SERVER_PORT" info persistence | grep -q '^aof_rewrite_scheduled:0'; do
+        ((SECONDS < deadline)) || { echo "bench-redis: the AOF rewrite before a run did not finish in 120 s" >&2; exit 1; }
+        sleep 0.2
+    done
+    sync
     redis-cli -p "$REDIS_SERVER_PORT" config resetstat >/dev/null
     echo "-- $tag (load average $(cut -d' ' -f1-3 /proc/loadavg)): $*" | tee -a "$log"
     "$@" 2>&1 | tee "$run" | tee -a "$log"
