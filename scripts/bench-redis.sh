@@ -57,8 +57,7 @@ record() {
     redis-cli -p "$REDIS_SERVER_PORT" flushall >/dev/null
     redis-cli -p "$REDIS_SERVER_PORT" bgrewriteaof >/dev/null
     local deadline=$((SECONDS + 120))
-    until redis-cli -p "$REDIS_SERVER_PORT" info persistence | grep -q '^aof_rewrite_in_progress:0' \
-        && redis-cli -p "$REDIS_SERVER_PORT" info persistence | grep -q '^aof_rewrite_scheduled:0'; do
+    until [[ "$(redis-cli -p "$REDIS_SERVER_PORT" info persistence | tr -d '\r' | grep -cE '^aof_rewrite_(in_progress|scheduled):0$')" == 2 ]]; do
         ((SECONDS < deadline)) || { echo "bench-redis: the AOF rewrite before a run did not finish in 120 s" >&2; exit 1; }
         sleep 0.2
     done

@@ -81,7 +81,7 @@ internal static partial class RedisScripts
           if not (held and kept == '1') then redis.call('RPUSH', p .. ':attempts:' .. job_id, record) end
           if held then
             if status == 'pending' and nxt == '' then nxt = now end
-            local attempts = tostring((tonumber(f[2]) or 0) + 1)
+            local attempts = int((tonumber(f[2]) or 0) + 1)
             local set = { 'attempts', attempts, 'status', status, 'http_status', http, 'last_error', err, 'next_attempt_at', nxt,
               'finished_at', fin, 'lease_owner', '', 'lease_expires_at', '' }
             if kept == '1' then

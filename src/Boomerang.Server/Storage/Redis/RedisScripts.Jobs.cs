@@ -12,6 +12,9 @@ internal static partial class RedisScripts
     private const string Prelude = """
         local p = ARGV[1]
         local function job(id) return p .. ':job:' .. id end
+        -- A whole number as text, for redis.call (Redis 7.0 formats a Lua number with snprintf on every use); not
+        -- tostring(), whose %.14g turns 1e14 and above into exponent form.
+        local function int(n) return string.format('%d', n) end
         -- Writes to shared keys gathered while a hot script (submit, claim, finish, attempts) runs and made at its end,
         -- one variadic command per key and command (ZADD, ZREM, SADD, SREM) in first-use order, then the counts in one
         -- HINCRBY per status: one command for a batch instead of one per job (each command inside a script costs a
@@ -65,14 +68,13 @@ internal static partial class RedisScripts
         -- later() (the caller flushes). The job's fields (its list of deliveries, the mirror) are appended to jobset when
         -- the caller writes the job hash itself (then listed is the job's 'deliveries' as the caller read it);
         -- without jobset they are written here. seq is the entry's, as text, when the caller took a batch of them from
-        -- dseq at once; else one is taken here. Numbers go to redis.call as text (Redis 7.0 formats a Lua number with
-        -- snprintf on every use). The delivery hash is written whole, empty fields included: written with fewer, it
+        -- dseq at once; else one is taken here. The delivery hash is written whole, empty fields included: written with fewer, it
         -- would pass 16 fields only when its attempt lands, and keep both hash tables of that growth (nothing reads it
         -- afterwards to finish the move), 128 bytes more a delivery.
         local function add_delivery(now, b, lease_owner, lease_until, jobset, listed, seq)
           local wid, job_id, tenant, event, terminal, url, host, payload, status, reason, nxt, fin =
             ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9], ARGV[b + 10], ARGV[b + 11]
-          seq = seq or tostring(redis.call('INCR', p .. ':dseq'))
+          seq = seq or int(redis.call('INCR', p .. ':dseq'))
           local own = jobset == nil
           if own then
             jobset = {}
@@ -150,7 +152,7 @@ internal static partial class RedisScripts
         for i = 0, n - 1 do
           local b = 7 + i * 9
           local id, tenant, kind, input, field, key, url, wants, fp = ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5], ARGV[b + 6], ARGV[b + 7], ARGV[b + 8]
-          local seq = tostring(first + i + 1)
+          local seq = int(first + i + 1)
           local cbs = ''
           if url ~= '' then cbs = 'pending' end
           -- The seed's fields as the seed wrote them (empty ones included), then Boomerang's; an idempotency key and
@@ -188,7 +190,7 @@ internal static partial class RedisScripts
           local k = job(id)
           local f = redis.call('HMGET', k, 'status', 'started_at', 'tenant_id', 'kind', 'input', 'callback_url', 'wants_progress', 'seq', 'progress', 'attempt')
           if f[1] == 'pending' then
-            local attempt = tostring((tonumber(f[10]) or 0) + 1)
+            local attempt = int((tonumber(f[10]) or 0) + 1)
             local started = f[2]
             if not started or started == '' then started = now end
             redis.call('HSET', k, 'status', 'in_progress', 'lease_owner', owner, 'lease_expires_at', expires, 'attempt', attempt, 'started_at', started)
@@ -286,7 +288,7 @@ internal static partial class RedisScripts
             local added = false
             if ARGV[b + 7] ~= '' then
               dseq = dseq + 1
-              added = add_delivery(now, b + 7, handed < room and dispatcher or '', lease_until, set, f[8], tostring(dseq))
+              added = add_delivery(now, b + 7, handed < room and dispatcher or '', lease_until, set, f[8], int(dseq))
             end
             redis.call('HSET', k, unpack(set))
             if type(added) == 'string' then
