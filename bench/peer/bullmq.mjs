@@ -85,15 +85,19 @@ if (mode === "worker") {
     receiver.keepAliveTimeout = 60_000;
     await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const callbackUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
+    // Forgets what arrived so far and waits for count callbacks from here.
+    const forget = () => {
+        latencies.clear();
+        arrivals.length = 0;
+        last = 0;
+        target = count;
+        allIn = new Promise((resolve) => { done = resolve; });
+    };
     // One callback to itself, forgotten, as Boomerang's harness does: the receiver stands for a running app.
-    target = 1;
     const warm = await fetch(callbackUrl, { method: "POST", body: JSON.stringify({ job_id: "warm-up", finished_at: 0 }) });
+    await warm.arrayBuffer();
     if (warm.status !== 200) throw new Error(`receiver warm-up answered ${warm.status}`);
-    latencies.clear();
-    arrivals.length = 0;
-    last = 0;
-    target = count;
-    allIn = new Promise((resolve) => { done = resolve; });
+    forget();
 
     const queue = new Queue(queueName, { connection });
     await queue.obliterate({ force: true });
@@ -147,10 +151,7 @@ if (mode === "worker") {
             console.error(`warm-up: ${latencies.size} of ${warmup} callbacks within 5 minutes`);
             process.exit(1);
         }
-        latencies.clear();
-        arrivals.length = 0;
-        target = count;
-        allIn = new Promise((resolve) => { done = resolve; });
+        forget();
         console.log(`  warm-up              ${warmup} jobs run before the clock started`);
     }
     const cpuAtStart = { main: mainCpu(), worker: await workerCpu(), redis: await redisCpu() };
