@@ -65,10 +65,16 @@ if (mode === "worker") {
     // The receiver: answers 200 at once, notes each job's finish-to-callback delay.
     const latencies = new Map();
     const arrivals = [];
-    let last = 0;
-    let done;
-    let target = count;
-    let allIn = new Promise((resolve) => { done = resolve; });
+    let last, done, target, allIn;
+    // Forgets what arrived so far and waits for count callbacks from here.
+    const forget = () => {
+        latencies.clear();
+        arrivals.length = 0;
+        last = 0;
+        target = count;
+        allIn = new Promise((resolve) => { done = resolve; });
+    };
+    forget();
     const receiver = http.createServer((request, response) => {
         const chunks = [];
         request.on("data", (c) => chunks.push(c));
@@ -85,14 +91,6 @@ if (mode === "worker") {
     receiver.keepAliveTimeout = 60_000;
     await new Promise((resolve) => receiver.listen(0, "127.0.0.1", resolve));
     const callbackUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
-    // Forgets what arrived so far and waits for count callbacks from here.
-    const forget = () => {
-        latencies.clear();
-        arrivals.length = 0;
-        last = 0;
-        target = count;
-        allIn = new Promise((resolve) => { done = resolve; });
-    };
     // One callback to itself, forgotten, as Boomerang's harness does: the receiver stands for a running app.
     const warm = await fetch(callbackUrl, { method: "POST", body: JSON.stringify({ job_id: "warm-up", finished_at: 0 }) });
     await warm.arrayBuffer();
