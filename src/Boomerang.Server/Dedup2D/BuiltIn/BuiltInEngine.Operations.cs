@@ -148,7 +148,8 @@ internal sealed partial class BuiltInEngine
     }
 
     /// <summary>Applies the changes appended since the last call (by any node) to this node's in-memory index; returns how
-    /// many. An add is applied from the row as it is now, so an add followed by a delete ends deleted whatever the order seen.</summary>
+    /// many. Each change is applied as the store holds its drawing now (gone: removed; there: upserted from its row), so
+    /// the index ends as the store is whatever order the changes are seen in.</summary>
     public async Task<int> FollowChangesAsync(CancellationToken ct)
     {
         await EnsureLoadedAsync(ct).ConfigureAwait(false);
@@ -161,13 +162,16 @@ internal sealed partial class BuiltInEngine
                 await _write.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
+                    // The drawing as the store holds it now, not as the change says: a change read before a newer
+                    // one on this node (a delete, then the same file added again) must not undo it. Under _write, which
+                    // this node's own adds and deletes hold across their store write and index change.
                     var index = _engine.Tenant(change.TenantId);
-                    if (change.Deleted)
+                    var row = await rows.GetAsync(change.TenantId, change.FileHash, ct).ConfigureAwait(false);
+                    if (row is null)
                     {
                         index.Remove(change.FileHash);
                     }
-                    else if (await rows.GetAsync(change.TenantId, change.FileHash, ct).ConfigureAwait(false) is { } row
-                             && DrawingFeatures.FromBytes(row.Features) is { } f)
+                    else if (DrawingFeatures.FromBytes(row.Features) is { } f)
                     {
                         index.Upsert(new IndexedDrawing(row.DrawingId, row.FileHash, row.FileName, f));
                     }
